@@ -1,0 +1,51 @@
+# Kota Cerdas: two commands, `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE := kotacerdas.settings
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint format migrate setup serve lock clean check-python messages
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kota Cerdas needs Python 3.11 or newer, found " + sys.version.split()[0])'
+
+$(STAMP): requirements.lock pyproject.toml | check-python
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	$(BIN)/kotacerdas migrate --noinput
+
+demo: migrate
+	$(BIN)/kotacerdas demo
+	$(BIN)/kotacerdas runserver $(HOST):$(PORT)
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: setup
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+test: migrate lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+messages: setup
+	cd src/kotacerdas && ../../$(BIN)/kotacerdas makemessages -l id -l en --ignore 'index/*'
+	cd src/kotacerdas && ../../$(BIN)/kotacerdas compilemessages
+
+# Regenerate the lock file after changing dependencies in pyproject.toml.
+lock: setup
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var/test-*
