@@ -26,7 +26,7 @@ migrate: setup
 
 demo: migrate
 	$(BIN)/kotacerdas demo
-	$(BIN)/kotacerdas runserver $(HOST):$(PORT)
+	KOTACERDAS_DEMO=1 $(BIN)/kotacerdas runserver $(HOST):$(PORT)
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

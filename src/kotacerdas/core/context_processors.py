@@ -1,0 +1,25 @@
+"""Template context shared by every page: the navigation for the signed-in user's role."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, url name, predicate over the user). Later apps add their own entries here.
+NAVIGATION = [
+    (_("Beranda"), "core:home", lambda user: True),
+    (_("Daerah"), "regions:list", lambda user: True),
+]
+
+
+def navigation(request):
+    """Return the menu entries the current user may see, skipping routes not installed."""
+    user = request.user
+    items = []
+    for label, url_name, visible in NAVIGATION:
+        if not visible(user):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": request.path == url})
+    return {"nav_items": items}

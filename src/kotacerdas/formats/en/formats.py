@@ -1,0 +1,8 @@
+"""English formats: Django's own, plus the ISO forms that HTML date inputs send."""
+
+from django.conf.locale.en.formats import *  # noqa: F403
+from django.conf.locale.en.formats import DATE_INPUT_FORMATS as _DATE
+from django.conf.locale.en.formats import DATETIME_INPUT_FORMATS as _DATETIME
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", *_DATE]
+DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", *_DATETIME]

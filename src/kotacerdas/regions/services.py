@@ -1,0 +1,155 @@
+"""Loading the official region list into the database."""
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import Region, RegionKind
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+REGIONS_CSV = DATA_DIR / "regions.csv"
+CENTROIDS_CSV = DATA_DIR / "centroids.csv"
+
+EXPECTED_HEADER = ["code", "name", "kind", "parent_code"]
+_CODE = re.compile(r"^\d{2}(\.\d{2})?$")
+
+
+class RegionFileError(ValueError):
+    """A region file that cannot be loaded; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    line: int
+    code: str
+    name: str
+    kind: str
+    parent_code: str
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    created: int
+    updated: int
+    unchanged: int
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def read_region_file(path: Path) -> list[RegionRow]:
+    """Parse and validate a region CSV completely.
+
+    Guarantees: either every row is valid (known kind, well-formed unique code, a province has no
+    parent, a kabupaten/kota names the province its code starts with, and that province is in the
+    file) and the rows are returned, or RegionFileError names the file and the first bad line.
+    """
+    rows: list[RegionRow] = []
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header != EXPECTED_HEADER:
+                raise RegionFileError(
+                    f"{path.name}, line 1: expected header {','.join(EXPECTED_HEADER)!r}, "
+                    f"found {','.join(header or [])!r}"
+                )
+            for record in reader:
+                line = reader.line_num
+                if not any(cell.strip() for cell in record):
+                    continue
+                if len(record) != len(EXPECTED_HEADER):
+                    raise RegionFileError(
+                        f"{path.name}, line {line}: expected 4 fields, found {len(record)}"
+                    )
+                code, name, kind, parent_code = (cell.strip() for cell in record)
+                rows.append(RegionRow(line, code, name, kind, parent_code))
+    except UnicodeDecodeError as exc:
+        raise RegionFileError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
+    _validate(path.name, rows)
+    return rows
+
+
+def _validate(filename: str, rows: list[RegionRow]) -> None:
+    seen: dict[str, int] = {}
+    provinces = {row.code for row in rows if row.kind == RegionKind.PROVINSI}
+    for row in rows:
+        where = f"{filename}, line {row.line}"
+        if not _CODE.match(row.code):
+            raise RegionFileError(f"{where}: code {row.code!r} is not of the form NN or NN.NN")
+        if row.code in seen:
+            raise RegionFileError(
+                f"{where}: code {row.code} appears again (first on line {seen[row.code]})"
+            )
+        seen[row.code] = row.line
+        if not row.name:
+            raise RegionFileError(f"{where}: the name is empty")
+        if row.kind not in RegionKind.values:
+            raise RegionFileError(
+                f"{where}: kind {row.kind!r} is not one of {', '.join(RegionKind.values)}"
+            )
+        if row.kind == RegionKind.PROVINSI:
+            if len(row.code) != 2 or row.parent_code:
+                raise RegionFileError(
+                    f"{where}: a province has a two-digit code and no parent_code"
+                )
+        else:
+            if len(row.code) != 5 or row.parent_code != row.code[:2]:
+                raise RegionFileError(
+                    f"{where}: a {row.kind} has a code NN.NN and parent_code {row.code[:2]}"
+                )
+            if row.parent_code not in provinces:
+                raise RegionFileError(
+                    f"{where}: parent province {row.parent_code} is not in the file"
+                )
+
+
+def read_centroids(path: Path) -> dict[str, tuple[float, float]]:
+    """Map each code to a point inside its boundary (for labels and markers)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {
+            row["code"]: (float(row["inner_lat"]), float(row["inner_lng"]))
+            for row in csv.DictReader(handle)
+        }
+
+
+@transaction.atomic
+def load_regions(path: Path = REGIONS_CSV, centroids: Path | None = CENTROIDS_CSV) -> LoadReport:
+    """Bring the Region table in line with a region CSV.
+
+    Guarantees: idempotent (a second run changes nothing and reports everything unchanged);
+    a malformed file raises RegionFileError before anything is written; the whole load is
+    one transaction. Regions missing from the file are kept (history may refer to them).
+    """
+    rows = read_region_file(path)
+    points = read_centroids(centroids) if centroids else {}
+    existing = {region.code: region for region in Region.objects.all()}
+    created = updated = unchanged = 0
+    # Provinces first, so that every kabupaten/kota finds its parent.
+    for row in sorted(rows, key=lambda r: (r.kind != RegionKind.PROVINSI, r.code)):
+        lat, lng = points.get(row.code, (None, None))
+        parent = existing[row.parent_code] if row.parent_code else None
+        wanted = {
+            "name": row.name,
+            "kind": row.kind,
+            "parent_id": parent.pk if parent else None,
+            "latitude": lat,
+            "longitude": lng,
+        }
+        region = existing.get(row.code)
+        if region is None:
+            region = Region.objects.create(code=row.code, **wanted)
+            existing[row.code] = region
+            created += 1
+        elif any(getattr(region, field) != value for field, value in wanted.items()):
+            for field, value in wanted.items():
+                setattr(region, field, value)
+            region.save()
+            updated += 1
+        else:
+            unchanged += 1
+    return LoadReport(created=created, updated=updated, unchanged=unchanged)

@@ -1,0 +1,135 @@
+import pytest
+from django.urls import reverse
+
+from kotacerdas.regions.models import Region, RegionKind
+from kotacerdas.regions.services import (
+    REGIONS_CSV,
+    RegionFileError,
+    load_regions,
+    read_region_file,
+)
+
+from .conftest import SHARED_DIR
+
+HEADER = "code,name,kind,parent_code\n"
+
+
+@pytest.fixture
+def loaded(db):
+    load_regions()
+
+
+def test_packaged_list_is_the_shared_official_list():
+    assert REGIONS_CSV.read_bytes() == (SHARED_DIR / "data/regions/regions.csv").read_bytes()
+    assert (REGIONS_CSV.parent / "SOURCE.md").exists()
+    assert "MIT License" in (REGIONS_CSV.parent / "LICENSE-wilayah.md").read_text()
+
+
+def test_loads_38_provinces_and_514_kabupaten_kota(loaded):
+    assert Region.objects.filter(kind=RegionKind.PROVINSI).count() == 38
+    assert Region.objects.filter(kind=RegionKind.KABUPATEN).count() == 416
+    assert Region.objects.filter(kind=RegionKind.KOTA).count() == 98
+    assert Region.objects.count() == 552
+    assert not Region.objects.exclude(kind=RegionKind.PROVINSI).filter(parent=None).exists()
+
+
+def test_jambi_codes(loaded):
+    jambi = Region.objects.get(code="15")
+    kota_jambi = Region.objects.get(code="15.71")
+    assert (jambi.name, jambi.kind) == ("Jambi", RegionKind.PROVINSI)
+    assert (kota_jambi.name, kota_jambi.kind) == ("Kota Jambi", RegionKind.KOTA)
+    assert kota_jambi.parent == jambi
+    assert kota_jambi.province == jambi
+    assert kota_jambi.latitude == pytest.approx(-1.6, abs=0.2)
+
+
+def test_loader_is_idempotent(loaded):
+    report = load_regions()
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 552)
+
+
+def test_loader_repairs_a_changed_name(loaded):
+    Region.objects.filter(code="15.71").update(name="Kota Jambi (lama)")
+    report = load_regions()
+    assert report.updated == 1
+    assert Region.objects.get(code="15.71").name == "Kota Jambi"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ("15,Jambi,provinsi,\n15.71,Kota Jambi,kota\n", 3, "expected 4 fields"),
+        ("15,Jambi,provinsi,\n15.7X,Kota Jambi,kota,15\n", 3, "not of the form"),
+        ("15,Jambi,provinsi,\n15.71,Kota Jambi,kotamadya,15\n", 3, "kind 'kotamadya'"),
+        ("15,Jambi,provinsi,\n15.71,Kota Jambi,kota,16\n", 3, "parent_code 15"),
+        ("15,Jambi,provinsi,\n16.71,Kota X,kota,16\n", 3, "parent province 16"),
+        ("15,Jambi,provinsi,\n15,Jambi lagi,provinsi,\n", 3, "appears again"),
+        ("15,,provinsi,\n", 2, "name is empty"),
+    ],
+)
+def test_loader_rejects_a_bad_file_naming_the_line_and_writes_nothing(
+    db, tmp_path, body, line, message
+):
+    bad = tmp_path / "regions.csv"
+    bad.write_text(HEADER + body, encoding="utf-8")
+    with pytest.raises(RegionFileError) as error:
+        load_regions(bad, centroids=None)
+    assert f"regions.csv, line {line}" in str(error.value)
+    assert message in str(error.value)
+    assert Region.objects.count() == 0
+
+
+def test_loader_rejects_a_wrong_header(tmp_path):
+    bad = tmp_path / "r.csv"
+    bad.write_text("kode,nama\n15,Jambi\n", encoding="utf-8")
+    with pytest.raises(RegionFileError, match=r"r\.csv, line 1: expected header"):
+        read_region_file(bad)
+
+
+def test_a_bad_row_late_in_the_file_leaves_the_table_untouched(loaded, tmp_path):
+    rows = REGIONS_CSV.read_text(encoding="utf-8").splitlines()
+    rows[1] = rows[1].replace("Aceh", "Aceh Baru")
+    rows.append("99.99,Kota Fiksi,kotamadya,99")
+    bad = tmp_path / "regions.csv"
+    bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(RegionFileError, match="line 554"):
+        load_regions(bad, centroids=None)
+    assert Region.objects.get(code="11").name == "Aceh"
+
+
+def test_region_list_page_lists_552_regions(client, loaded):
+    response = client.get(reverse("regions:list"))
+    assert response.status_code == 200
+    assert response.context["total"] == 552
+    assert 'data-testid="region-count">552<' in response.content.decode()
+
+
+def test_region_list_search_by_name_and_code(client, loaded):
+    by_name = client.get(reverse("regions:list"), {"q": "kota jambi"})
+    assert [r.code for r in by_name.context["page"]] == ["15.71"]
+    by_code = client.get(reverse("regions:list"), {"q": "15.71"})
+    assert [r.code for r in by_code.context["page"]] == ["15.71"]
+
+
+def test_region_list_filters_by_kind_and_province(client, loaded):
+    response = client.get(reverse("regions:list"), {"province": "15", "kind": "kota"})
+    assert {r.code for r in response.context["page"]} == {"15.71", "15.72"}
+
+
+def test_region_list_htmx_returns_only_the_table(client, loaded):
+    response = client.get(reverse("regions:list"), {"q": "Jambi"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "Kota Jambi" in body
+
+
+def test_region_detail_page(client, loaded):
+    response = client.get(reverse("regions:detail", args=["15.71"]))
+    body = response.content.decode()
+    assert "Kota Jambi" in body and "Jambi" in body and "15.71" in body
+    province = client.get(reverse("regions:detail", args=["15"]))
+    assert len(province.context["children"]) == 11
+
+
+def test_region_detail_unknown_code_is_404(client, db):
+    assert client.get(reverse("regions:detail", args=["99.99"])).status_code == 404
