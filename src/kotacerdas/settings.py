@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "kotacerdas.core",
     "kotacerdas.regions",
     "kotacerdas.accounts",
+    "kotacerdas.instruments",
+    "kotacerdas.evaluations",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,509 @@
+"""The yearly evaluation: cycle, enrolment and self-assessment, evidence, assessors' scores,
+virtual sessions, moderation and final values.
+
+Layers are kept apart, as in COINr: what the region answered (Answer) → what each assessor scored
+(Score) → the settled value (FinalValue). Nothing a region submitted is deleted: evidence that is
+replaced stays, marked as superseded. Every change is recorded by django-simple-history.
+State transitions and locks live in ``services/``; models only hold data and invariants.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rules.contrib.models import RulesModel
+from simple_history.models import HistoricalRecords
+
+from kotacerdas.accounts.predicates import is_admin
+
+
+def default_predicate_bands() -> list[dict]:
+    """The default predicate bands on the 0–5 display scale (borrowed from SPBE)."""
+    return [
+        {"label": "Memuaskan", "min": 4.2},
+        {"label": "Sangat Baik", "min": 3.5},
+        {"label": "Baik", "min": 2.6},
+        {"label": "Cukup", "min": 1.8},
+        {"label": "Kurang", "min": 0},
+    ]
+
+
+class CycleState(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    OPEN = "open", _("Penilaian mandiri")
+    REVIEW = "review", _("Penilaian asesor")
+    MODERATION = "moderation", _("Moderasi")
+    FINAL = "final", _("Final")
+    PUBLISHED = "published", _("Dipublikasikan")
+    ARCHIVED = "archived", _("Diarsipkan")
+
+
+class AggregationTree(models.TextChoices):
+    ASPECTS = "aspects", _("Aspek evaluasi (Baseline, Output, Outcome, Impact, Quick Win)")
+    DIMENSIONS = "dimensions", _("Dimensi → elemen")
+
+
+class AggregationMethod(models.TextChoices):
+    ARITHMETIC = "arithmetic", _("Rata-rata aritmetika berbobot")
+    GEOMETRIC = "geometric", _("Rata-rata geometrik berbobot")
+
+
+class MissingPolicy(models.TextChoices):
+    ZERO = "zero", _("Jawaban kosong bernilai 0")
+    EXCLUDE = "exclude", _("Jawaban kosong dikeluarkan, bobot dinormalkan ulang")
+
+
+class FinalRule(models.TextChoices):
+    MEAN = "mean", _("Rata-rata nilai asesor")
+    MEDIAN = "median", _("Median nilai asesor")
+
+
+class DisplayScale(models.IntegerChoices):
+    FIVE = 5, _("0–5 (Indeks Pencapaian)")
+    HUNDRED = 100, _("0–100")
+
+
+class Cycle(RulesModel):
+    """One year's evaluation with its own instrument and method settings."""
+
+    year = models.PositiveSmallIntegerField(_("tahun"), unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    instrument = models.OneToOneField(
+        "instruments.Instrument",
+        verbose_name=_("instrumen"),
+        on_delete=models.PROTECT,
+        related_name="cycle",
+    )
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("siklus sebelumnya"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_cycles",
+    )
+    state = models.CharField(
+        _("tahap"), max_length=12, choices=CycleState.choices, default=CycleState.DRAFT
+    )
+    # Schedule
+    opens_on = models.DateField(_("penilaian mandiri dibuka"), null=True, blank=True)
+    submission_deadline = models.DateTimeField(_("batas penilaian mandiri"), null=True, blank=True)
+    review_deadline = models.DateTimeField(_("batas penilaian asesor"), null=True, blank=True)
+    moderation_deadline = models.DateTimeField(_("batas moderasi"), null=True, blank=True)
+    publication_date = models.DateField(_("rencana publikasi"), null=True, blank=True)
+    # Method
+    aggregate_along = models.CharField(
+        _("agregasi menurut"),
+        max_length=10,
+        choices=AggregationTree.choices,
+        default=AggregationTree.ASPECTS,
+    )
+    aggregation = models.CharField(
+        _("metode agregasi"),
+        max_length=10,
+        choices=AggregationMethod.choices,
+        default=AggregationMethod.ARITHMETIC,
+    )
+    missing_policy = models.CharField(
+        _("jawaban kosong"),
+        max_length=10,
+        choices=MissingPolicy.choices,
+        default=MissingPolicy.ZERO,
+    )
+    final_rule = models.CharField(
+        _("nilai akhir tanpa perbedaan"),
+        max_length=6,
+        choices=FinalRule.choices,
+        default=FinalRule.MEAN,
+    )
+    display_scale = models.PositiveSmallIntegerField(
+        _("skala tampilan"), choices=DisplayScale.choices, default=DisplayScale.FIVE
+    )
+    predicate_bands = models.JSONField(
+        _("predikat"),
+        default=default_predicate_bands,
+        help_text=_("Daftar {label, min} pada skala tampilan, dari yang tertinggi."),
+    )
+    disagreement_levels = models.DecimalField(
+        _("selisih tingkat untuk moderasi"), max_digits=4, decimal_places=2, default=Decimal(2)
+    )
+    disagreement_points = models.DecimalField(
+        _("selisih poin (0–100) untuk moderasi"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(20),
+    )
+    min_assessors = models.PositiveSmallIntegerField(
+        _("asesor minimal per daerah"), default=2, validators=[MinValueValidator(1)]
+    )
+    published_at = models.DateTimeField(_("dipublikasikan pada"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("siklus evaluasi")
+        verbose_name_plural = _("siklus evaluasi")
+        rules_permissions = {
+            "view": is_admin,
+            "add": is_admin,
+            "change": is_admin,
+            "delete": is_admin,
+        }
+
+    def __str__(self) -> str:
+        return self.name or str(self.year)
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", _("Sedang diisi")
+    SUBMITTED = "submitted", _("Dikirim")
+    RETURNED = "returned", _("Dikembalikan")
+
+
+class Submission(RulesModel):
+    """A region's enrolment in a cycle and its self-assessment (one per cycle and region)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="submissions")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="submissions"
+    )
+    state = models.CharField(
+        _("status"), max_length=10, choices=SubmissionState.choices, default=SubmissionState.DRAFT
+    )
+    enrolled_at = models.DateTimeField(_("didaftarkan"), auto_now_add=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("dikirim pada"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("dikembalikan pada"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    return_reason = models.TextField(_("alasan pengembalian"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "region__code"]
+        verbose_name = _("penilaian mandiri")
+        verbose_name_plural = _("penilaian mandiri")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "region"], name="one_submission_per_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.cycle.year}"
+
+
+class Answer(RulesModel):
+    """A region's answer to one indicator. ``version`` guards against stale saves."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="answers")
+    indicator = models.ForeignKey(
+        "instruments.Indicator", on_delete=models.PROTECT, related_name="answers"
+    )
+    value = models.DecimalField(_("nilai"), max_digits=20, decimal_places=6, null=True, blank=True)
+    not_applicable = models.BooleanField(_("tidak berlaku"), default=False)
+    justification = models.TextField(_("penjelasan"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("jawaban")
+        verbose_name_plural = _("jawaban")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "indicator"], name="one_answer_per_indicator"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(not_applicable=False) | models.Q(value__isnull=True),
+                name="answer_not_applicable_has_no_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.indicator.code}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.not_applicable or self.value is not None
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    """Storage path: cycle/region/uuid-name. The name is sanitised by the evidence service."""
+    submission = instance.submission
+    return f"evidence/{submission.cycle.year}/{submission.region.code}/{filename}"
+
+
+class EvidenceKindStored(models.TextChoices):
+    FILE = "file", _("Berkas")
+    LINK = "link", _("Tautan")
+
+
+class Evidence(RulesModel):
+    """A file or link supporting a region's answer ("data dukung").
+
+    Never deleted. Replacing evidence creates a new row whose ``replaces`` points at the old one;
+    the old one gets ``superseded=True`` and stays readable in the history.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="evidence")
+    indicator = models.ForeignKey(
+        "instruments.Indicator",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        help_text=_("Kosong untuk data dukung umum"),
+    )
+    kind = models.CharField(_("jenis"), max_length=4, choices=EvidenceKindStored.choices)
+    file = models.FileField(_("berkas"), upload_to=evidence_path, max_length=300, blank=True)
+    original_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
+    content_type = models.CharField(_("tipe isi"), max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(_("ukuran (bita)"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    url = models.URLField(_("tautan"), max_length=1000, blank=True)
+    description = models.CharField(_("keterangan"), max_length=500, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("menggantikan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+    superseded = models.BooleanField(_("sudah diganti"), default=False)
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["submission", "indicator", "uploaded_at"]
+        verbose_name = _("data dukung")
+        verbose_name_plural = _("data dukung")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="file", url="") & ~models.Q(file="")
+                    | models.Q(kind="link", file="") & ~models.Q(url="")
+                ),
+                name="evidence_is_a_file_or_a_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name or self.url
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluations:evidence_download", args=[self.pk])
+
+
+class Assignment(RulesModel):
+    """An assessor assigned to review one region in one cycle, with the assessor's own
+    written judgement of the region and the notes of the interview."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="assignments")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="assignments"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    weaknesses = models.TextField(_("kelemahan"), blank=True, help_text=_("Satu butir per baris"))
+    strengths = models.TextField(_("kekuatan"), blank=True, help_text=_("Satu butir per baris"))
+    recommendations = models.TextField(
+        _("rekomendasi"), blank=True, help_text=_("Satu butir per baris")
+    )
+    interview_notes = models.TextField(_("catatan wawancara"), blank=True)
+    completed_at = models.DateTimeField(_("selesai dinilai"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "region__code", "assessor__username"]
+        verbose_name = _("penugasan asesor")
+        verbose_name_plural = _("penugasan asesor")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "region", "assessor"], name="assessor_once_per_region"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessor} → {self.region} ({self.cycle.year})"
+
+
+class ConflictOfInterest(RulesModel):
+    """An assessor may not review this region (e.g. own province, former employer)."""
+
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("alasan"), max_length=300)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("konflik kepentingan")
+        verbose_name_plural = _("konflik kepentingan")
+        constraints = [
+            models.UniqueConstraint(fields=["assessor", "region"], name="conflict_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessor} ✕ {self.region}"
+
+
+class Score(RulesModel):
+    """One assessor's value for one indicator of one region, with a note."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="scores")
+    indicator = models.ForeignKey(
+        "instruments.Indicator", on_delete=models.PROTECT, related_name="scores"
+    )
+    value = models.DecimalField(_("nilai"), max_digits=20, decimal_places=6, null=True, blank=True)
+    not_applicable = models.BooleanField(_("tidak berlaku"), default=False)
+    note = models.TextField(_("catatan"), blank=True)
+    evidence_missing = models.BooleanField(_("data dukung kurang"), default=False)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nilai asesor")
+        verbose_name_plural = _("nilai asesor")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "indicator"], name="one_score_per_indicator"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(not_applicable=False) | models.Q(value__isnull=True),
+                name="score_not_applicable_has_no_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.indicator.code}"
+
+
+class VirtualSession(RulesModel):
+    """The interview of one region in one cycle (usually a video call)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="sessions")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(_("mulai"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("durasi (menit)"), default=90, validators=[MinValueValidator(15), MaxValueValidator(600)]
+    )
+    meeting_url = models.URLField(_("tautan rapat"), max_length=500, blank=True)
+    location = models.CharField(_("tempat (jika tatap muka)"), max_length=200, blank=True)
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("asesor"), related_name="virtual_sessions"
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[assessors])
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("sesi evaluasi")
+        verbose_name_plural = _("sesi evaluasi")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "region"], name="one_session_per_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class FinalMethod(models.TextChoices):
+    MEAN = "mean", _("Rata-rata asesor")
+    MEDIAN = "median", _("Median asesor")
+    MODERATED = "moderated", _("Diputuskan moderator")
+
+
+class FinalValue(RulesModel):
+    """The settled value of one indicator for one region: the assessors' mean (or median), or
+    the moderator's decision with its reason."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="finals")
+    indicator = models.ForeignKey(
+        "instruments.Indicator", on_delete=models.PROTECT, related_name="finals"
+    )
+    value = models.DecimalField(_("nilai"), max_digits=20, decimal_places=6, null=True, blank=True)
+    not_applicable = models.BooleanField(_("tidak berlaku"), default=False)
+    method = models.CharField(_("cara"), max_length=10, choices=FinalMethod.choices)
+    reason = models.TextField(_("alasan"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nilai akhir")
+        verbose_name_plural = _("nilai akhir")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "indicator"], name="one_final_per_indicator"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(method="moderated") | ~models.Q(reason=""),
+                name="moderated_final_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.indicator.code} = {self.value}"
+
+
+class Feedback(RulesModel):
+    """The region's settled weaknesses, strengths and recommendations (one item per line),
+    drawn from its assessors' texts in moderation. Published with the results."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="feedback")
+    weaknesses = models.TextField(_("kelemahan"), blank=True)
+    strengths = models.TextField(_("kekuatan"), blank=True)
+    recommendations = models.TextField(_("rekomendasi"), blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    settled_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("umpan balik")
+        verbose_name_plural = _("umpan balik")
+
+    def __str__(self) -> str:
+        return f"{self.submission}"

@@ -1,0 +1,3 @@
+"""Routes for assessors and moderation: workspace, scores, sessions, moderation queue."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes for the admin: cycles, transitions, enrolment, returns, evidence and history."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes for operators: the self-assessment, answers and evidence."""
+
+urlpatterns: list = []

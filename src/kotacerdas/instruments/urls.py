@@ -1,0 +1,5 @@
+"""Routes for instruments: list, detail, import and export, crosswalks."""
+
+app_name = "instruments"
+
+urlpatterns: list = []
