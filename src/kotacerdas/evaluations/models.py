@@ -427,6 +427,9 @@ class VirtualSession(RulesModel):
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # iCalendar SEQUENCE: 0 when first scheduled, +1 on every reschedule, so calendar clients
+    # replace the old invitation (same UID) instead of adding a second one.
+    sequence = models.PositiveIntegerField(_("revisi jadwal"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[assessors])
