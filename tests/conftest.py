@@ -25,6 +25,8 @@ def _test_settings(settings, tmp_path):
     }
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.LANGUAGE_CODE = "id"
+    # Tests sign in with force_login; tests/security/ turns two-factor enforcement back on.
+    settings.KOTACERDAS_TWO_FACTOR_ENFORCED = False
 
 
 @pytest.fixture

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "kotacerdas.accounts",
     "kotacerdas.instruments",
     "kotacerdas.evaluations",
+    "kotacerdas.api",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "kotacerdas.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -169,6 +171,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1 if PRODUCTION else 0)
 
+# Two-factor sign-in (accounts/twofactor.py): required for admins and assessors. Only the test
+# suite turns the enforcement off (so other tests can use force_login); never in an installation.
+KOTACERDAS_TWO_FACTOR_ENFORCED = True
+OTP_TOTP_ISSUER = "Kota Cerdas"
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_TOTP_THROTTLE_FACTOR = 1
+
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -246,29 +255,61 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kota Cerdas <noreply@kotacerdas.local>")
 
-# --- REST API -----------------------------------------------------------------------------
+# --- REST API (kotacerdas.api; docs/api.md) ------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A personal token first, so an unauthenticated request is answered 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "kotacerdas.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": [
+        "kotacerdas.api.permissions.TokenScope",
+        "rest_framework.permissions.IsAuthenticated",
+    ],
+    # JSON only: the browsable API needs inline scripts, which the CSP forbids; the
+    # documentation page is Swagger UI at /api/v1/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["kotacerdas.api.problems.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "EXCEPTION_HANDLER": "kotacerdas.api.problems.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "kotacerdas.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "kotacerdas.api.throttling.AnonymousThrottle",
+        "kotacerdas.api.throttling.SignedInThrottle",
+    ],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Requests per client address (anonymous) or per account (signed in); "N/second|minute|hour|day".
+KOTACERDAS_API_ANON_RATE = env.str("API_ANON_RATE", default="60/minute")
+KOTACERDAS_API_USER_RATE = env.str("API_USER_RATE", default="1200/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kota Cerdas API",
-    "DESCRIPTION": "Smart City evaluation of Indonesia's regional governments.",
+    "DESCRIPTION": (
+        "Smart City evaluation of Indonesia's regional governments. Errors are RFC 9457 problem "
+        "details (application/problem+json). Authentication: the browser session, or a personal "
+        "token (`Authorization: Bearer kc_...`) made on /akun/token-api/. See docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kotacerdas.api.schema.add_problem_responses",
+    ],
 }
 
 # --- Security -----------------------------------------------------------------------------

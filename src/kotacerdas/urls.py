@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", include("kotacerdas.core.urls")),
@@ -10,5 +11,9 @@ urlpatterns = [
     path("instrumen/", include("kotacerdas.instruments.urls")),
     path("evaluasi/", include("kotacerdas.evaluations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/token-api/", include("kotacerdas.api.urls_tokens")),
+    path("api/v1/", include("kotacerdas.api.urls")),
+    # The Django admin signs in through our own page, which asks for the second factor.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
 ]

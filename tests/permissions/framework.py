@@ -37,8 +37,10 @@ REGION_PARTIES = frozenset({"admin", "assessor_assigned", "operator_own"})
 NOBODY: frozenset[str] = frozenset()
 
 # URL names that are not application views: Django's admin (guarded by is_staff and the rules
-# model permissions, tested in test_accounts.py) and the language switch (no data).
-EXEMPT_NAMESPACES = ("admin",)
+# model permissions, tested in test_accounts.py) and the language switch (no data). The REST API
+# (namespace ``api``) has its own matrix over every endpoint × method × role:
+# tests/api/test_permission_matrix.py.
+EXEMPT_NAMESPACES = ("admin", "api")
 EXEMPT_NAMES = {"set_language"}
 
 

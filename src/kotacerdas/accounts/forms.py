@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -9,3 +10,15 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Akun ini tidak aktif."),
     }
+
+
+class OTPForm(forms.Form):
+    token = forms.CharField(
+        label=_("Kode verifikasi"),
+        max_length=16,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        help_text=_("Enam angka dari aplikasi autentikator, atau satu kode pemulihan."),
+    )

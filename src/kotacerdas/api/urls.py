@@ -1,0 +1,24 @@
+"""Routes of the REST API, mounted at /api/v1/ (namespace ``api``).
+
+Every route here has entries in tests/api/test_permission_matrix.py (role × method).
+"""
+
+from django.urls import path, re_path
+from rest_framework.routers import SimpleRouter
+
+from . import problems, views
+from .endpoints import regions
+
+app_name = "api"
+
+router = SimpleRouter(trailing_slash=True)
+router.register("regions", regions.RegionViewSet, basename="region")
+
+urlpatterns = [
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("docs/", views.docs, name="docs"),
+    path("me/", views.MeView.as_view(), name="me"),
+    *router.urls,
+    # Anything else under /api/v1/ is a 404 problem, not an HTML page.
+    re_path(r"^.*$", problems.not_found),
+]
