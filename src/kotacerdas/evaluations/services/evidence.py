@@ -1,0 +1,210 @@
+"""Evidence ("data dukung") of a region's self-assessment: files and links.
+
+Files go through ``kotacerdas.core.uploads`` (size, type by content, safe name, SHA-256) and are
+stored with Django's storage API; they are read back only through the download view, which checks
+permission. Nothing is ever deleted: replacing evidence adds a new row that ``replaces`` the old
+one, and the old one is marked ``superseded`` and stays in the history.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.uploads import validate_upload
+from kotacerdas.instruments.models import Indicator
+
+from ..models import Evidence, EvidenceKindStored, Submission
+from .locks import ensure_editable
+
+MAX_URL_LENGTH = 1000
+MAX_DESCRIPTION = 500
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class InvalidEvidence(ServiceError):
+    """Evidence that cannot be accepted (a bad link, an indicator of another instrument, ...)."""
+
+
+def clean_url(url: str) -> str:
+    """The link stripped, or InvalidEvidence unless it is an http(s) URL of at most 1000 chars."""
+    url = (url or "").strip()
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidEvidence(
+            _("Tautan paling panjang %(max)d karakter.") % {"max": MAX_URL_LENGTH}
+        )
+    try:
+        _url_validator(url)
+    except ValidationError as exc:
+        raise InvalidEvidence(
+            _("«%(url)s» bukan tautan http:// atau https:// yang sah.") % {"url": url[:80]}
+        ) from exc
+    return url
+
+
+def add_file(
+    submission: Submission,
+    indicator: Indicator | None,
+    uploaded: File,
+    *,
+    description: str = "",
+    by,
+) -> Evidence:
+    """Store an uploaded file as evidence for ``indicator`` (None: general evidence).
+
+    Guarantees: as ``_check``; the file passes ``validate_upload`` (else UploadRejected naming
+    the file and reason) and is stored under ``evidence/<year>/<region>/<random>-<name>`` with
+    its size, content type and SHA-256; if anything fails after storing, the stored file is
+    removed again and no row is written.
+    """
+    _check(submission, indicator, by)
+    checked = validate_upload(uploaded)
+    return _store(
+        submission,
+        indicator,
+        by=by,
+        description=description,
+        fields={
+            "kind": EvidenceKindStored.FILE,
+            "original_name": checked.name,
+            "content_type": checked.content_type,
+            "size": checked.size,
+            "sha256": checked.sha256,
+        },
+        upload=(checked.stored_name, uploaded),
+    )
+
+
+def add_link(
+    submission: Submission,
+    indicator: Indicator | None,
+    url: str,
+    *,
+    description: str = "",
+    by,
+) -> Evidence:
+    """Record a link (http or https) as evidence; guarantees as ``_check`` and ``clean_url``."""
+    _check(submission, indicator, by)
+    url = clean_url(url)
+    return _store(
+        submission,
+        indicator,
+        by=by,
+        description=description,
+        fields={"kind": EvidenceKindStored.LINK, "url": url},
+    )
+
+
+def replace(
+    evidence: Evidence,
+    *,
+    uploaded: File | None = None,
+    url: str = "",
+    description: str = "",
+    by,
+) -> Evidence:
+    """Replace evidence by a new file or link and return the new Evidence.
+
+    Guarantees: exactly one of ``uploaded`` and ``url``; as ``add_file``/``add_link``; the old
+    evidence is kept, marked ``superseded`` and linked from the new one (``replaces``); evidence
+    that was already replaced is refused (someone else replaced it first: reload).
+    """
+    if (uploaded is None) == (not url):
+        raise InvalidEvidence(_("Pilih satu: unggah berkas pengganti atau isi tautan pengganti."))
+    submission = evidence.submission
+    _check(submission, evidence.indicator, by)
+    if uploaded is not None:
+        checked = validate_upload(uploaded)
+        fields = {
+            "kind": EvidenceKindStored.FILE,
+            "original_name": checked.name,
+            "content_type": checked.content_type,
+            "size": checked.size,
+            "sha256": checked.sha256,
+        }
+        upload = (checked.stored_name, uploaded)
+    else:
+        fields = {"kind": EvidenceKindStored.LINK, "url": clean_url(url)}
+        upload = None
+    return _store(
+        submission,
+        evidence.indicator,
+        by=by,
+        description=description or evidence.description,
+        fields=fields,
+        upload=upload,
+        replaces=evidence,
+    )
+
+
+def _check(submission: Submission, indicator: Indicator | None, by) -> None:
+    """``by`` may edit the submission (else PermissionDenied) and the indicator belongs to the
+    cycle's instrument (else InvalidEvidence). The lock is checked again under the row lock."""
+    if not by.has_perm("evaluations.edit_submission", submission):
+        raise PermissionDenied(_("Anda tidak dapat mengubah data dukung daerah ini."))
+    if indicator is not None and indicator.instrument_id != submission.cycle.instrument_id:
+        raise InvalidEvidence(
+            _("Indikator %(code)s bukan bagian dari instrumen siklus ini.")
+            % {"code": indicator.code}
+        )
+    ensure_editable(submission)
+
+
+def _store(
+    submission: Submission,
+    indicator: Indicator | None,
+    *,
+    by,
+    description: str,
+    fields: dict,
+    upload: tuple[str, File] | None = None,
+    replaces: Evidence | None = None,
+) -> Evidence:
+    description = " ".join((description or "").split())
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidEvidence(
+            _("Keterangan paling panjang %(max)d karakter.") % {"max": MAX_DESCRIPTION}
+        )
+    stored_name = ""
+    try:
+        with transaction.atomic():
+            locked = (
+                Submission.objects.select_for_update()
+                .select_related("cycle", "region")
+                .get(pk=submission.pk)
+            )
+            ensure_editable(locked)
+            evidence = Evidence(
+                submission=locked,
+                indicator=indicator,
+                description=description,
+                uploaded_by=by,
+                **fields,
+            )
+            if replaces is not None:
+                old = Evidence.objects.select_for_update().get(pk=replaces.pk)
+                if old.superseded:
+                    raise InvalidEvidence(
+                        _("Data dukung «%(name)s» sudah diganti; muat ulang halaman.")
+                        % {"name": old}
+                    )
+                old.superseded = True
+                old._history_user = by
+                old._change_reason = _("Diganti")
+                old.save(update_fields=["superseded"])
+                evidence.replaces = old
+            if upload is not None:
+                name, content = upload
+                evidence.file.save(name, content, save=False)
+                stored_name = evidence.file.name
+            evidence._history_user = by
+            evidence.save()
+    except BaseException:
+        if stored_name:
+            evidence.file.storage.delete(stored_name)
+        raise
+    return evidence

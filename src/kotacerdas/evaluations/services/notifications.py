@@ -1,0 +1,158 @@
+"""Emails of the evaluation (console backend by default; ``EMAIL_URL`` in production).
+
+Each function is called inside the transaction of the change it announces: it renders the
+messages from the data as they are now and sends them only after that transaction commits
+(``transaction.on_commit``), so a change that rolls back sends nothing. One message per
+recipient (addresses are not shared); users without an email address are skipped. Text in
+Bahasa Indonesia from ``templates/evaluations/emails/<name>_subject.txt`` and ``<name>.txt``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from kotacerdas.accounts.models import User
+from kotacerdas.accounts.roles import Role
+
+from ..models import Cycle, Submission, VirtualSession
+
+logger = logging.getLogger(__name__)
+
+Attachment = tuple[str, bytes, str]
+
+
+def operators_of(region_ids: Iterable[int]) -> list[User]:
+    """Active operators of the given regions who have an email address."""
+    return list(
+        User.objects.filter(role=Role.OPERATOR, region_id__in=list(region_ids), is_active=True)
+        .exclude(email="")
+        .order_by("region__code", "username")
+    )
+
+
+def admins() -> list[User]:
+    """Active ministry admins (and superusers) who have an email address."""
+    return list(
+        User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True)
+        .exclude(email="")
+        .order_by("username")
+    )
+
+
+def absolute_url(path: str) -> str:
+    return settings.KOTACERDAS_SITE_URL.rstrip("/") + path
+
+
+def submission_url(submission: Submission) -> str:
+    return absolute_url(
+        reverse(
+            "evaluations:submission_form",
+            kwargs={"year": submission.cycle.year, "code": submission.region.code},
+        )
+    )
+
+
+def submission_received(submission: Submission) -> None:
+    """To the region's operators and the admins: the self-assessment was submitted."""
+    context = {"submission": submission, "url": submission_url(submission)}
+    recipients = _unique([*operators_of([submission.region_id]), *admins()])
+    _send_on_commit("submission_received", context, recipients)
+
+
+def submission_returned(submission: Submission) -> None:
+    """To the region's operators: the self-assessment came back, with the admin's reason."""
+    context = {"submission": submission, "url": submission_url(submission)}
+    _send_on_commit("submission_returned", context, operators_of([submission.region_id]))
+
+
+def session_scheduled(session: VirtualSession, ics: bytes | None = None) -> None:
+    """To the region's operators and the session's assessors: when and where the interview is.
+
+    ``ics`` is the calendar file to attach (the sessions service makes it); without it the
+    message carries the same facts in its text only.
+    """
+    context = {"session": session, "assessors": list(session.assessors.all())}
+    recipients = _unique(
+        [
+            *operators_of([session.region_id]),
+            *(user for user in context["assessors"] if user.is_active and user.email),
+        ]
+    )
+    attachments = [(f"sesi-{session.region.code}-{session.cycle.year}.ics", ics, "text/calendar")]
+    _send_on_commit(
+        "session_scheduled", context, recipients, attachments=attachments if ics else []
+    )
+
+
+def results_published(cycle: Cycle) -> None:
+    """To the operators of every enrolled region: the cycle's results are public."""
+    submissions = {
+        submission.region_id: submission
+        for submission in cycle.submissions.select_related("region", "cycle")
+    }
+    messages = []
+    for operator in operators_of(submissions):
+        submission = submissions[operator.region_id]
+        context = {"cycle": cycle, "submission": submission, "url": submission_url(submission)}
+        messages.append(_render("results_published", context, operator))
+    _on_commit(messages)
+
+
+def _render(
+    name: str, context: dict, recipient: User, attachments: Iterable[Attachment] = ()
+) -> EmailMessage:
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {**context, "recipient": recipient, "site_url": settings.KOTACERDAS_SITE_URL}
+        subject = render_to_string(f"evaluations/emails/{name}_subject.txt", context)
+        body = render_to_string(f"evaluations/emails/{name}.txt", context)
+    message = EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body.strip() + "\n",
+        to=[recipient.email],
+    )
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    return message
+
+
+def _send_on_commit(
+    name: str,
+    context: dict,
+    recipients: Iterable[User],
+    *,
+    attachments: Iterable[Attachment] = (),
+) -> None:
+    attachments = list(attachments)
+    _on_commit([_render(name, context, user, attachments) for user in recipients])
+
+
+def _on_commit(messages: list[EmailMessage]) -> None:
+    if messages:
+        transaction.on_commit(lambda: _deliver(messages))
+
+
+def _deliver(messages: list[EmailMessage]) -> None:
+    """Send after the commit; a failing mail server is logged, never undoes the change."""
+    try:
+        get_connection().send_messages(messages)
+    except Exception:  # the change is committed; a lost email must not raise into the request
+        logger.exception("Sending %d evaluation emails failed", len(messages))
+
+
+def _unique(users: Iterable[User]) -> list[User]:
+    seen: set[int] = set()
+    result = []
+    for user in users:
+        if user.pk not in seen:
+            seen.add(user.pk)
+            result.append(user)
+    return result

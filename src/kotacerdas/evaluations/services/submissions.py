@@ -1,0 +1,215 @@
+"""A region's self-assessment as a whole: progress, completeness, submit and return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kotacerdas.accounts.predicates import is_admin, is_assessor, is_operator
+from kotacerdas.core.errors import Locked, ServiceError
+from kotacerdas.instruments.models import Dimension, Indicator
+
+from ..models import Answer, Assignment, CycleState, Evidence, Submission, SubmissionState
+from . import notifications
+from .locks import ensure_editable, ensure_not_frozen
+
+RETURN_STATES = frozenset({CycleState.OPEN, CycleState.REVIEW})
+
+
+class Incomplete(ServiceError):
+    """A submit refused because answers or required evidence are missing (listed in details)."""
+
+
+@dataclass
+class DimensionProgress:
+    """How far a region is with one dimension: answers given and required evidence present."""
+
+    dimension: Dimension
+    total: int = 0
+    answered: int = 0
+    evidence_needed: int = 0
+    evidence_present: int = 0
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def visible_to(user) -> QuerySet[Submission]:
+    """The self-assessments a user may read: all for an admin, the own region's for an
+    operator, the assigned regions' for an assessor (the ``view_submission`` rule as a query)."""
+    submissions = Submission.objects.select_related("cycle", "region")
+    if is_admin(user):
+        return submissions
+    if is_operator(user):
+        return submissions.filter(region_id=user.region_id)
+    if is_assessor(user):
+        assigned = Assignment.objects.filter(
+            assessor=user, cycle_id=OuterRef("cycle_id"), region_id=OuterRef("region_id")
+        )
+        return submissions.filter(Exists(assigned))
+    return submissions.none()
+
+
+def indicators_of(submission: Submission) -> QuerySet[Indicator]:
+    """The cycle's indicators in the instrument's order, with element and dimension."""
+    return (
+        Indicator.objects.filter(instrument_id=submission.cycle.instrument_id)
+        .select_related("element__dimension")
+        .order_by("element__dimension__order", "element__order", "order", "code")
+    )
+
+
+def current_evidence(submission: Submission) -> QuerySet[Evidence]:
+    """The region's evidence that has not been replaced."""
+    return submission.evidence.filter(superseded=False)
+
+
+def progress(submission: Submission) -> list[DimensionProgress]:
+    """Per dimension, in order: indicators answered of the total, required evidence present,
+    and one line for each thing still missing (what ``submit`` would list)."""
+    answers = {answer.indicator_id: answer for answer in submission.answers.all()}
+    with_evidence = set(
+        current_evidence(submission)
+        .filter(indicator__isnull=False)
+        .values_list("indicator_id", flat=True)
+    )
+    by_dimension: dict[int, DimensionProgress] = {}
+    for indicator in indicators_of(submission):
+        dimension = indicator.element.dimension
+        row = by_dimension.setdefault(dimension.pk, DimensionProgress(dimension=dimension))
+        row.total += 1
+        answer = answers.get(indicator.pk)
+        if answer is not None and answer.is_answered:
+            row.answered += 1
+        else:
+            row.missing.append(
+                _("%(code)s «%(question)s»: belum dijawab.")
+                % {"code": indicator.code, "question": _short(indicator.question)}
+            )
+        needs_evidence = indicator.evidence_required and not (answer and answer.not_applicable)
+        if needs_evidence:
+            row.evidence_needed += 1
+            if indicator.pk in with_evidence:
+                row.evidence_present += 1
+            else:
+                row.missing.append(
+                    _("%(code)s «%(question)s»: data dukung wajib belum diunggah.")
+                    % {"code": indicator.code, "question": _short(indicator.question)}
+                )
+    return list(by_dimension.values())
+
+
+def missing_items(submission: Submission) -> list[str]:
+    """Everything that keeps the self-assessment from being submitted, in instrument order."""
+    return [item for row in progress(submission) for item in row.missing]
+
+
+def answered_counts(cycle) -> dict[int, int]:
+    """Answered indicators per submission of a cycle ({submission id: count}), in one query."""
+    rows = (
+        Answer.objects.filter(submission__cycle=cycle)
+        .filter(Q(not_applicable=True) | Q(value__isnull=False))
+        .values_list("submission_id")
+        .order_by()
+    )
+    counts: dict[int, int] = {}
+    for (submission_id,) in rows:
+        counts[submission_id] = counts.get(submission_id, 0) + 1
+    return counts
+
+
+def submit(submission: Submission, *, by) -> Submission:
+    """Send the self-assessment to the ministry.
+
+    Guarantees: ``by`` may edit it (else PermissionDenied); it is editable now (else Locked);
+    every indicator is answered and every required evidence is present, else Incomplete lists
+    each missing item and nothing changes. Afterwards the self-assessment is read-only until an
+    admin returns it; the region's operators and the admins get an email once this commits.
+    """
+    if not by.has_perm("evaluations.edit_submission", submission):
+        raise PermissionDenied(_("Anda tidak dapat mengirim penilaian mandiri daerah ini."))
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update()
+            .select_related("cycle", "region")
+            .get(pk=submission.pk)
+        )
+        ensure_editable(locked)
+        missing = missing_items(locked)
+        if missing:
+            raise Incomplete(
+                _("Penilaian mandiri belum dapat dikirim; %(n)d hal belum lengkap.")
+                % {"n": len(missing)},
+                details=missing,
+            )
+        locked.state = SubmissionState.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = by
+        locked._history_user = by
+        locked._change_reason = _("Dikirim")
+        locked.save(update_fields=["state", "submitted_at", "submitted_by"])
+        notifications.submission_received(locked)
+    return locked
+
+
+def return_submission(submission: Submission, *, reason: str, by) -> Submission:
+    """Send a submitted self-assessment back to its region for correction.
+
+    Guarantees: only an admin (else PermissionDenied); a reason is given (else ServiceError);
+    the self-assessment was submitted and the cycle is open or in review (else Locked). The
+    region can then edit and submit again (the deadline no longer applies to it); its operators
+    get the reason by email once this commits.
+    """
+    if not by.has_perm("evaluations.manage_cycle", submission.cycle):
+        raise PermissionDenied(_("Hanya admin yang dapat mengembalikan penilaian mandiri."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Alasan pengembalian wajib diisi."))
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update()
+            .select_related("cycle", "region")
+            .get(pk=submission.pk)
+        )
+        ensure_not_frozen(locked.cycle)
+        if locked.cycle.state not in RETURN_STATES:
+            raise Locked(
+                _(
+                    "Penilaian mandiri hanya dapat dikembalikan pada tahap Penilaian mandiri atau "
+                    "Penilaian asesor; siklus sekarang pada tahap %(state)s."
+                )
+                % {"state": locked.cycle.get_state_display()}
+            )
+        if locked.state != SubmissionState.SUBMITTED:
+            raise Locked(
+                _(
+                    "Hanya penilaian mandiri yang sudah dikirim yang dapat dikembalikan; status "
+                    "sekarang: %(state)s."
+                )
+                % {"state": locked.get_state_display()}
+            )
+        locked.state = SubmissionState.RETURNED
+        locked.returned_at = timezone.now()
+        locked.returned_by = by
+        locked.return_reason = reason
+        locked._history_user = by
+        locked._change_reason = reason
+        locked.save(update_fields=["state", "returned_at", "returned_by", "return_reason"])
+        notifications.submission_returned(locked)
+    return locked
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
