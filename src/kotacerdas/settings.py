@@ -10,6 +10,7 @@ Environment variables (all optional in development):
 - ``MEDIA_ROOT``: where evidence files live with the local storage (never served publicly).
 - ``EVIDENCE_STORAGE``: ``local`` (default) or ``s3`` (django-storages; ``AWS_*`` variables).
 - ``EMAIL_URL``: default the console backend.
+- ``SITE_URL``: scheme and host that links in emails point to (default http://127.0.0.1:8000).
 - ``KOTACERDAS_DEMO``: ``1`` marks a demo installation (demo accounts may sign in without 2FA).
 """
 
@@ -254,6 +255,8 @@ TASKS = {
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kota Cerdas <noreply@kotacerdas.local>")
+# The address links in emails point to (scheme and host, no trailing slash).
+KOTACERDAS_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- REST API (kotacerdas.api; docs/api.md) ------------------------------------------------
 REST_FRAMEWORK = {
