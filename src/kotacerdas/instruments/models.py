@@ -8,6 +8,7 @@ retired, so that progress stays comparable across years.
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,8 @@ from simple_history.models import HistoricalRecords
 
 from kotacerdas.accounts.predicates import is_admin, is_signed_in
 from kotacerdas.core.taxonomy import Aspect
+
+from .schema import indicator_problems
 
 ADMIN_EDITS = {"view": is_signed_in, "add": is_admin, "change": is_admin, "delete": is_admin}
 POSITIVE = [MinValueValidator(Decimal("0.000001"))]
@@ -214,6 +217,28 @@ class Indicator(RulesModel):
     def __str__(self) -> str:
         return f"{self.code}"
 
+    def clean(self) -> None:
+        """The rules between fields that the file importers apply too (schema.indicator_problems),
+        and the element must belong to the same instrument."""
+        values = {
+            "type": self.type,
+            "unit": self.unit,
+            "direction": self.direction,
+            "goal_min": self.goal_min,
+            "goal_max": self.goal_max,
+            "evidence_required": self.evidence_required,
+            "evidence_kinds": self.evidence_kinds,
+        }
+        problems = indicator_problems(values)
+        if (
+            self.element_id
+            and self.instrument_id
+            and self.element.dimension.instrument_id != self.instrument_id
+        ):
+            problems["element"] = _("elemen ini milik instrumen lain")
+        if problems:
+            raise ValidationError(problems)
+
     @property
     def dimension(self) -> Dimension:
         return self.element.dimension
@@ -300,6 +325,14 @@ class CrosswalkEntry(RulesModel):
     target_code = models.CharField(_("kode baru"), max_length=30, blank=True)
     rescale = models.JSONField(_("pemetaan skala"), null=True, blank=True)
     note = models.TextField(_("catatan"), blank=True)
+    needs_review = models.BooleanField(
+        _("perlu dicek admin"),
+        default=False,
+        help_text=_(
+            "Saran otomatis yang belum dikonfirmasi admin; tidak dipakai untuk perbandingan "
+            "antartahun sampai dikonfirmasi."
+        ),
+    )
 
     class Meta:
         ordering = ["crosswalk", "source_code", "target_code"]
