@@ -151,7 +151,7 @@ def qr_code_svg(device: TOTPDevice) -> str:
     The issuer shown in the app is ``settings.OTP_TOTP_ISSUER``.
     """
     qr = segno.make(device.config_url, error="m")
-    return qr.svg_inline(scale=5, border=2, title=_("Kode QR aplikasi autentikator"))
+    return qr.svg_inline(scale=5, border=2, light="white", title=_("Kode QR aplikasi autentikator"))
 
 
 def manual_key(device: TOTPDevice) -> str:

@@ -28,7 +28,7 @@ class TokenScope(permissions.BasePermission):
 
 
 class Rules(permissions.BasePermission):
-    """Checks the `rules` permission a view names for the current action.
+    """Checks the token's scope (as :class:`TokenScope`), then the `rules` permission a view names for the current action.
 
     The view declares ``rules_permissions = {action: "app.permission" | ANYONE}``. Detail actions
     (a lookup in the URL) are checked against the object itself (``has_object_permission``, called
@@ -38,13 +38,23 @@ class Rules(permissions.BasePermission):
     """
 
     def _perm(self, view) -> str | None:
-        action = getattr(view, "action", None) or view.request.method.lower()
+        method = view.request.method.lower()
+        if hasattr(view, "action_map"):
+            action = view.action
+            if action is None:
+                return ANYONE  # a method this viewset does not serve: DRF answers 405
+        else:
+            action = method
+            if not hasattr(view, method):
+                return ANYONE  # likewise for a plain APIView
         mapping = getattr(view, "rules_permissions", {})
         if action not in mapping:
             raise exceptions.PermissionDenied(_("Aksi ini tidak tersedia lewat API."))
         return mapping[action]
 
     def has_permission(self, request, view) -> bool:
+        if not TokenScope().has_permission(request, view):
+            raise exceptions.PermissionDenied(TokenScope.message, code=TokenScope.code)
         perm = self._perm(view)
         if perm is ANYONE:
             return True
