@@ -1,0 +1,499 @@
+"""Moderation: settling each indicator's final value for every submitted region.
+
+When the cycle enters moderation, ``prepare`` settles automatically every indicator on which the
+region's assessors agree: all scored it, and their levels differ by less than
+``cycle.disagreement_levels`` (other types: by at most ``cycle.disagreement_points`` on the 0–100
+scale the index uses). The final value is then the assessors' mean or median
+(``cycle.final_rule``). Everything else waits in the ``queue`` until the moderator (an admin)
+``settle``\\ s it with a reason. ``unresolved`` lists what still stands between the cycle and
+"final", for the lifecycle's check.
+
+The lifecycle module calls ``prepare(cycle)`` and ``unresolved(cycle)``; keep these names.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, TextChoices
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
+from kotacerdas.instruments.models import Indicator, IndicatorType
+
+from ..models import (
+    Answer,
+    Assignment,
+    Cycle,
+    CycleState,
+    Feedback,
+    FinalMethod,
+    FinalRule,
+    FinalValue,
+    Score,
+    Submission,
+    SubmissionState,
+)
+from .answers import validate_value
+from .locks import when
+from .scoring import normalise
+
+SIX_PLACES = Decimal("0.000001")
+HUNDRED = Decimal(100)
+MAX_REASON = 5_000
+
+
+class QueueReason(TextChoices):
+    """Why an indicator of a region waits for the moderator."""
+
+    DISAGREEMENT = "disagreement", gettext_lazy("Penilaian asesor berbeda")
+    MISSING = "missing", gettext_lazy("Nilai asesor belum lengkap")
+    NOT_APPLICABLE = "not_applicable", gettext_lazy("Beda pendapat «tidak berlaku»")
+
+
+@dataclass
+class Verdict:
+    """What the assessors' scores of one indicator say: either a final value (``reason`` empty)
+    or why the moderator must decide. ``spread`` is the gap on the 0–100 scale."""
+
+    reason: str = ""
+    value: Decimal | None = None
+    not_applicable: bool = False
+    spread: Decimal = Decimal(0)
+
+
+def spread_points(indicator: Indicator, values: list[Decimal]) -> Decimal:
+    """The gap between the highest and lowest value on the 0–100 scale (``normalise``). A number
+    without goalposts is compared by its relative difference (gap / largest magnitude × 100)."""
+    normalised = [normalise(indicator, value) for value in values]
+    if None not in normalised:
+        return max(normalised) - min(normalised)
+    largest = max(abs(value) for value in values)
+    if largest == 0:
+        return Decimal(0)
+    return (max(values) - min(values)) / largest * HUNDRED
+
+
+def verdict(
+    cycle: Cycle, indicator: Indicator, panel: list[tuple[Decimal | None, bool]]
+) -> Verdict:
+    """Judge one indicator of one region from its panel's scores: ``(value, not_applicable)`` per
+    assigned assessor, ``(None, False)`` for an assessor who has not scored it.
+
+    Missing when the panel is empty or any assessor has not scored; not-applicable disagreement
+    when some but not all say "not applicable"; disagreement when levels differ by
+    ``cycle.disagreement_levels`` or more, or other values by more than
+    ``cycle.disagreement_points`` (0–100). Otherwise the final value by ``cycle.final_rule``.
+    """
+    if not panel or any(value is None and not na for value, na in panel):
+        return Verdict(reason=QueueReason.MISSING, spread=HUNDRED)
+    flags = [na for _value, na in panel]
+    if all(flags):
+        return Verdict(not_applicable=True)
+    if any(flags):
+        return Verdict(reason=QueueReason.NOT_APPLICABLE, spread=HUNDRED)
+    values = [value for value, _na in panel]
+    spread = spread_points(indicator, values)
+    if indicator.type == IndicatorType.LEVEL:
+        agree = max(values) - min(values) < cycle.disagreement_levels
+    else:
+        agree = spread <= cycle.disagreement_points
+    if not agree:
+        return Verdict(reason=QueueReason.DISAGREEMENT, spread=spread)
+    if cycle.final_rule == FinalRule.MEDIAN:
+        final = statistics.median(values)
+    else:
+        final = sum(values) / len(values)
+    return Verdict(value=Decimal(final).quantize(SIX_PLACES), spread=spread)
+
+
+def _auto_method(cycle: Cycle) -> str:
+    return FinalMethod.MEDIAN if cycle.final_rule == FinalRule.MEDIAN else FinalMethod.MEAN
+
+
+def _submitted(cycle: Cycle):
+    return Submission.objects.filter(cycle=cycle, state=SubmissionState.SUBMITTED)
+
+
+def _panels(cycle: Cycle) -> dict[int, list[int]]:
+    """Region id → the assessor ids assigned to it in the cycle."""
+    panels: dict[int, list[int]] = defaultdict(list)
+    for region_id, assessor_id in (
+        Assignment.objects.filter(cycle=cycle)
+        .order_by("assessor__username")
+        .values_list("region_id", "assessor_id")
+    ):
+        panels[region_id].append(assessor_id)
+    return panels
+
+
+def _scores(cycle: Cycle, only_open: bool = False):
+    """(region id, indicator id) → {assessor id: Score} for the cycle; with ``only_open``, only
+    the indicators of submitted regions that have no final value yet."""
+    scores = Score.objects.filter(assignment__cycle=cycle).select_related("assignment")
+    if only_open:
+        final = FinalValue.objects.filter(
+            submission__cycle=cycle,
+            submission__region_id=OuterRef("assignment__region_id"),
+            indicator_id=OuterRef("indicator_id"),
+        )
+        scores = scores.exclude(Exists(final))
+    by_pair: dict[tuple[int, int], dict[int, Score]] = defaultdict(dict)
+    for score in scores:
+        by_pair[(score.assignment.region_id, score.indicator_id)][score.assignment.assessor_id] = (
+            score
+        )
+    return by_pair
+
+
+def _panel_values(panel: list[int], scores: dict[int, Score]) -> list[tuple[Decimal | None, bool]]:
+    values = []
+    for assessor_id in panel:
+        score = scores.get(assessor_id)
+        values.append((score.value, score.not_applicable) if score else (None, False))
+    return values
+
+
+@transaction.atomic
+def prepare(cycle: Cycle) -> None:
+    """Settle automatically every indicator of every submitted region on which its assessors
+    agree (see ``verdict``), with method mean or median.
+
+    Guarantees: idempotent; a moderator's decision (method moderated) is never touched; an
+    automatic final value is created, updated to the current scores, or removed when the
+    assessors no longer agree (the indicator goes back to the queue); all in one transaction,
+    with a history record for every change.
+    """
+    indicators = list(Indicator.objects.filter(instrument_id=cycle.instrument_id))
+    panels = _panels(cycle)
+    scores = _scores(cycle)
+    method = _auto_method(cycle)
+    existing = {
+        (final.submission_id, final.indicator_id): final
+        for final in FinalValue.objects.filter(submission__cycle=cycle)
+    }
+    to_create, to_update, to_delete = [], [], []
+    for submission in _submitted(cycle):
+        panel = panels.get(submission.region_id, [])
+        for indicator in indicators:
+            final = existing.get((submission.pk, indicator.pk))
+            if final is not None and final.method == FinalMethod.MODERATED:
+                continue
+            pair_scores = scores.get((submission.region_id, indicator.pk), {})
+            judged = verdict(cycle, indicator, _panel_values(panel, pair_scores))
+            if judged.reason:
+                if final is not None:
+                    to_delete.append(final.pk)
+                continue
+            if final is None:
+                to_create.append(
+                    FinalValue(
+                        submission=submission,
+                        indicator=indicator,
+                        value=judged.value,
+                        not_applicable=judged.not_applicable,
+                        method=method,
+                    )
+                )
+            elif (final.value, final.not_applicable, final.method) != (
+                judged.value,
+                judged.not_applicable,
+                method,
+            ):
+                final.value = judged.value
+                final.not_applicable = judged.not_applicable
+                final.method = method
+                final.version += 1
+                to_update.append(final)
+    if to_delete:
+        for final in FinalValue.objects.filter(pk__in=to_delete):
+            final.delete()
+    if to_create:
+        bulk_create_with_history(to_create, FinalValue, batch_size=1000)
+    if to_update:
+        bulk_update_with_history(
+            to_update, FinalValue, ["value", "not_applicable", "method", "version"], batch_size=1000
+        )
+
+
+# --- The queue ----------------------------------------------------------------------------------
+
+
+@dataclass
+class PanelScore:
+    """One assessor's score of a queued indicator (``score`` None when not scored at all)."""
+
+    assessor_id: int
+    assessor_name: str
+    score: Score | None
+
+    @property
+    def scored(self) -> bool:
+        return self.score is not None and (
+            self.score.not_applicable or self.score.value is not None
+        )
+
+
+@dataclass
+class ModerationItem:
+    """One indicator of one region waiting for the moderator."""
+
+    submission: Submission
+    indicator: Indicator
+    reason: str
+    spread: Decimal
+    scores: list[PanelScore] = field(default_factory=list)
+    answer: Answer | None = None
+
+    @property
+    def region(self):
+        return self.submission.region
+
+    @property
+    def reason_label(self) -> str:
+        return str(QueueReason(self.reason).label)
+
+    def describe(self) -> str:
+        """One line in Indonesian, e.g. ``Kota Jambi (15.71) · GOV.SVC.01: Penilaian asesor
+        berbeda (2; 4)``."""
+        shown = "; ".join(_display(panel.score) for panel in self.scores) or "—"
+        return _("%(region)s (%(code)s) · %(indicator)s: %(reason)s (%(values)s)") % {
+            "region": self.region.name,
+            "code": self.region.code,
+            "indicator": self.indicator.code,
+            "reason": self.reason_label,
+            "values": shown,
+        }
+
+
+def _display(score: Score | None) -> str:
+    if score is None or (score.value is None and not score.not_applicable):
+        return _("belum dinilai")
+    if score.not_applicable:
+        return _("tidak berlaku")
+    return f"{score.value.normalize():f}"
+
+
+REASON_ORDER = {QueueReason.NOT_APPLICABLE: 0, QueueReason.DISAGREEMENT: 1, QueueReason.MISSING: 2}
+
+
+def _open_items(cycle: Cycle) -> tuple[list[ModerationItem], int]:
+    """Every indicator of a submitted region without a final value, judged; and how many of those
+    the assessors agree on (waiting only for ``prepare``)."""
+    indicators = list(
+        Indicator.objects.filter(instrument_id=cycle.instrument_id).select_related(
+            "element__dimension"
+        )
+    )
+    submissions = list(_submitted(cycle).select_related("region"))
+    settled = set(
+        FinalValue.objects.filter(submission__cycle=cycle).values_list(
+            "submission_id", "indicator_id"
+        )
+    )
+    panels = _panels(cycle)
+    names = {
+        a.assessor_id: a.assessor.display_name
+        for a in Assignment.objects.filter(cycle=cycle).select_related("assessor")
+    }
+    scores = _scores(cycle, only_open=True)
+    answers = {
+        (answer.submission_id, answer.indicator_id): answer
+        for answer in Answer.objects.filter(submission__in=submissions).exclude(
+            Exists(
+                FinalValue.objects.filter(
+                    submission_id=OuterRef("submission_id"), indicator_id=OuterRef("indicator_id")
+                )
+            )
+        )
+    }
+    items, pending = [], 0
+    for submission in submissions:
+        panel = panels.get(submission.region_id, [])
+        for indicator in indicators:
+            if (submission.pk, indicator.pk) in settled:
+                continue
+            pair_scores = scores.get((submission.region_id, indicator.pk), {})
+            judged = verdict(cycle, indicator, _panel_values(panel, pair_scores))
+            if not judged.reason:
+                pending += 1
+                continue
+            items.append(
+                ModerationItem(
+                    submission=submission,
+                    indicator=indicator,
+                    reason=judged.reason,
+                    spread=judged.spread,
+                    scores=[
+                        PanelScore(pk, names.get(pk, "?"), pair_scores.get(pk)) for pk in panel
+                    ],
+                    answer=answers.get((submission.pk, indicator.pk)),
+                )
+            )
+    items.sort(
+        key=lambda item: (
+            -item.spread,
+            REASON_ORDER[item.reason],
+            item.region.code,
+            item.indicator.element.dimension.order,
+            item.indicator.element.order,
+            item.indicator.order,
+        )
+    )
+    return items, pending
+
+
+def queue(
+    cycle: Cycle, *, region_code: str = "", dimension_code: str = "", reason: str = ""
+) -> list[ModerationItem]:
+    """The indicators of submitted regions that wait for the moderator, worst first (largest gap
+    on the 0–100 scale; "not applicable" disagreements and missing scores count as 100),
+    optionally only of one region, one dimension or one reason."""
+    items, _pending = _open_items(cycle)
+    if region_code:
+        items = [item for item in items if item.region.code == region_code]
+    if dimension_code:
+        items = [item for item in items if item.indicator.element.dimension.code == dimension_code]
+    if reason:
+        items = [item for item in items if item.reason == reason]
+    return items
+
+
+def unresolved(cycle: Cycle) -> list[str]:
+    """Everything that keeps the cycle from "final", in Indonesian: each queued indicator,
+    indicators the assessors agree on that still have no final value, and each submitted region
+    whose feedback (kelemahan, kekuatan, rekomendasi) is not settled. Empty when nothing does."""
+    items, pending = _open_items(cycle)
+    problems = [item.describe() for item in items]
+    if pending:
+        problems.append(
+            _(
+                "%(count)d indikator sudah disepakati asesor tetapi nilai akhirnya belum "
+                "dihitung; jalankan «Hitung nilai akhir otomatis» di halaman moderasi."
+            )
+            % {"count": pending}
+        )
+    settled = Feedback.objects.filter(submission=OuterRef("pk"), settled_by__isnull=False)
+    for submission in (
+        _submitted(cycle).exclude(Exists(settled)).select_related("region").order_by("region__code")
+    ):
+        problems.append(
+            _(
+                "%(region)s (%(code)s): umpan balik (kelemahan, kekuatan, rekomendasi) belum ditetapkan."
+            )
+            % {"region": submission.region.name, "code": submission.region.code}
+        )
+    return problems
+
+
+# --- Settling -----------------------------------------------------------------------------------
+
+
+def ensure_moderation_open(cycle: Cycle) -> None:
+    """Raise Locked unless the cycle is in moderation (the only time final values are set)."""
+    if cycle.state != CycleState.MODERATION:
+        raise Locked(
+            _(
+                "Nilai akhir dan umpan balik hanya dapat ditetapkan pada tahap Moderasi; siklus "
+                "%(cycle)s pada tahap %(state)s."
+            )
+            % {"cycle": cycle, "state": cycle.get_state_display()}
+        )
+
+
+def lock_cycle_for_moderation(cycle_id: int) -> Cycle:
+    """Hold the cycle row until the transaction commits and check it is in moderation."""
+    cycle = Cycle.objects.select_for_update(no_key=True).get(pk=cycle_id)
+    ensure_moderation_open(cycle)
+    return cycle
+
+
+def settle(
+    submission: Submission,
+    indicator: Indicator,
+    *,
+    value: Decimal | None,
+    not_applicable: bool = False,
+    reason: str,
+    by,
+    version: int = 0,
+) -> FinalValue:
+    """Set the final value of ``indicator`` for the region as the moderator and return it.
+
+    Guarantees: only an admin (else PermissionDenied); the cycle is in moderation (else Locked);
+    the region's self-assessment was submitted and the indicator belongs to the cycle's
+    instrument; the reason is given and the value fits the indicator's type (else ServiceError /
+    InvalidAnswer); ``version`` equals the stored final value's version (0 when there is none),
+    else StaleVersion and nothing is written. The result has method "moderated", the reason, the
+    moderator and a history record.
+    """
+    if not by.has_perm("evaluations.moderate", submission):
+        raise PermissionDenied(_("Hanya admin yang dapat menetapkan nilai akhir."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Alasan keputusan moderasi wajib diisi."))
+    if len(reason) > MAX_REASON:
+        raise ServiceError(_("Alasan paling panjang %(max)d karakter.") % {"max": MAX_REASON})
+    if indicator.instrument_id != submission.cycle.instrument_id:
+        raise ServiceError(
+            _("Indikator %(code)s bukan bagian dari instrumen siklus ini.")
+            % {"code": indicator.code}
+        )
+    if value is None and not not_applicable:
+        raise ServiceError(_("Isi nilai akhir, atau pilih «tidak berlaku»."))
+    validate_value(indicator, value, not_applicable)
+    with transaction.atomic():
+        lock_cycle_for_moderation(submission.cycle_id)
+        locked = Submission.objects.select_related("region").get(pk=submission.pk)
+        if locked.state != SubmissionState.SUBMITTED:
+            raise ServiceError(
+                _("Penilaian mandiri %(region)s tidak dikirim; tidak ada nilai akhir untuknya.")
+                % {"region": locked.region.name}
+            )
+        final = (
+            FinalValue.objects.select_for_update()
+            .filter(submission=locked, indicator=indicator)
+            .first()
+        )
+        if version != (final.version if final else 0):
+            raise _stale(final, indicator)
+        if final is None:
+            final = FinalValue(submission=locked, indicator=indicator, version=0)
+        final.value = value
+        final.not_applicable = not_applicable
+        final.method = FinalMethod.MODERATED
+        final.reason = reason
+        final.decided_by = by
+        final.version += 1
+        final._history_user = by
+        try:
+            with transaction.atomic():
+                final.save()
+        except IntegrityError as exc:  # settled at the same moment elsewhere
+            raise _stale(None, indicator) from exc
+    return final
+
+
+def _stale(final: FinalValue | None, indicator: Indicator) -> StaleVersion:
+    if final is None:
+        return StaleVersion(
+            _(
+                "Nilai akhir indikator %(code)s baru saja ditetapkan di tempat lain; keputusan "
+                "Anda tidak disimpan. Muat ulang antrean."
+            )
+            % {"code": indicator.code}
+        )
+    return StaleVersion(
+        _(
+            "Nilai akhir indikator %(code)s sudah diubah pada %(when)s; keputusan Anda tidak "
+            "disimpan. Muat ulang antrean."
+        )
+        % {"code": indicator.code, "when": when(final.decided_at)}
+    )
