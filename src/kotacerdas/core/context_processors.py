@@ -3,10 +3,14 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.accounts.predicates import is_admin, is_operator
+
 # (label, url name, predicate over the user). Later apps add their own entries here.
 NAVIGATION = [
     (_("Beranda"), "core:home", lambda user: True),
     (_("Daerah"), "regions:list", lambda user: True),
+    (_("Siklus evaluasi"), "evaluations:cycle_list", lambda user: is_admin(user)),
+    (_("Penilaian mandiri"), "evaluations:submission_list", lambda user: is_operator(user)),
 ]
 
 

@@ -1,3 +1,37 @@
-"""Routes for operators: the self-assessment, answers and evidence."""
+"""Routes for operators: the self-assessment, answers, evidence and the indicator history."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import evidence, history, operator
+
+urlpatterns = [
+    path("penilaian/", operator.submission_list, name="submission_list"),
+    path("penilaian/<int:year>/<str:code>/", operator.submission_form, name="submission_form"),
+    path(
+        "penilaian/<int:year>/<str:code>/jawaban/<str:indicator>/",
+        operator.answer_save,
+        name="answer_save",
+    ),
+    path(
+        "penilaian/<int:year>/<str:code>/kirim/",
+        operator.submission_submit,
+        name="submission_submit",
+    ),
+    path(
+        "penilaian/<int:year>/<str:code>/data-dukung/<str:indicator>/unggah/",
+        evidence.evidence_upload,
+        name="evidence_upload",
+    ),
+    path(
+        "penilaian/<int:year>/<str:code>/data-dukung/<str:indicator>/tautan/",
+        evidence.evidence_link,
+        name="evidence_link",
+    ),
+    path(
+        "penilaian/<int:year>/<str:code>/riwayat/<str:indicator>/",
+        history.indicator_history,
+        name="indicator_history",
+    ),
+    path("data-dukung/<int:pk>/ganti/", evidence.evidence_replace, name="evidence_replace"),
+    path("data-dukung/<int:pk>/unduh/", evidence.evidence_download, name="evidence_download"),
+]

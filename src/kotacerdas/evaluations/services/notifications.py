@@ -75,11 +75,13 @@ def submission_returned(submission: Submission) -> None:
 
 
 def session_scheduled(session: VirtualSession, ics: bytes | None = None) -> None:
-    """To the region's operators and the session's assessors: when and where the interview is.
+    """To the region's operators and the session's assessors: when and where the interview is,
+    with the session as an ``.ics`` calendar file attached (``ics``, or made by
+    ``sessions.to_ics``)."""
+    if ics is None:
+        from .sessions import to_ics
 
-    ``ics`` is the calendar file to attach (the sessions service makes it); without it the
-    message carries the same facts in its text only.
-    """
+        ics = to_ics([session])
     context = {"session": session, "assessors": list(session.assessors.all())}
     recipients = _unique(
         [
@@ -87,10 +89,8 @@ def session_scheduled(session: VirtualSession, ics: bytes | None = None) -> None
             *(user for user in context["assessors"] if user.is_active and user.email),
         ]
     )
-    attachments = [(f"sesi-{session.region.code}-{session.cycle.year}.ics", ics, "text/calendar")]
-    _send_on_commit(
-        "session_scheduled", context, recipients, attachments=attachments if ics else []
-    )
+    attachment = (f"sesi-{session.region.code}-{session.cycle.year}.ics", ics, "text/calendar")
+    _send_on_commit("session_scheduled", context, recipients, attachments=[attachment])
 
 
 def results_published(cycle: Cycle) -> None:

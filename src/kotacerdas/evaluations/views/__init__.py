@@ -1,0 +1,1 @@
+"""Views of the evaluation, one module per area of work (routes in ``urls_*.py``)."""

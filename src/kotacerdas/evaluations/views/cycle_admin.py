@@ -1,0 +1,291 @@
+"""The admin's cycle pages: list, create, settings, dashboard with transitions, enrolment,
+and returning a submission."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kotacerdas.core.errors import ServiceError
+from kotacerdas.regions.models import Region, RegionKind
+
+from ..forms import (
+    CycleCreateForm,
+    CycleSettingsForm,
+    EnrolCsvForm,
+    EnrolPickForm,
+    ReturnForm,
+    TransitionForm,
+)
+from ..models import Assignment, Cycle, CycleState, SubmissionState
+from ..services import cycles, enrolment, lifecycle, submissions
+from .operator import form_url, get_submission
+
+MAX_CANDIDATES = 600
+
+
+def _require_admin(request: HttpRequest, cycle: Cycle | None = None) -> None:
+    if not request.user.has_perm("evaluations.manage_cycle", cycle):
+        raise PermissionDenied
+
+
+def _cycle(request: HttpRequest, year: int) -> Cycle:
+    cycle = get_object_or_404(Cycle.objects.select_related("instrument", "previous"), year=year)
+    _require_admin(request, cycle)
+    return cycle
+
+
+def dashboard_url(cycle: Cycle) -> str:
+    return reverse("evaluations:cycle_detail", kwargs={"year": cycle.year})
+
+
+def _report_error(request: HttpRequest, error: ServiceError) -> None:
+    messages.error(request, error.message)
+    for detail in error.details:
+        messages.warning(request, detail)
+
+
+@login_required
+@require_GET
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    cycles_ = Cycle.objects.select_related("instrument").annotate(
+        enrolled=Count("submissions", distinct=True)
+    )
+    return render(request, "evaluations/cycle/list.html", {"cycles": cycles_})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_create(request: HttpRequest) -> HttpResponse:
+    """Create a draft cycle from the default instrument or a copy of an earlier one.
+    Fields: ``year``, ``name``, ``copy_from``."""
+    _require_admin(request)
+    form = CycleCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = cycles.create_cycle(
+                form.cleaned_data["year"],
+                form.cleaned_data["name"],
+                copy_from=form.cleaned_data["copy_from"],
+                by=request.user,
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+            for detail in error.details:
+                form.add_error(None, detail)
+        else:
+            messages.success(request, _("Siklus %(cycle)s dibuat.") % {"cycle": cycle})
+            return redirect(dashboard_url(cycle))
+    return render(request, "evaluations/cycle/create.html", {"form": form})
+
+
+@login_required
+@require_GET
+def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
+    """The cycle's dashboard: state, the moves it can make with what is missing for each,
+    and the enrolled regions with their submission state and progress."""
+    cycle = _cycle(request, year)
+    total = cycle.instrument.indicators.count()
+    answered = submissions.answered_counts(cycle)
+    assessors = dict(
+        Assignment.objects.filter(cycle=cycle)
+        .values_list("region_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rows = [
+        {
+            "submission": submission,
+            "answered": answered.get(submission.pk, 0),
+            "percent": round(100 * answered.get(submission.pk, 0) / total) if total else 0,
+            "assessors": assessors.get(submission.region_id, 0),
+        }
+        for submission in cycle.submissions.select_related("region").order_by("region__code")
+    ]
+    states = dict.fromkeys(SubmissionState.values, 0)
+    for row in rows:
+        states[row["submission"].state] += 1
+    transitions = [
+        {
+            "state": state,
+            "label": CycleState(state).label,
+            "backward": lifecycle.is_backward(cycle, state),
+            "problems": lifecycle.check(cycle, state),
+        }
+        for state in lifecycle.targets(cycle)
+    ]
+    context = {
+        "cycle": cycle,
+        "rows": rows,
+        "total": total,
+        "state_counts": [(SubmissionState(s).label, n) for s, n in states.items()],
+        "transitions": transitions,
+        "steps": [(value, label, value == cycle.state) for value, label in CycleState.choices],
+        "can_unenrol": cycle.state == CycleState.DRAFT,
+    }
+    return render(request, "evaluations/cycle/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_settings(request: HttpRequest, year: int) -> HttpResponse:
+    """The cycle's schedule and method settings (field names as on the Cycle model)."""
+    cycle = _cycle(request, year)
+    form = CycleSettingsForm(request.POST or None, instance=Cycle.objects.get(pk=cycle.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycles.update_settings(cycle, form.changes(), by=request.user)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+            for detail in error.details:
+                form.add_error(None, detail)
+        else:
+            messages.success(request, _("Pengaturan siklus tersimpan."))
+            return redirect(dashboard_url(cycle))
+    return render(request, "evaluations/cycle/settings.html", {"cycle": cycle, "form": form})
+
+
+@login_required
+@require_POST
+def cycle_transition(request: HttpRequest, year: int) -> HttpResponse:
+    """Move the cycle to another state. Fields: ``to_state``, ``reason``."""
+    cycle = _cycle(request, year)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tahap tujuan tidak dikenal."))
+        return redirect(dashboard_url(cycle))
+    try:
+        cycle = lifecycle.transition(
+            cycle,
+            form.cleaned_data["to_state"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ServiceError as error:
+        _report_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Siklus %(cycle)s sekarang pada tahap %(state)s.")
+            % {"cycle": cycle, "state": cycle.get_state_display()},
+        )
+    return redirect(dashboard_url(cycle))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_enrol(request: HttpRequest, year: int) -> HttpResponse:
+    """Pick regions to enrol: search by name or code, kind and province (htmx), tick, enrol.
+    GET filters: ``q``, ``kind``, ``province``. POST field: ``regions`` (codes)."""
+    cycle = _cycle(request, year)
+    if request.method == "POST":
+        form = EnrolPickForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Pilih sedikitnya satu daerah."))
+        else:
+            try:
+                report = enrolment.enrol(cycle, form.cleaned_data["regions"], by=request.user)
+            except ServiceError as error:
+                _report_error(request, error)
+            else:
+                _report_enrolment(request, report)
+                return redirect(dashboard_url(cycle))
+    query = request.GET.get("q", "")
+    kind = request.GET.get("kind", "")
+    province = request.GET.get("province", "")
+    found = enrolment.candidates(cycle, query=query, kind=kind, province=province)
+    context = {
+        "cycle": cycle,
+        "regions": found[:MAX_CANDIDATES],
+        "count": found.count(),
+        "limit": MAX_CANDIDATES,
+        "query": query,
+        "kind": kind,
+        "province": province,
+        "kinds": RegionKind.choices,
+        "provinces": Region.objects.provinces(),
+        "csv_form": EnrolCsvForm(),
+    }
+    template = (
+        "evaluations/cycle/_candidates.html" if request.htmx else "evaluations/cycle/enrol.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def cycle_enrol_csv(request: HttpRequest, year: int) -> HttpResponse:
+    """Enrol the regions a CSV of codes lists; a file with any bad line writes nothing.
+    Field: ``file``."""
+    cycle = _cycle(request, year)
+    form = EnrolCsvForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Pilih berkas CSV."))
+        return redirect("evaluations:cycle_enrol", year=cycle.year)
+    try:
+        report = enrolment.enrol_csv(cycle, form.cleaned_data["file"].read(), by=request.user)
+    except ServiceError as error:
+        _report_error(request, error)
+        return redirect("evaluations:cycle_enrol", year=cycle.year)
+    _report_enrolment(request, report)
+    return redirect(dashboard_url(cycle))
+
+
+def _report_enrolment(request: HttpRequest, report: enrolment.EnrolmentReport) -> None:
+    messages.success(request, _("%(n)d daerah didaftarkan.") % {"n": len(report.added)})
+    if report.already:
+        messages.info(
+            request,
+            _("Sudah terdaftar sebelumnya: %(names)s.")
+            % {"names": ", ".join(f"{r.name} ({r.code})" for r in report.already)},
+        )
+
+
+@login_required
+@require_POST
+def cycle_unenrol(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """Remove a region from a draft cycle."""
+    cycle = _cycle(request, year)
+    submission = get_submission(year, code)
+    try:
+        enrolment.unenrol(submission, by=request.user)
+    except ServiceError as error:
+        _report_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(region)s dikeluarkan dari siklus.") % {"region": submission.region.name},
+        )
+    return redirect(dashboard_url(cycle))
+
+
+@login_required
+@require_POST
+def submission_return(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """Return a submitted self-assessment to its region with a reason. Field: ``reason``."""
+    cycle = _cycle(request, year)
+    submission = get_submission(cycle.year, code)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Alasan pengembalian wajib diisi."))
+        return redirect(form_url(submission))
+    try:
+        submissions.return_submission(
+            submission, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ServiceError as error:
+        _report_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Penilaian mandiri %(region)s dikembalikan.") % {"region": submission.region.name},
+        )
+    return redirect(form_url(submission))

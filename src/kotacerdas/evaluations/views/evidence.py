@@ -1,0 +1,147 @@
+"""Evidence of a self-assessment: upload a file, add a link, replace, and download.
+
+Files are only ever read through ``evidence_download``, which checks ``view_submission`` and
+streams the file as an attachment; there is no public media URL.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kotacerdas.core.errors import ServiceError
+
+from ..forms import EvidenceFileForm, EvidenceLinkForm, EvidenceReplaceForm
+from ..models import Evidence, EvidenceKindStored
+from ..services import evidence as evidence_service
+from ..services import locks
+from .operator import form_url, get_indicator, get_submission, require
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, year: int, code: str, indicator: str) -> HttpResponse:
+    """Upload one file as evidence for an indicator. Fields: ``file``, ``description``."""
+    submission = get_submission(year, code)
+    require(request, "evaluations.edit_submission", submission)
+    item = get_indicator(submission, indicator)
+    form = EvidenceFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, f"{item.code}: {_form_errors(form)}")
+        return redirect(form_url(submission, item))
+    try:
+        added = evidence_service.add_file(
+            submission,
+            item,
+            form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+            by=request.user,
+        )
+    except ServiceError as error:
+        messages.error(request, f"{item.code}: {error}")
+    else:
+        messages.success(
+            request,
+            _("%(code)s: berkas «%(name)s» tersimpan.")
+            % {"code": item.code, "name": added.original_name},
+        )
+    return redirect(form_url(submission, item))
+
+
+@login_required
+@require_POST
+def evidence_link(request: HttpRequest, year: int, code: str, indicator: str) -> HttpResponse:
+    """Add a link as evidence for an indicator. Fields: ``url``, ``description``."""
+    submission = get_submission(year, code)
+    require(request, "evaluations.edit_submission", submission)
+    item = get_indicator(submission, indicator)
+    form = EvidenceLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"{item.code}: {_form_errors(form)}")
+        return redirect(form_url(submission, item))
+    try:
+        evidence_service.add_link(
+            submission,
+            item,
+            form.cleaned_data["url"],
+            description=form.cleaned_data["description"],
+            by=request.user,
+        )
+    except ServiceError as error:
+        messages.error(request, f"{item.code}: {error}")
+    else:
+        messages.success(request, _("%(code)s: tautan tersimpan.") % {"code": item.code})
+    return redirect(form_url(submission, item))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_replace(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace evidence by a new file or link; the old one stays in the history.
+    Fields: ``file`` or ``url``, ``description``."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("submission__cycle", "submission__region", "indicator"),
+        pk=pk,
+    )
+    submission = evidence.submission
+    require(request, "evaluations.edit_submission", submission)
+    form = EvidenceReplaceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence_service.replace(
+                evidence,
+                uploaded=form.cleaned_data["file"],
+                url=form.cleaned_data["url"],
+                description=form.cleaned_data["description"],
+                by=request.user,
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Data dukung «%(name)s» sudah diganti.") % {"name": evidence}
+            )
+            return redirect(form_url(submission, evidence.indicator))
+    context = {
+        "evidence": evidence,
+        "submission": submission,
+        "form": form,
+        "lock_reason": locks.lock_reason(submission),
+        "back": form_url(submission, evidence.indicator),
+    }
+    return render(request, "evaluations/evidence/replace.html", context)
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Stream an evidence file as an attachment to a user who may read the self-assessment."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("submission__cycle", "submission__region"), pk=pk
+    )
+    if not request.user.has_perm("evaluations.view_submission", evidence):
+        raise Http404
+    if evidence.kind != EvidenceKindStored.FILE or not evidence.file:
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Berkas tidak ditemukan di penyimpanan.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name or "data-dukung",
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

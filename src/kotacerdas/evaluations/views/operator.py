@@ -1,0 +1,241 @@
+"""The operator's self-assessment: the list of the region's submissions, the form by dimension,
+autosave of one answer (htmx), and submit. Admins and assigned assessors see the same form
+read-only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
+from kotacerdas.instruments.models import Indicator
+
+from ..forms import AnswerForm, EvidenceFileForm, EvidenceLinkForm, ReturnForm
+from ..models import CycleState, Submission, SubmissionState
+from ..services import answers, history, locks, submissions
+
+# Status codes of a refused autosave; the page's script lets htmx show their message.
+STATUS_INVALID = 422
+STATUS_STALE = 409
+STATUS_LOCKED = 423
+
+
+def get_submission(year: int, code: str) -> Submission:
+    """The self-assessment of region ``code`` in the cycle of ``year``, or 404."""
+    return get_object_or_404(
+        Submission.objects.select_related("cycle__instrument", "region"),
+        cycle__year=year,
+        region__code=code,
+    )
+
+
+def require(request: HttpRequest, permission: str, obj) -> None:
+    """404 for a user who may not even read the object, 403 for one who may read but not act."""
+    user = request.user
+    if user.has_perm(permission, obj):
+        return
+    if user.has_perm("evaluations.view_submission", obj):
+        raise PermissionDenied
+    raise Http404
+
+
+def get_indicator(submission: Submission, code: str) -> Indicator:
+    return get_object_or_404(Indicator, instrument_id=submission.cycle.instrument_id, code=code)
+
+
+def form_url(submission: Submission, indicator: Indicator | None = None) -> str:
+    url = reverse(
+        "evaluations:submission_form",
+        kwargs={"year": submission.cycle.year, "code": submission.region.code},
+    )
+    return f"{url}#ind-{indicator.pk}" if indicator is not None else url
+
+
+@login_required
+@require_GET
+def submission_list(request: HttpRequest) -> HttpResponse:
+    """The self-assessments the user may read (an operator: its own region's, every year)."""
+    if not request.user.has_perm("evaluations.view_own_work"):
+        raise PermissionDenied
+    visible = (
+        submissions.visible_to(request.user)
+        .exclude(cycle__state=CycleState.DRAFT)
+        .annotate(
+            answered=Count(
+                "answers",
+                filter=Q(answers__not_applicable=True) | Q(answers__value__isnull=False),
+                distinct=True,
+            ),
+            total=Count("cycle__instrument__indicators", distinct=True),
+        )
+        .order_by("-cycle__year", "region__code")
+    )
+    page = Paginator(visible, 100).get_page(request.GET.get("page"))
+    rows = [
+        {"submission": submission, "lock_reason": locks.lock_reason(submission)}
+        for submission in page
+    ]
+    return render(request, "evaluations/operator/list.html", {"rows": rows, "page": page})
+
+
+@login_required
+@require_GET
+def submission_form(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """The self-assessment by dimension; editable for the region's operator while unlocked."""
+    submission = get_submission(year, code)
+    require(request, "evaluations.view_submission", submission)
+    return render(request, "evaluations/operator/form.html", form_context(request, submission))
+
+
+def form_context(request: HttpRequest, submission: Submission, **extra) -> dict:
+    """Everything the form page shows: dimensions with their elements and indicators, each
+    with its answer, current and replaced evidence; progress; what locks the page."""
+    user = request.user
+    lock_reason = locks.lock_reason(submission)
+    editable = user.has_perm("evaluations.edit_submission", submission) and not lock_reason
+    answer_by_indicator = {
+        answer.indicator_id: answer for answer in submission.answers.select_related("updated_by")
+    }
+    evidence_by_indicator: dict[int | None, list] = {}
+    for evidence in submission.evidence.select_related("uploaded_by").order_by("uploaded_at"):
+        evidence_by_indicator.setdefault(evidence.indicator_id, []).append(evidence)
+    progress = submissions.progress(submission)
+    progress_by_dimension = {row.dimension.pk: row for row in progress}
+    dimensions: list[dict] = []
+    indicators = submissions.indicators_of(submission).prefetch_related("levels")
+    for indicator in indicators:
+        element = indicator.element
+        dimension = element.dimension
+        if not dimensions or dimensions[-1]["dimension"].pk != dimension.pk:
+            dimensions.append(
+                {
+                    "dimension": dimension,
+                    "progress": progress_by_dimension[dimension.pk],
+                    "elements": [],
+                }
+            )
+        elements = dimensions[-1]["elements"]
+        if not elements or elements[-1]["element"].pk != element.pk:
+            elements.append({"element": element, "indicators": []})
+        all_evidence = evidence_by_indicator.get(indicator.pk, [])
+        answer = answer_by_indicator.get(indicator.pk)
+        elements[-1]["indicators"].append(
+            {
+                "indicator": indicator,
+                "answer": answer,
+                "value": answers.plain(answer.value) if answer else "",
+                "version": answer.version if answer else 0,
+                "evidence": [item for item in all_evidence if not item.superseded],
+                "replaced": [item for item in all_evidence if item.superseded],
+            }
+        )
+    return {
+        "submission": submission,
+        "cycle": submission.cycle,
+        "region": submission.region,
+        "dimensions": dimensions,
+        "general_evidence": evidence_by_indicator.get(None, []),
+        "editable": editable,
+        "lock_reason": lock_reason,
+        "is_returned": submission.state == SubmissionState.RETURNED,
+        "is_operator": user.has_perm("evaluations.edit_submission", submission),
+        "can_return": user.has_perm("evaluations.manage_cycle", submission.cycle)
+        and submission.state == SubmissionState.SUBMITTED
+        and submission.cycle.state in submissions.RETURN_STATES,
+        "can_view_history": user.has_perm("evaluations.view_history", submission),
+        "submission_history": history.submission_history(submission)
+        if user.has_perm("evaluations.view_history", submission)
+        else [],
+        "file_form": EvidenceFileForm(),
+        "link_form": EvidenceLinkForm(),
+        "return_form": ReturnForm(),
+        "missing": [item for row in progress for item in row.missing],
+        **extra,
+    }
+
+
+@login_required
+@require_POST
+def answer_save(request: HttpRequest, year: int, code: str, indicator: str) -> HttpResponse:
+    """Autosave one answer (htmx: a small status next to the indicator; else a redirect).
+
+    Posted fields: ``value``, ``not_applicable``, ``justification``, ``version``.
+    """
+    submission = get_submission(year, code)
+    require(request, "evaluations.edit_submission", submission)
+    item = get_indicator(submission, indicator)
+    form = AnswerForm(request.POST)
+    answer = None
+    try:
+        if not form.is_valid():
+            raise answers.InvalidAnswer(_("Isian tidak lengkap atau terlalu panjang; muat ulang."))
+        not_applicable = form.cleaned_data["not_applicable"]
+        # "Not applicable" wins over a value still selected on the page.
+        value = None if not_applicable else answers.parse_value(form.cleaned_data["value"])
+        answer = answers.save_answer(
+            submission,
+            item,
+            value=value,
+            not_applicable=not_applicable,
+            justification=form.cleaned_data["justification"],
+            version=form.cleaned_data["version"],
+            by=request.user,
+        )
+    except ServiceError as error:
+        status = (
+            STATUS_STALE
+            if isinstance(error, StaleVersion)
+            else STATUS_LOCKED
+            if isinstance(error, Locked)
+            else STATUS_INVALID
+        )
+        if not request.htmx:
+            messages.error(request, f"{item.code}: {error}")
+            return redirect(form_url(submission, item))
+        context = {"indicator": item, "error": error, "stale": status == STATUS_STALE}
+        return render(request, "evaluations/operator/_answer_status.html", context, status=status)
+    if not request.htmx:
+        messages.success(request, _("Jawaban %(code)s tersimpan.") % {"code": item.code})
+        return redirect(form_url(submission, item))
+    progress = next(
+        row
+        for row in submissions.progress(submission)
+        if row.dimension.pk == item.element.dimension_id
+    )
+    context = {
+        "indicator": item,
+        "answer": answer,
+        "saved_at": timezone.localtime(answer.updated_at),
+        "progress": progress,
+        "oob": True,
+    }
+    return render(request, "evaluations/operator/_answer_status.html", context)
+
+
+@login_required
+@require_POST
+def submission_submit(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """Submit the self-assessment; when something is missing, the page lists every item."""
+    submission = get_submission(year, code)
+    require(request, "evaluations.edit_submission", submission)
+    try:
+        submissions.submit(submission, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        context = form_context(request, submission, submit_error=error)
+        return render(request, "evaluations/operator/form.html", context)
+    messages.success(
+        request,
+        _("Penilaian mandiri %(region)s terkirim. Terima kasih.")
+        % {"region": submission.region.name},
+    )
+    return redirect(form_url(submission))
