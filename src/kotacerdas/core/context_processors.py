@@ -10,6 +10,7 @@ NAVIGATION = [
     (_("Beranda"), "core:home", lambda user: True),
     (_("Daerah"), "regions:list", lambda user: True),
     (_("Siklus evaluasi"), "evaluations:cycle_list", lambda user: is_admin(user)),
+    (_("Instrumen"), "instruments:list", lambda user: is_admin(user)),
     (_("Penilaian mandiri"), "evaluations:submission_list", lambda user: is_operator(user)),
 ]
 
