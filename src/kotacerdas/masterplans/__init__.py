@@ -1,0 +1,1 @@
+"""A region's smart city masterplan: programmes, budgets, KPIs, quick wins and evidence."""

@@ -1,0 +1,1 @@
+"""Views of the masterplan area, one module per kind of page (see urls.py)."""
