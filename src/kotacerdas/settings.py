@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "kotacerdas.accounts",
     "kotacerdas.instruments",
     "kotacerdas.evaluations",
+    "kotacerdas.masterplans",
     "kotacerdas.api",
 ]
 
