@@ -310,6 +310,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CycleStateEnum": "kotacerdas.evaluations.models.CycleState",
+        "SubmissionStateEnum": "kotacerdas.evaluations.models.SubmissionState",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kotacerdas.api.schema.add_problem_responses",

@@ -87,6 +87,13 @@ def _one(field: str, message) -> dict:
     return {"field": field, "pointer": pointer, "detail": str(message)}
 
 
+def _is_invalid_input(exc: ServiceError) -> bool:
+    """Refusals of the input itself (a value out of range, a rejected file) rather than of the
+    moment: the services name these ``Invalid*``, ``*Rejected`` or ``*FileError``."""
+    name = type(exc).__name__
+    return name.startswith("Invalid") or name.endswith(("Rejected", "FileError"))
+
+
 def exception_handler(exc, context) -> Response | None:
     """DRF's exception handler, answering every error as a problem."""
     request = context.get("request")
@@ -109,6 +116,15 @@ def exception_handler(exc, context) -> Response | None:
             instance=instance,
             kind="locked",
             title=_("Terkunci"),
+            details=exc.details,
+        )
+    elif isinstance(exc, ServiceError) and _is_invalid_input(exc):
+        body = problem(
+            400,
+            exc.message,
+            instance=instance,
+            kind="validation",
+            title=_("Data tidak valid"),
             details=exc.details,
         )
     elif isinstance(exc, ServiceError):

@@ -7,12 +7,16 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import problems, views
-from .endpoints import regions
+from .endpoints import evaluations, regions
 
 app_name = "api"
 
 router = SimpleRouter(trailing_slash=True)
 router.register("regions", regions.RegionViewSet, basename="region")
+router.register("cycles", evaluations.CycleViewSet, basename="cycle")
+router.register("submissions", evaluations.SubmissionViewSet, basename="submission")
+router.register("evidence", evaluations.EvidenceViewSet, basename="evidence")
+router.register("assignments", evaluations.AssignmentViewSet, basename="assignment")
 
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),

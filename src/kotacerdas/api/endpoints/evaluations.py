@@ -1,0 +1,667 @@
+"""The yearly evaluation: cycles and their transitions, self-assessments (answers, evidence,
+submit, return), assessors' assignments and scores, and moderation.
+
+Every write calls a service of ``kotacerdas.evaluations.services``; every read is limited to what
+the `rules` permissions let the user see (``submissions.visible_to`` is the ``view_submission``
+rule as a query). Objects a user may not see are answered 404, as in the web pages.
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from kotacerdas.accounts.predicates import is_admin, is_assessor
+from kotacerdas.evaluations.models import (
+    Answer,
+    Assignment,
+    Cycle,
+    CycleState,
+    Evidence,
+    FinalValue,
+    Score,
+    Submission,
+)
+from kotacerdas.evaluations.services import (
+    answers,
+    assignments,
+    lifecycle,
+    moderation,
+    scoring,
+    submissions,
+)
+from kotacerdas.evaluations.services import evidence as evidence_service
+from kotacerdas.instruments.models import Indicator
+
+from ..permissions import Rules
+
+DECIMAL = {"max_digits": 20, "decimal_places": 6, "allow_null": True, "required": False}
+INDICATOR_CODE = r"[A-Za-z0-9._-]+"
+
+
+def indicator_of(cycle: Cycle, code: str) -> Indicator:
+    """The cycle's indicator with this code, or 404."""
+    return get_object_or_404(Indicator, instrument_id=cycle.instrument_id, code=code)
+
+
+# --- Serializers (output) -----------------------------------------------------------------------
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    instrument = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    next_states = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cycle
+        fields = [
+            "year",
+            "name",
+            "state",
+            "instrument",
+            "opens_on",
+            "submission_deadline",
+            "review_deadline",
+            "moderation_deadline",
+            "publication_date",
+            "published_at",
+            "aggregate_along",
+            "aggregation",
+            "missing_policy",
+            "final_rule",
+            "display_scale",
+            "min_assessors",
+            "next_states",
+        ]
+
+    def get_next_states(self, cycle: Cycle) -> list[str]:
+        return lifecycle.targets(cycle)
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    cycle = serializers.IntegerField(source="cycle.year", read_only=True)
+    region = serializers.CharField(source="region.code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "cycle",
+            "region",
+            "region_name",
+            "state",
+            "enrolled_at",
+            "submitted_at",
+            "returned_at",
+            "return_reason",
+        ]
+
+
+class AnswerSerializer(serializers.Serializer):
+    """One indicator's answer; ``version`` 0 means not answered yet (send 0 to answer it)."""
+
+    indicator = serializers.CharField()
+    value = serializers.DecimalField(**DECIMAL)
+    not_applicable = serializers.BooleanField()
+    justification = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+    @staticmethod
+    def of(indicator: Indicator, answer: Answer | None) -> dict:
+        return {
+            "indicator": indicator.code,
+            "value": answer.value if answer else None,
+            "not_applicable": answer.not_applicable if answer else False,
+            "justification": answer.justification if answer else "",
+            "version": answer.version if answer else 0,
+            "updated_at": answer.updated_at if answer else None,
+        }
+
+
+class AnswerInput(serializers.Serializer):
+    value = serializers.DecimalField(**DECIMAL)
+    not_applicable = serializers.BooleanField(default=False)
+    justification = serializers.CharField(allow_blank=True, default="", max_length=5000)
+    version = serializers.IntegerField(min_value=0, help_text="The version you read (0: new).")
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    replaces = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "indicator",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "url",
+            "description",
+            "replaces",
+            "superseded",
+            "uploaded_at",
+            "download",
+        ]
+
+    def get_download(self, item: Evidence) -> str | None:
+        if item.kind != "file":
+            return None
+        return f"/api/v1/evidence/{item.pk}/file/"
+
+
+class EvidenceInput(serializers.Serializer):
+    """A file (multipart) or a link; ``replaces`` names the evidence this one replaces."""
+
+    file = serializers.FileField(required=False, allow_empty_file=True)
+    url = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    indicator = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500
+    )
+    replaces = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    def validate(self, data):
+        if bool(data.get("file")) == bool(data.get("url")):
+            raise serializers.ValidationError("Send either a file or a url, not both or neither.")
+        return data
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="indicator.code", read_only=True)
+    assessor = serializers.CharField(source="assignment.assessor.username", read_only=True)
+    assignment = serializers.IntegerField(source="assignment_id", read_only=True)
+
+    class Meta:
+        model = Score
+        fields = [
+            "assignment",
+            "assessor",
+            "indicator",
+            "value",
+            "not_applicable",
+            "note",
+            "evidence_missing",
+            "version",
+            "updated_at",
+        ]
+
+
+class ScoreInput(serializers.Serializer):
+    value = serializers.DecimalField(**DECIMAL)
+    not_applicable = serializers.BooleanField(default=False)
+    note = serializers.CharField(allow_blank=True, default="", max_length=5000)
+    evidence_missing = serializers.BooleanField(default=False)
+    version = serializers.IntegerField(min_value=0, help_text="The version you read (0: new).")
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    cycle = serializers.IntegerField(source="cycle.year", read_only=True)
+    region = serializers.CharField(source="region.code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    assessor = serializers.CharField(source="assessor.username", read_only=True)
+    submission = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "cycle",
+            "region",
+            "region_name",
+            "assessor",
+            "assigned_at",
+            "completed_at",
+            "submission",
+        ]
+
+    def get_submission(self, assignment: Assignment) -> int | None:
+        found = Submission.objects.filter(
+            cycle_id=assignment.cycle_id, region_id=assignment.region_id
+        ).first()
+        return found.pk if found else None
+
+
+class TransitionInput(serializers.Serializer):
+    to = serializers.ChoiceField(choices=CycleState.choices)
+    reason = serializers.CharField(allow_blank=True, default="", max_length=2000)
+
+
+class ReturnInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ModerationScoreSerializer(serializers.Serializer):
+    assessor = serializers.CharField()
+    value = serializers.DecimalField(**DECIMAL)
+    not_applicable = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)
+
+
+class ModerationItemSerializer(serializers.Serializer):
+    submission = serializers.IntegerField()
+    region = serializers.CharField()
+    region_name = serializers.CharField()
+    indicator = serializers.CharField()
+    reason = serializers.CharField()
+    spread = serializers.DecimalField(max_digits=20, decimal_places=6)
+    scores = ModerationScoreSerializer(many=True)
+    answer = serializers.DecimalField(**DECIMAL)
+    final_version = serializers.IntegerField(help_text="Send this as `version` when settling.")
+
+    @staticmethod
+    def of(item: moderation.ModerationItem) -> dict:
+        final = FinalValue.objects.filter(
+            submission=item.submission, indicator=item.indicator
+        ).first()
+        return {
+            "submission": item.submission.pk,
+            "region": item.region.code,
+            "region_name": item.region.name,
+            "indicator": item.indicator.code,
+            "reason": item.reason,
+            "spread": item.spread,
+            "scores": [
+                {
+                    "assessor": panel.assessor_name,
+                    "value": panel.score.value if panel.score else None,
+                    "not_applicable": bool(panel.score and panel.score.not_applicable),
+                    "note": panel.score.note if panel.score else "",
+                }
+                for panel in item.scores
+            ],
+            "answer": item.answer.value if item.answer else None,
+            "final_version": final.version if final else 0,
+        }
+
+
+class SettleInput(serializers.Serializer):
+    submission = serializers.IntegerField()
+    indicator = serializers.CharField(max_length=30)
+    value = serializers.DecimalField(**DECIMAL)
+    not_applicable = serializers.BooleanField(default=False)
+    reason = serializers.CharField(max_length=5000)
+    version = serializers.IntegerField(min_value=0, default=0)
+
+
+class FinalValueSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="indicator.code", read_only=True)
+    submission = serializers.IntegerField(source="submission_id", read_only=True)
+
+    class Meta:
+        model = FinalValue
+        fields = [
+            "submission",
+            "indicator",
+            "value",
+            "not_applicable",
+            "method",
+            "reason",
+            "version",
+            "decided_at",
+        ]
+
+
+# --- Cycles -------------------------------------------------------------------------------------
+
+
+class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+    """Evaluation cycles (one a year). Admins move a cycle to its next stage and moderate."""
+
+    queryset = Cycle.objects.select_related("instrument")
+    serializer_class = CycleSerializer
+    lookup_field = "year"
+    lookup_value_regex = r"\d{4}"
+    permission_classes = [Rules]
+    rules_permissions = {
+        "list": "evaluations.view_own_work",
+        "retrieve": "evaluations.view_own_work",
+        "transition": "evaluations.manage_cycle",
+        "moderation_queue": "evaluations.moderate",
+        "settle": "evaluations.moderate",
+    }
+    filterset_fields = ["state"]
+    ordering_fields = ["year"]
+    ordering = ["-year"]
+
+    @extend_schema(request=TransitionInput, responses=CycleSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, year=None):
+        """Move the cycle to another stage (``lifecycle.transition``); a refusal lists every
+        unmet precondition in ``details``."""
+        cycle = self.get_object()
+        data = TransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        cycle = lifecycle.transition(
+            cycle, data.validated_data["to"], by=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(CycleSerializer(cycle).data)
+
+    @extend_schema(
+        responses=ModerationItemSerializer(many=True),
+        parameters=[
+            OpenApiParameter("region", str, description="Only this region code"),
+            OpenApiParameter("dimension", str, description="Only this dimension code"),
+            OpenApiParameter("reason", str, description="Only this queue reason"),
+        ],
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="moderation", pagination_class=None)
+    def moderation_queue(self, request, year=None):
+        """The indicators waiting for the moderator, worst disagreement first."""
+        cycle = self.get_object()
+        items = moderation.queue(
+            cycle,
+            region_code=request.query_params.get("region", ""),
+            dimension_code=request.query_params.get("dimension", ""),
+            reason=request.query_params.get("reason", ""),
+        )
+        rows = [ModerationItemSerializer.of(item) for item in items]
+        return Response(ModerationItemSerializer(rows, many=True).data)
+
+    @extend_schema(request=SettleInput, responses=FinalValueSerializer)
+    @action(detail=True, methods=["post"], url_path="moderation/settle")
+    def settle(self, request, year=None):
+        """Set an indicator's final value for a region as the moderator (``moderation.settle``)."""
+        cycle = self.get_object()
+        data = SettleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        submission = get_object_or_404(Submission, pk=values["submission"], cycle=cycle)
+        final = moderation.settle(
+            submission,
+            indicator_of(cycle, values["indicator"]),
+            value=values.get("value"),
+            not_applicable=values["not_applicable"],
+            reason=values["reason"],
+            version=values["version"],
+            by=request.user,
+        )
+        return Response(FinalValueSerializer(final).data)
+
+
+# --- Self-assessments ---------------------------------------------------------------------------
+
+
+class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Regions' self-assessments: an operator sees the own region's, an assessor the assigned
+    regions', an admin all."""
+
+    serializer_class = SubmissionSerializer
+    permission_classes = [Rules]
+    rules_permissions = {
+        "list": "evaluations.view_own_work",
+        "retrieve": "evaluations.view_submission",
+        "answers": "evaluations.view_submission",
+        "answer": "evaluations.edit_submission",
+        "evidence": "evaluations.view_submission",
+        "add_evidence": "evaluations.edit_submission",
+        "submit": "evaluations.edit_submission",
+        "return_to_region": "evaluations.manage_cycle",
+        "scores": "evaluations.view_scores",
+        "finals": "evaluations.view_scores",
+    }
+    filterset_fields = {"state": ["exact"], "cycle__year": ["exact"], "region__code": ["exact"]}
+    ordering_fields = ["id", "region__code", "cycle__year", "submitted_at"]
+    ordering = ["-cycle__year", "region__code"]
+
+    def get_queryset(self):
+        return submissions.visible_to(self.request.user)
+
+    @extend_schema(responses=AnswerSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def answers(self, request, pk=None):
+        """Every indicator of the cycle with the region's answer (``version`` 0: unanswered)."""
+        submission = self.get_object()
+        stored = {a.indicator_id: a for a in submission.answers.all()}
+        rows = [
+            AnswerSerializer.of(indicator, stored.get(indicator.pk))
+            for indicator in submissions.indicators_of(submission)
+        ]
+        return Response(AnswerSerializer(rows, many=True).data)
+
+    @extend_schema(request=AnswerInput, responses=AnswerSerializer)
+    @action(
+        detail=True,
+        methods=["put"],
+        url_path=f"answers/(?P<indicator>{INDICATOR_CODE})",
+        filter_backends=[],
+    )
+    def answer(self, request, pk=None, indicator=None):
+        """Save an answer with the version you read; a newer stored version is a 409
+        ``stale-version`` problem and nothing is overwritten."""
+        submission = self.get_object()
+        target = indicator_of(submission.cycle, indicator)
+        data = AnswerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        saved = answers.save_answer(
+            submission,
+            target,
+            value=values.get("value"),
+            not_applicable=values["not_applicable"],
+            justification=values["justification"],
+            version=values["version"],
+            by=request.user,
+        )
+        return Response(AnswerSerializer(AnswerSerializer.of(target, saved)).data)
+
+    @extend_schema(
+        methods=["get"],
+        responses=EvidenceSerializer(many=True),
+        parameters=[OpenApiParameter("all", OpenApiTypes.BOOL, description="Include superseded")],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=None,
+        filter_backends=[],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def evidence(self, request, pk=None):
+        """The region's evidence (files and links); superseded ones with ``?all=true``."""
+        submission = self.get_object()
+        items = submission.evidence.select_related("indicator")
+        if request.query_params.get("all", "").lower() not in ("1", "true"):
+            items = items.filter(superseded=False)
+        return Response(EvidenceSerializer(items, many=True).data)
+
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": EvidenceInput, "application/json": EvidenceInput},
+        responses={201: EvidenceSerializer},
+    )
+    @evidence.mapping.post
+    def add_evidence(self, request, pk=None):
+        """Upload a file or record a link (``evaluations.services.evidence``); the file is checked
+        by content, size and name before anything is stored."""
+        submission = self.get_object()
+        data = EvidenceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        target = (
+            indicator_of(submission.cycle, values["indicator"]) if values["indicator"] else None
+        )
+        if values["replaces"]:
+            old = get_object_or_404(Evidence, pk=values["replaces"], submission=submission)
+            created = evidence_service.replace(
+                old,
+                uploaded=values.get("file"),
+                url=values["url"],
+                description=values["description"],
+                by=request.user,
+            )
+        elif values.get("file"):
+            created = evidence_service.add_file(
+                submission,
+                target,
+                values["file"],
+                description=values["description"],
+                by=request.user,
+            )
+        else:
+            created = evidence_service.add_link(
+                submission,
+                target,
+                values["url"],
+                description=values["description"],
+                by=request.user,
+            )
+        return Response(EvidenceSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def submit(self, request, pk=None):
+        """Send the self-assessment; if anything is missing, a 409 problem lists it in
+        ``details``."""
+        submission = submissions.submit(self.get_object(), by=request.user)
+        return Response(SubmissionSerializer(submission).data)
+
+    @extend_schema(request=ReturnInput, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], url_path="return", filter_backends=[])
+    def return_to_region(self, request, pk=None):
+        """Send a submitted self-assessment back to the region with a reason (admins)."""
+        submission = self.get_object()
+        data = ReturnInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        submission = submissions.return_submission(
+            submission, reason=data.validated_data["reason"], by=request.user
+        )
+        return Response(SubmissionSerializer(submission).data)
+
+    @extend_schema(responses=ScoreSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def scores(self, request, pk=None):
+        """Every assessor's scores of this region (admins and the region's assessors)."""
+        submission = self.get_object()
+        scores = Score.objects.filter(
+            assignment__cycle_id=submission.cycle_id, assignment__region_id=submission.region_id
+        ).select_related("indicator", "assignment__assessor")
+        return Response(ScoreSerializer(scores, many=True).data)
+
+    @extend_schema(responses=FinalValueSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def finals(self, request, pk=None):
+        """The settled final values of this region's indicators (admins and the region's
+        assessors; the public sees them once published, through /api/v1/results/)."""
+        submission = self.get_object()
+        return Response(
+            FinalValueSerializer(submission.finals.select_related("indicator"), many=True).data
+        )
+
+
+class EvidenceViewSet(viewsets.GenericViewSet):
+    """One evidence item and its file (streamed after the permission check)."""
+
+    serializer_class = EvidenceSerializer
+    permission_classes = [Rules]
+    rules_permissions = {
+        "retrieve": "evaluations.view_submission",
+        "file": "evaluations.view_submission",
+    }
+
+    def get_queryset(self):
+        visible = submissions.visible_to(self.request.user)
+        return Evidence.objects.filter(submission__in=visible).select_related("indicator")
+
+    def retrieve(self, request, pk=None):
+        return Response(EvidenceSerializer(self.get_object()).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        """The stored file, as an attachment with its original name."""
+        item = self.get_object()
+        if item.kind != "file":
+            return Response(
+                {"detail": "This evidence is a link, not a file."}, status=status.HTTP_404_NOT_FOUND
+            )
+        response = FileResponse(
+            item.file.open("rb"),
+            as_attachment=True,
+            filename=item.original_name or "berkas",
+            content_type=item.content_type or "application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+# --- Assessors ----------------------------------------------------------------------------------
+
+
+class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Assessors' assignments: an assessor sees the own, an admin all."""
+
+    serializer_class = AssignmentSerializer
+    permission_classes = [Rules]
+    rules_permissions = {
+        "list": "evaluations.view_own_work",
+        "retrieve": "evaluations.view_scores",
+        "scores": "evaluations.view_scores",
+        "score": "evaluations.score_region",
+    }
+    filterset_fields = {"cycle__year": ["exact"], "region__code": ["exact"]}
+    ordering_fields = ["id", "region__code", "cycle__year"]
+    ordering = ["-cycle__year", "region__code"]
+
+    def get_queryset(self):
+        user = self.request.user
+        if is_admin(user):
+            return Assignment.objects.select_related("cycle", "region", "assessor")
+        if is_assessor(user):
+            return assignments.assignments_of(user).select_related("assessor")
+        return Assignment.objects.none()
+
+    @extend_schema(responses=ScoreSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def scores(self, request, pk=None):
+        """This assessor's scores in this assignment."""
+        assignment = self.get_object()
+        items = assignment.scores.select_related("indicator", "assignment__assessor")
+        return Response(ScoreSerializer(items, many=True).data)
+
+    @extend_schema(request=ScoreInput, responses=ScoreSerializer)
+    @action(
+        detail=True,
+        methods=["put"],
+        url_path=f"scores/(?P<indicator>{INDICATOR_CODE})",
+        filter_backends=[],
+    )
+    def score(self, request, pk=None, indicator=None):
+        """Save a score with the version you read (``scoring.save_score``); a stale version is a
+        409 problem."""
+        assignment = self.get_object()
+        target = indicator_of(assignment.cycle, indicator)
+        data = ScoreInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        saved = scoring.save_score(
+            assignment,
+            target,
+            value=values.get("value"),
+            not_applicable=values["not_applicable"],
+            note=values["note"],
+            evidence_missing=values["evidence_missing"],
+            version=values["version"],
+            by=request.user,
+        )
+        return Response(ScoreSerializer(saved).data)
+
+
+__all__ = [
+    "AssignmentViewSet",
+    "CycleViewSet",
+    "EvidenceViewSet",
+    "SubmissionViewSet",
+]

@@ -1,0 +1,217 @@
+"""The evaluation endpoints do what the services do, for the right people, and say why not."""
+
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from kotacerdas.api import tokens
+from kotacerdas.evaluations.models import Answer, CycleState, Evidence, FinalValue, Score
+
+from .world import PDF, build_world
+
+
+@pytest.fixture
+def world(jambi, bandung):
+    return build_world(jambi, bandung)
+
+
+def client_for(user):
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def test_each_role_lists_only_the_submissions_it_may_see(world):
+    def regions(role):
+        body = client_for(world.users[role]).get("/api/v1/submissions/", {"page_size": 100}).json()
+        return sorted((row["cycle"], row["region"]) for row in body["results"])
+
+    assert regions("admin") == sorted(
+        [(2023, "15.71"), (2023, "32.73"), (2022, "15.71"), (2022, "32.73"), (2021, "15.71")]
+    )
+    assert regions("operator_own") == [(2021, "15.71"), (2022, "15.71"), (2023, "15.71")]
+    assert regions("operator_other") == [(2022, "32.73"), (2023, "32.73")]
+    assert regions("assessor_assigned") == [(2021, "15.71"), (2022, "15.71"), (2023, "15.71")]
+    assert regions("assessor_unassigned") == []
+
+
+def test_filtering_submissions_by_cycle_and_state(world):
+    client = client_for(world.users["admin"])
+    body = client.get("/api/v1/submissions/", {"cycle__year": 2022, "state": "submitted"}).json()
+    assert [(r["cycle"], r["region"]) for r in body["results"]] == [(2022, "15.71")]
+
+
+def test_an_operator_answers_with_the_version_and_a_stale_save_is_a_409(world):
+    client = client_for(world.users["operator_own"])
+    url = f"/api/v1/submissions/{world.own_open.pk}/answers/GOV.SVC.01/"
+    first = client.put(url, {"value": "3", "version": 0}, format="json")
+    assert first.status_code == 200
+    assert first.json()["version"] == 1
+    assert first.json()["value"] == "3.000000"
+    stale = client.put(url, {"value": "4", "version": 0}, format="json")
+    assert stale.status_code == 409
+    problem = stale.json()
+    assert problem["type"] == "urn:kotacerdas:problem:stale-version"
+    assert Answer.objects.get(submission=world.own_open, indicator__code="GOV.SVC.01").value == 3
+    listed = client.get(f"/api/v1/submissions/{world.own_open.pk}/answers/").json()
+    assert [(row["indicator"], row["version"]) for row in listed] == [
+        ("GOV.SVC.01", 1),
+        ("GOV.SVC.02", 0),
+        ("ENV.WAS.01", 0),
+        ("ENV.WAS.02", 0),
+    ]
+
+
+def test_an_out_of_range_answer_is_a_400_validation_problem(world):
+    client = client_for(world.users["operator_own"])
+    url = f"/api/v1/submissions/{world.own_open.pk}/answers/ENV.WAS.01/"
+    response = client.put(url, {"value": "140", "version": 0}, format="json")
+    assert response.status_code == 400
+    assert response.json()["type"] == "urn:kotacerdas:problem:validation"
+    assert "ENV.WAS.01" in response.json()["detail"]
+
+
+def test_a_missing_version_is_a_field_error(world):
+    client = client_for(world.users["operator_own"])
+    url = f"/api/v1/submissions/{world.own_open.pk}/answers/GOV.SVC.01/"
+    response = client.put(url, {"value": "3"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "version", "pointer": "#/version", "detail": "Bidang ini harus diisi."}
+    ]
+
+
+def test_an_unknown_indicator_is_a_404(world):
+    client = client_for(world.users["operator_own"])
+    url = f"/api/v1/submissions/{world.own_open.pk}/answers/XXX.01/"
+    assert client.put(url, {"value": "3", "version": 0}, format="json").status_code == 404
+
+
+def test_evidence_upload_and_download_keep_every_byte(world):
+    client = client_for(world.users["operator_own"])
+    upload = SimpleUploadedFile("Perda 1 2019.pdf", PDF, content_type="application/pdf")
+    response = client.post(
+        f"/api/v1/submissions/{world.own_open.pk}/evidence/",
+        {"file": upload, "indicator": "GOV.SVC.01", "description": "Perda smart city"},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert created["original_name"] == "Perda 1 2019.pdf"
+    download = client_for(world.users["assessor_assigned"]).get(created["download"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_a_disguised_upload_is_refused_with_a_clear_problem(world):
+    client = client_for(world.users["operator_own"])
+    fake = SimpleUploadedFile("laporan.pdf", b"MZ\x90\x00" + b"\x00" * 200)
+    response = client.post(
+        f"/api/v1/submissions/{world.own_open.pk}/evidence/", {"file": fake}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert "laporan.pdf" in response.json()["detail"]
+    assert not Evidence.objects.filter(original_name="laporan.pdf").exists()
+
+
+def test_replacing_evidence_keeps_the_old_one(world):
+    client = client_for(world.users["operator_own"])
+    response = client.post(
+        f"/api/v1/submissions/{world.own_open.pk}/evidence/",
+        {"url": "https://jambikota.go.id/perda-baru", "replaces": world.link_evidence.pk},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["replaces"] == world.link_evidence.pk
+    world.link_evidence.refresh_from_db()
+    assert world.link_evidence.superseded
+    current = client.get(f"/api/v1/submissions/{world.own_open.pk}/evidence/").json()
+    assert world.link_evidence.pk not in [row["id"] for row in current]
+    everything = client.get(f"/api/v1/submissions/{world.own_open.pk}/evidence/?all=true").json()
+    assert world.link_evidence.pk in [row["id"] for row in everything]
+
+
+def test_submitting_an_incomplete_self_assessment_lists_what_is_missing(world):
+    client = client_for(world.users["operator_own"])
+    response = client.post(f"/api/v1/submissions/{world.own_open.pk}/submit/")
+    assert response.status_code == 409
+    problem = response.json()
+    assert problem["type"] == "urn:kotacerdas:problem:refused"
+    assert any("GOV.SVC.02" in item for item in problem["details"])
+
+
+def test_an_assessor_scores_and_a_stale_score_is_refused(world):
+    client = client_for(world.users["assessor_assigned"])
+    url = f"/api/v1/assignments/{world.review_assignment.pk}/scores/GOV.SVC.01/"
+    assert client.put(url, {"value": "4", "version": 0}, format="json").status_code == 200
+    assert client.put(url, {"value": "2", "version": 0}, format="json").status_code == 409
+    assert Score.objects.get(assignment=world.review_assignment).value == 4
+
+
+def test_admin_returns_a_submission_with_a_reason(world):
+    client = client_for(world.users["admin"])
+    url = f"/api/v1/submissions/{world.own_review.pk}/return/"
+    assert client.post(url, {}, format="json").status_code == 400
+    response = client.post(url, {"reason": "Perda belum terbaca."}, format="json")
+    assert response.status_code == 200
+    assert response.json()["state"] == "returned"
+    assert response.json()["return_reason"] == "Perda belum terbaca."
+
+
+def test_a_refused_transition_lists_every_missing_precondition(world):
+    client = client_for(world.users["admin"])
+    response = client.post("/api/v1/cycles/2023/transition/", {"to": "review"}, format="json")
+    assert response.status_code == 409
+    assert response.json()["details"]
+    world.open_cycle.refresh_from_db()
+    assert world.open_cycle.state == CycleState.OPEN
+    assert client.get("/api/v1/cycles/2023/").json()["next_states"] == ["review"]
+
+
+def test_the_moderator_sees_the_disagreement_and_settles_it(world):
+    client = client_for(world.users["admin"])
+    queue = client.get("/api/v1/cycles/2021/moderation/").json()
+    item = next(row for row in queue if row["indicator"] == "GOV.SVC.01")
+    assert sorted(score["value"] for score in item["scores"]) == ["1.000000", "5.000000"]
+    response = client.post(
+        "/api/v1/cycles/2021/moderation/settle/",
+        {
+            "submission": item["submission"],
+            "indicator": "GOV.SVC.01",
+            "value": "3",
+            "reason": "Dibahas bersama kedua asesor.",
+            "version": item["final_version"],
+        },
+        format="json",
+    )
+    assert response.status_code == 200
+    final = FinalValue.objects.get(submission=world.own_moderation, indicator__code="GOV.SVC.01")
+    assert (final.value, final.method) == (3, "moderated")
+
+
+def test_a_read_token_cannot_answer_but_a_write_token_can(world):
+    operator = world.users["operator_own"]
+    url = f"/api/v1/submissions/{world.own_open.pk}/answers/GOV.SVC.01/"
+    _read, read_secret = tokens.issue_token(operator, name="r", scope="read")
+    _write, write_secret = tokens.issue_token(operator, name="w", scope="write")
+    client = APIClient()
+    denied = client.put(
+        url, {"value": "3", "version": 0}, format="json", HTTP_AUTHORIZATION=f"Bearer {read_secret}"
+    )
+    assert denied.status_code == 403
+    assert denied.json()["type"] == "urn:kotacerdas:problem:token-scope"
+    allowed = client.put(
+        url,
+        {"value": "3", "version": 0},
+        format="json",
+        HTTP_AUTHORIZATION=f"Bearer {write_secret}",
+    )
+    assert allowed.status_code == 200
+    assert (
+        Answer.objects.get(submission=world.own_open, indicator__code="GOV.SVC.01").updated_by
+        == operator
+    )

@@ -1,0 +1,244 @@
+"""The API permission matrix: every endpoint × method × role, with the exact status expected.
+
+``ENTRIES`` lists every operation of the OpenAPI schema (and the schema and documentation pages
+themselves). ``test_every_operation_has_an_entry`` fails when an endpoint is added without one,
+so nobody can add an endpoint without deciding who may use it. 401: no credentials; 403: signed
+in but not allowed; 404: an object the user may not know about (as in the web pages); 409: the
+permission passed and the service refused because of the cycle's state (that is the point of
+the entry: the role got through).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from .world import ROLES, build_world
+
+API_PREFIX = "/api/v1/"
+
+
+def expect(default: int, **per_role: int) -> dict[str, int]:
+    unknown = set(per_role) - set(ROLES)
+    assert not unknown, unknown
+    return {role: per_role.get(role, default) for role in ROLES}
+
+
+PUBLIC = expect(200)
+SIGNED_IN = expect(200, anonymous=401)
+ADMIN_ONLY = expect(403, anonymous=401, admin=200)
+# Reading a region's self-assessment: admin, the region's operator, its assigned assessor.
+REGION_PARTIES = expect(404, anonymous=401, admin=200, assessor_assigned=200, operator_own=200)
+# Scores and final values: admin and the assigned assessor; the region's operator is known to
+# the submission (so 403, not 404).
+REVIEWERS = expect(404, anonymous=401, admin=200, assessor_assigned=200, operator_own=403)
+# Changing the self-assessment: the region's operator only; others who may read it get 403.
+OPERATOR_WRITES = expect(404, anonymous=401, admin=403, assessor_assigned=403, operator_own=200)
+
+
+@dataclass(frozen=True)
+class Entry:
+    method: str
+    path: str  # the OpenAPI path template
+    expected: dict[str, int]
+    values: Callable = lambda w: {}
+    body: Callable | None = None
+    multipart: bool = False
+    note: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}{' ' + self.note if self.note else ''}"
+
+    def url(self, world) -> str:
+        return self.path.format(**self.values(world))
+
+
+def own_open(w):
+    return {"id": w.own_open.pk}
+
+
+def answer_put(w):
+    return {"id": w.own_open.pk, "indicator": "GOV.SVC.01"}
+
+
+ENTRIES = [
+    Entry("GET", "/api/v1/schema/", PUBLIC),
+    Entry("GET", "/api/v1/docs/", PUBLIC),
+    Entry("GET", "/api/v1/me/", SIGNED_IN),
+    # Regions: public.
+    Entry("GET", "/api/v1/regions/", PUBLIC),
+    Entry("GET", "/api/v1/regions/{code}/", PUBLIC, lambda w: {"code": w.own_region.code}),
+    # Cycles: read by everyone signed in; stages and moderation by admins.
+    Entry("GET", "/api/v1/cycles/", SIGNED_IN),
+    Entry("GET", "/api/v1/cycles/{year}/", SIGNED_IN, lambda w: {"year": 2023}),
+    Entry(
+        "POST",
+        "/api/v1/cycles/{year}/transition/",
+        expect(403, anonymous=401, admin=409),
+        lambda w: {"year": 2023},
+        body=lambda w: {"to": "review"},
+        note="refused: nobody has submitted yet",
+    ),
+    Entry(
+        "GET",
+        "/api/v1/cycles/{year}/moderation/",
+        ADMIN_ONLY,
+        lambda w: {"year": 2021},
+    ),
+    Entry(
+        "POST",
+        "/api/v1/cycles/{year}/moderation/settle/",
+        ADMIN_ONLY,
+        lambda w: {"year": 2021},
+        body=lambda w: {
+            "submission": w.own_moderation.pk,
+            "indicator": "GOV.SVC.01",
+            "value": "3",
+            "reason": "Bukti Perda dan MPP diperiksa bersama.",
+            "version": 0,
+        },
+    ),
+    # Self-assessments.
+    Entry("GET", "/api/v1/submissions/", SIGNED_IN),
+    Entry("GET", "/api/v1/submissions/{id}/", REGION_PARTIES, own_open),
+    Entry("GET", "/api/v1/submissions/{id}/answers/", REGION_PARTIES, own_open),
+    Entry(
+        "PUT",
+        "/api/v1/submissions/{id}/answers/{indicator}/",
+        OPERATOR_WRITES,
+        answer_put,
+        body=lambda w: {
+            "value": "3",
+            "justification": "MPP melayani 250 jenis layanan.",
+            "version": 0,
+        },
+    ),
+    Entry("GET", "/api/v1/submissions/{id}/evidence/", REGION_PARTIES, own_open),
+    Entry(
+        "POST",
+        "/api/v1/submissions/{id}/evidence/",
+        expect(404, anonymous=401, admin=403, assessor_assigned=403, operator_own=201),
+        own_open,
+        body=lambda w: {"url": "https://jambikota.go.id/mpp", "indicator": "GOV.SVC.01"},
+        multipart=True,
+    ),
+    Entry(
+        "POST",
+        "/api/v1/submissions/{id}/submit/",
+        expect(404, anonymous=401, admin=403, assessor_assigned=403, operator_own=409),
+        own_open,
+        note="refused: unanswered indicators",
+    ),
+    Entry(
+        "POST",
+        "/api/v1/submissions/{id}/return/",
+        expect(404, anonymous=401, admin=200, assessor_assigned=403, operator_own=403),
+        lambda w: {"id": w.own_review.pk},
+        body=lambda w: {"reason": "Data dukung Perda belum terbaca."},
+    ),
+    Entry("GET", "/api/v1/submissions/{id}/scores/", REVIEWERS, lambda w: {"id": w.own_review.pk}),
+    Entry("GET", "/api/v1/submissions/{id}/finals/", REVIEWERS, lambda w: {"id": w.own_review.pk}),
+    Entry("GET", "/api/v1/evidence/{id}/", REGION_PARTIES, lambda w: {"id": w.link_evidence.pk}),
+    Entry(
+        "GET", "/api/v1/evidence/{id}/file/", REGION_PARTIES, lambda w: {"id": w.file_evidence.pk}
+    ),
+    # Assessors.
+    Entry("GET", "/api/v1/assignments/", SIGNED_IN, note="operators get an empty list"),
+    Entry(
+        "GET",
+        "/api/v1/assignments/{id}/",
+        expect(404, anonymous=401, admin=200, assessor_assigned=200),
+        lambda w: {"id": w.review_assignment.pk},
+    ),
+    Entry(
+        "GET",
+        "/api/v1/assignments/{id}/scores/",
+        expect(404, anonymous=401, admin=200, assessor_assigned=200),
+        lambda w: {"id": w.review_assignment.pk},
+    ),
+    Entry(
+        "PUT",
+        "/api/v1/assignments/{id}/scores/{indicator}/",
+        expect(404, anonymous=401, admin=403, assessor_assigned=200),
+        lambda w: {"id": w.review_assignment.pk, "indicator": "GOV.SVC.01"},
+        body=lambda w: {"value": "4", "note": "Sesuai dokumen.", "version": 0},
+    ),
+]
+
+
+def schema_operations() -> set[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {
+        (method.upper(), path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+def api_url_names(resolver=None, namespace="") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= api_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name and namespace.startswith("api:"):
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_operation_has_an_entry():
+    covered = {(entry.method, entry.path) for entry in ENTRIES}
+    missing = schema_operations() - covered
+    assert not missing, f"API operations without a permission entry: {sorted(missing)}"
+    stale = {(m, p) for m, p in covered if p not in ("/api/v1/schema/", "/api/v1/docs/")}
+    assert not stale - schema_operations(), "entries for operations that no longer exist"
+
+
+def test_every_api_url_name_has_an_entry():
+    named = {f"api:{_name_of_template(entry.path)}" for entry in ENTRIES}
+    missing = api_url_names() - named
+    assert not missing, f"API routes without a permission entry: {sorted(missing)}"
+
+
+def _name_of_template(path: str) -> str:
+    sample = (
+        path.replace("{code}", "15.71")
+        .replace("{year}", "2022")
+        .replace("{id}", "1")
+        .replace("{indicator}", "GOV.SVC.01")
+    )
+    return resolve(sample).url_name
+
+
+@pytest.fixture
+def world(jambi, bandung):
+    return build_world(jambi, bandung)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda entry: entry.id)
+def test_permission(world, entry, role):
+    client = APIClient()
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    url = entry.url(world)
+    body = entry.body(world) if entry.body else {}
+    if entry.method == "GET":
+        response = client.get(url)
+    else:
+        response = getattr(client, entry.method.lower())(
+            url, body, format="multipart" if entry.multipart else "json"
+        )
+    expected = entry.expected[role]
+    detail = getattr(response, "content", b"")[:300]
+    assert response.status_code == expected, (
+        f"{entry.id} as {role}: expected {expected}, got {response.status_code} {detail!r}"
+    )
+    if expected >= 400:
+        assert response["Content-Type"] == "application/problem+json"

@@ -1,0 +1,100 @@
+"""The objects the API matrix and the fuzzing act on, one per situation an endpoint can meet.
+
+- ``open_cycle`` (2023, self-assessment open): a draft submission for each region, one link
+  evidence and one file evidence of the own region;
+- ``review_cycle`` (2022, assessors scoring): the own region submitted, ``assessor_assigned``
+  assigned to it;
+- ``moderation_cycle`` (2021, moderation): the own region submitted with two assessors whose
+  scores disagree (so the queue is not empty).
+
+``assessor_assigned`` is assigned to the own region in every cycle; ``assessor_unassigned`` to
+nothing; the operators belong to the own (Kota Jambi) and the other (Kota Bandung) region.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+
+from kotacerdas.accounts.roles import Role
+from kotacerdas.evaluations.models import CycleState, Evidence, Score, SubmissionState
+from tests.conftest import make_user
+from tests.factories import assign, enrol, make_cycle
+
+ROLES = (
+    "anonymous",
+    "admin",
+    "assessor_assigned",
+    "assessor_unassigned",
+    "operator_own",
+    "operator_other",
+)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class ApiWorld:
+    users: dict[str, Any]
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["objects"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def build_world(own_region, other_region) -> ApiWorld:
+    users = {
+        "anonymous": None,
+        "admin": make_user("w.admin", Role.ADMIN),
+        "assessor_assigned": make_user("w.assessor.assigned", Role.ASSESSOR),
+        "assessor_unassigned": make_user("w.assessor.unassigned", Role.ASSESSOR),
+        "operator_own": make_user("w.operator.own", Role.OPERATOR, region=own_region),
+        "operator_other": make_user("w.operator.other", Role.OPERATOR, region=other_region),
+    }
+    second = make_user("w.assessor.second", Role.ASSESSOR)
+    world = ApiWorld(users=users)
+    o = world.objects
+    o["own_region"], o["other_region"] = own_region, other_region
+    assessor = users["assessor_assigned"]
+
+    o["open_cycle"] = make_cycle(2023, state=CycleState.OPEN)
+    o["own_open"], o["other_open"] = enrol(o["open_cycle"], own_region, other_region)
+    assign(o["open_cycle"], own_region, assessor)
+    level = o["open_cycle"].instrument.indicators.get(code="GOV.SVC.01")
+    o["link_evidence"] = Evidence.objects.create(
+        submission=o["own_open"], indicator=level, kind="link", url="https://jambikota.go.id/"
+    )
+    file_evidence = Evidence(
+        submission=o["own_open"],
+        indicator=level,
+        kind="file",
+        original_name="perda.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+    )
+    file_evidence.file.save("perda.pdf", ContentFile(PDF), save=False)
+    file_evidence.save()
+    o["file_evidence"] = file_evidence
+
+    o["review_cycle"] = make_cycle(2022, state=CycleState.REVIEW)
+    o["own_review"], o["other_review"] = enrol(o["review_cycle"], own_region, other_region)
+    o["own_review"].state = SubmissionState.SUBMITTED
+    o["own_review"].save()
+    (o["review_assignment"],) = assign(o["review_cycle"], own_region, assessor)
+
+    o["moderation_cycle"] = make_cycle(2021, state=CycleState.MODERATION)
+    (o["own_moderation"],) = enrol(o["moderation_cycle"], own_region)
+    o["own_moderation"].state = SubmissionState.SUBMITTED
+    o["own_moderation"].save()
+    first, other = assign(o["moderation_cycle"], own_region, assessor, second)
+    for assignment, value in ((first, 1), (other, 5)):
+        for indicator in o["moderation_cycle"].instrument.indicators.all():
+            Score.objects.create(
+                assignment=assignment,
+                indicator=indicator,
+                value=Decimal(value) if indicator.code == "GOV.SVC.01" else Decimal(1),
+            )
+    return world
