@@ -251,6 +251,7 @@ class ModerationItem:
     spread: Decimal
     scores: list[PanelScore] = field(default_factory=list)
     answer: Answer | None = None
+    final: FinalValue | None = None
 
     @property
     def region(self):
@@ -258,7 +259,7 @@ class ModerationItem:
 
     @property
     def reason_label(self) -> str:
-        return str(QueueReason(self.reason).label)
+        return str(QueueReason(self.reason).label) if self.reason else ""
 
     def describe(self) -> str:
         """One line in Indonesian, e.g. ``Kota Jambi (15.71) · GOV.SVC.01: Penilaian asesor
@@ -364,6 +365,50 @@ def queue(
     if reason:
         items = [item for item in items if item.reason == reason]
     return items
+
+
+def region_items(
+    submission: Submission, *, indicator: Indicator | None = None
+) -> list[ModerationItem]:
+    """Every indicator of one region (or only ``indicator``) as the moderator sees it: the
+    panel's scores, the region's answer, the final value if any, and the verdict's reason
+    (empty when the assessors agree), in the instrument's order."""
+    cycle = submission.cycle
+    indicators = Indicator.objects.filter(instrument_id=cycle.instrument_id).select_related(
+        "element__dimension"
+    )
+    if indicator is not None:
+        indicators = indicators.filter(pk=indicator.pk)
+    panel = _panels(cycle).get(submission.region_id, [])
+    names = {
+        a.assessor_id: a.assessor.display_name
+        for a in Assignment.objects.filter(
+            cycle=cycle, region_id=submission.region_id
+        ).select_related("assessor")
+    }
+    by_indicator: dict[int, dict[int, Score]] = defaultdict(dict)
+    for score in Score.objects.filter(
+        assignment__cycle=cycle, assignment__region_id=submission.region_id
+    ).select_related("assignment"):
+        by_indicator[score.indicator_id][score.assignment.assessor_id] = score
+    answers = {a.indicator_id: a for a in Answer.objects.filter(submission=submission)}
+    finals = {f.indicator_id: f for f in FinalValue.objects.filter(submission=submission)}
+    result = []
+    for item in indicators:
+        pair_scores = by_indicator.get(item.pk, {})
+        judged = verdict(cycle, item, _panel_values(panel, pair_scores))
+        result.append(
+            ModerationItem(
+                submission=submission,
+                indicator=item,
+                reason=judged.reason,
+                spread=judged.spread,
+                scores=[PanelScore(pk, names.get(pk, "?"), pair_scores.get(pk)) for pk in panel],
+                answer=answers.get(item.pk),
+                final=finals.get(item.pk),
+            )
+        )
+    return result
 
 
 def unresolved(cycle: Cycle) -> list[str]:

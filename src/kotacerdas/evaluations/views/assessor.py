@@ -1,0 +1,274 @@
+"""The assessor's pages: "my assigned regions", the workspace of one region (the region's answer
+and evidence beside the rubric and the assessor's own score), saving a score (htmx), the written
+judgement of the region, "mark complete", and conflicts of interest.
+
+An assessor reaches a region only through their own Assignment: anyone else gets a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kotacerdas.accounts.predicates import is_admin, is_assessor
+from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
+from kotacerdas.instruments.models import Indicator
+
+from ..forms_assessor import ConflictForm, JudgementForm, ScoreForm
+from ..models import Assignment, ConflictOfInterest, Submission, VirtualSession
+from ..services import answers, assignments, scoring
+
+# Status codes of a refused htmx save, as on the operator's form (evaluations.js swaps them in).
+STATUS_INVALID = 422
+STATUS_STALE = 409
+STATUS_LOCKED = 423
+
+
+def get_assignment(request: HttpRequest, year: int, code: str) -> Assignment:
+    """The signed-in assessor's assignment to region ``code`` in the cycle of ``year``; 404 for
+    anyone who has none (other assessors, operators, admins)."""
+    assignment = (
+        Assignment.objects.select_related("cycle__instrument", "region", "assessor")
+        .filter(cycle__year=year, region__code=code, assessor_id=request.user.pk)
+        .first()
+    )
+    if assignment is None or not request.user.has_perm("evaluations.score_region", assignment):
+        raise Http404
+    return assignment
+
+
+def workspace_url(assignment: Assignment, dimension: str = "") -> str:
+    url = reverse(
+        "evaluations:assessor_workspace",
+        kwargs={"year": assignment.cycle.year, "code": assignment.region.code},
+    )
+    return f"{url}?dimensi={dimension}" if dimension else url
+
+
+@login_required
+@require_GET
+def assignment_list(request: HttpRequest) -> HttpResponse:
+    """Penugasan saya: every region assigned to the assessor, with progress and session."""
+    if not is_assessor(request.user):
+        raise PermissionDenied
+    mine = list(assignments.assignments_of(request.user))
+    progress = scoring.progress_of(mine)
+    states = {
+        (s.cycle_id, s.region_id): s
+        for s in Submission.objects.filter(
+            cycle_id__in={a.cycle_id for a in mine}, region_id__in={a.region_id for a in mine}
+        )
+    }
+    sessions = {
+        (s.cycle_id, s.region_id): s
+        for s in VirtualSession.objects.filter(
+            cycle_id__in={a.cycle_id for a in mine}, region_id__in={a.region_id for a in mine}
+        )
+    }
+    rows = [
+        {
+            "assignment": a,
+            "submission": states.get((a.cycle_id, a.region_id)),
+            "progress": progress[a.pk],
+            "session": sessions.get((a.cycle_id, a.region_id)),
+        }
+        for a in mine
+    ]
+    return render(request, "evaluations/assessor/list.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def workspace(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """One region: per indicator of the chosen dimension, the region's answer, justification and
+    evidence beside the rubric and the assessor's score form; progress; the judgement form."""
+    assignment = get_assignment(request, year, code)
+    return render(
+        request,
+        "evaluations/assessor/workspace.html",
+        workspace_context(assignment, request.GET.get("dimensi", "")),
+    )
+
+
+def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> dict:
+    by_dimension = scoring.dimension_progress(assignment)
+    codes = [dimension.code for dimension, _progress in by_dimension]
+    current = dimension_code if dimension_code in codes else (codes[0] if codes else "")
+    rows = scoring.workspace(assignment, dimension_code=current)
+    for row in rows:
+        row.value = answers.plain(row.score.value) if row.score else ""
+        row.version = row.score.version if row.score else 0
+        row.answer_value = answers.plain(row.answer.value) if row.answer else ""
+    lock_reason = scoring.lock_reason(assignment.cycle)
+    return {
+        "assignment": assignment,
+        "cycle": assignment.cycle,
+        "region": assignment.region,
+        "submission": scoring.submission_of(assignment),
+        "dimensions": by_dimension,
+        "current": current,
+        "rows": rows,
+        "general_evidence": scoring.general_evidence(assignment),
+        "progress": scoring.progress(assignment),
+        "session": VirtualSession.objects.filter(
+            cycle=assignment.cycle, region=assignment.region
+        ).first(),
+        "lock_reason": lock_reason,
+        "editable": not lock_reason,
+        "judgement_form": extra.pop("judgement_form", None) or JudgementForm(instance=assignment),
+        **extra,
+    }
+
+
+@login_required
+@require_POST
+def score_save(request: HttpRequest, year: int, code: str, indicator: str) -> HttpResponse:
+    """Save one score (htmx: the indicator's status line; else a redirect back).
+
+    Posted fields: ``value``, ``not_applicable``, ``note``, ``evidence_missing``, ``version``.
+    """
+    assignment = get_assignment(request, year, code)
+    item = get_object_or_404(
+        Indicator.objects.select_related("element__dimension"),
+        instrument_id=assignment.cycle.instrument_id,
+        code=indicator,
+    )
+    form = ScoreForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise scoring.InvalidScore(_("Isian tidak lengkap atau terlalu panjang; muat ulang."))
+        score = scoring.save_score(
+            assignment,
+            item,
+            value=answers.parse_value(form.cleaned_data["value"]),
+            not_applicable=form.cleaned_data["not_applicable"],
+            note=form.cleaned_data["note"],
+            evidence_missing=form.cleaned_data["evidence_missing"],
+            version=form.cleaned_data["version"],
+            by=request.user,
+        )
+    except ServiceError as error:
+        status = (
+            STATUS_STALE
+            if isinstance(error, StaleVersion)
+            else STATUS_LOCKED
+            if isinstance(error, Locked)
+            else STATUS_INVALID
+        )
+        if not request.htmx:
+            messages.error(request, f"{item.code}: {error}")
+            return redirect(workspace_url(assignment, item.element.dimension.code))
+        context = {"indicator": item, "error": error, "stale": status == STATUS_STALE}
+        return render(request, "evaluations/assessor/_score_status.html", context, status=status)
+    if not request.htmx:
+        messages.success(request, _("Nilai %(code)s tersimpan.") % {"code": item.code})
+        return redirect(workspace_url(assignment, item.element.dimension.code))
+    dimension = item.element.dimension
+    context = {
+        "indicator": item,
+        "score": score,
+        "oob": True,
+        "dimension": dimension,
+        "dimension_progress": next(
+            p for d, p in scoring.dimension_progress(assignment) if d.pk == dimension.pk
+        ),
+        "progress": scoring.progress(assignment),
+    }
+    return render(request, "evaluations/assessor/_score_status.html", context)
+
+
+@login_required
+@require_POST
+def judgement_save(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """Save the assessor's kelemahan, kekuatan, rekomendasi and interview notes."""
+    assignment = get_assignment(request, year, code)
+    form = JudgementForm(request.POST, instance=assignment)
+    if form.is_valid():
+        try:
+            scoring.save_judgement(assignment, **form.cleaned_data, by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Catatan penilaian tersimpan."))
+            return redirect(workspace_url(assignment) + "#judgement")
+    assignment.refresh_from_db()
+    context = workspace_context(assignment, request.GET.get("dimensi", ""), judgement_form=form)
+    return render(request, "evaluations/assessor/workspace.html", context)
+
+
+@login_required
+@require_POST
+def mark_complete(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """Declare the review of the region complete, or list what is still open."""
+    assignment = get_assignment(request, year, code)
+    try:
+        scoring.mark_complete(assignment, by=request.user)
+    except ServiceError as error:
+        shown = ", ".join(error.details[:20])
+        more = len(error.details) - 20
+        messages.error(request, f"{error.message} {shown}" + (f" (+{more})" if more > 0 else ""))
+    else:
+        messages.success(
+            request,
+            _("Penilaian %(region)s ditandai selesai.") % {"region": assignment.region.name},
+        )
+    return redirect(workspace_url(assignment))
+
+
+# --- Conflicts of interest ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conflict_list(request: HttpRequest) -> HttpResponse:
+    """An assessor's declared conflicts (an admin: everyone's), and the form to declare one."""
+    user = request.user
+    if not (is_assessor(user) or is_admin(user)):
+        raise PermissionDenied
+    for_admin = bool(is_admin(user))
+    form = ConflictForm(request.POST or None, for_admin=for_admin)
+    if request.method == "POST" and form.is_valid():
+        assessor = form.cleaned_data["assessor"] if for_admin else user
+        try:
+            assignments.declare_conflict(
+                assessor, form.cleaned_data["region"], form.cleaned_data["reason"], by=user
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Konflik kepentingan %(user)s dengan %(region)s tercatat.")
+                % {"user": assessor.display_name, "region": form.cleaned_data["region"].name},
+            )
+            return redirect("evaluations:conflict_list")
+    context = {
+        "conflicts": assignments.conflicts_visible_to(user),
+        "form": form,
+        "for_admin": for_admin,
+    }
+    return render(request, "evaluations/assessor/conflicts.html", context)
+
+
+@login_required
+@require_POST
+def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a declared conflict (admin only)."""
+    if not is_admin(request.user):
+        raise PermissionDenied
+    conflict = get_object_or_404(
+        ConflictOfInterest.objects.select_related("assessor", "region"), pk=pk
+    )
+    assignments.withdraw_conflict(conflict, by=request.user)
+    messages.success(
+        request,
+        _("Konflik kepentingan %(user)s dengan %(region)s dicabut.")
+        % {"user": conflict.assessor.display_name, "region": conflict.region.name},
+    )
+    return redirect("evaluations:conflict_list")

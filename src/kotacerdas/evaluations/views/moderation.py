@@ -1,0 +1,246 @@
+"""Moderation pages (admin only): the queue of a cycle, settling one indicator (htmx), the
+overview of one region, recomputing the automatic final values, and the region's feedback."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
+from kotacerdas.instruments.models import Dimension, Indicator
+
+from ..forms_assessor import FeedbackForm, QueueFilterForm, SettleForm
+from ..models import Cycle, CycleState, Feedback, Submission, SubmissionState
+from ..services import answers, feedback, moderation
+
+STATUS_INVALID = 422
+STATUS_STALE = 409
+STATUS_LOCKED = 423
+PAGE_SIZE = 50
+
+
+def require_moderator(request: HttpRequest) -> None:
+    if not request.user.has_perm("evaluations.moderate"):
+        raise PermissionDenied
+
+
+def get_cycle(request: HttpRequest, year: int) -> Cycle:
+    require_moderator(request)
+    return get_object_or_404(Cycle.objects.select_related("instrument"), year=year)
+
+
+def get_submission(request: HttpRequest, year: int, code: str) -> Submission:
+    require_moderator(request)
+    return get_object_or_404(
+        Submission.objects.select_related("cycle__instrument", "region"),
+        cycle__year=year,
+        region__code=code,
+    )
+
+
+def queue_url(cycle: Cycle) -> str:
+    return reverse("evaluations:moderation_queue", kwargs={"year": cycle.year})
+
+
+@login_required
+@require_GET
+def moderation_home(request: HttpRequest) -> HttpResponse:
+    """The cycles, with the way into each one's moderation."""
+    require_moderator(request)
+    cycles = (
+        Cycle.objects.exclude(state=CycleState.DRAFT)
+        .annotate(
+            submitted=Count("submissions", filter=Q(submissions__state=SubmissionState.SUBMITTED))
+        )
+        .order_by("-year")
+    )
+    return render(request, "evaluations/moderation/home.html", {"cycles": cycles})
+
+
+@login_required
+@require_GET
+def moderation_queue(request: HttpRequest, year: int) -> HttpResponse:
+    """The queue: indicators the assessors disagree on or left unscored, worst first, with a
+    settle form on each; filters by region, dimension and reason."""
+    cycle = get_cycle(request, year)
+    filters = QueueFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    in_moderation = cycle.state == CycleState.MODERATION
+    items = (
+        moderation.queue(
+            cycle,
+            region_code=chosen.get("region", ""),
+            dimension_code=chosen.get("dimension", ""),
+            reason=chosen.get("reason", ""),
+        )
+        if cycle.state in (CycleState.MODERATION, CycleState.FINAL)
+        else []
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    submitted = Submission.objects.filter(cycle=cycle, state=SubmissionState.SUBMITTED)
+    settled_feedback = Feedback.objects.filter(submission=OuterRef("pk"), settled_by__isnull=False)
+    context = {
+        "cycle": cycle,
+        "page": page,
+        "total": len(items),
+        "filters": filters,
+        "query": request.GET.copy(),
+        "dimensions": Dimension.objects.filter(instrument_id=cycle.instrument_id),
+        "regions": submitted.select_related("region").order_by("region__code"),
+        "reasons": moderation.QueueReason.choices,
+        "in_moderation": in_moderation,
+        "feedback_open": submitted.exclude(Exists(settled_feedback)).count(),
+        "settle_form": SettleForm(),
+    }
+    context["query"].pop("page", None)
+    return render(request, "evaluations/moderation/queue.html", context)
+
+
+@login_required
+@require_POST
+def moderation_prepare(request: HttpRequest, year: int) -> HttpResponse:
+    """Recompute the automatic final values (idempotent; moderated values stay)."""
+    cycle = get_cycle(request, year)
+    try:
+        moderation.ensure_moderation_open(cycle)
+    except Locked as error:
+        messages.error(request, error.message)
+    else:
+        moderation.prepare(cycle)
+        messages.success(request, _("Nilai akhir otomatis dihitung ulang."))
+    return redirect(queue_url(cycle))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderation_settle(request: HttpRequest, year: int, code: str, indicator: str) -> HttpResponse:
+    """Settle one indicator of one region with a reason. GET: the item with its form; POST
+    (htmx): the queue row replaced by the decision, or the form with the refusal.
+
+    Posted fields: ``value``, ``not_applicable``, ``reason``, ``version``.
+    """
+    submission = get_submission(request, year, code)
+    item_indicator = get_object_or_404(
+        Indicator.objects.select_related("element__dimension").prefetch_related("levels"),
+        instrument_id=submission.cycle.instrument_id,
+        code=indicator,
+    )
+    (item,) = moderation.region_items(submission, indicator=item_indicator)
+    if request.method == "GET":
+        initial = {"version": item.final.version if item.final else 0}
+        if item.final:
+            initial.update(
+                value=answers.plain(item.final.value),
+                not_applicable=item.final.not_applicable,
+            )
+        context = {
+            "item": item,
+            "form": SettleForm(initial=initial),
+            "cycle": submission.cycle,
+            "in_moderation": submission.cycle.state == CycleState.MODERATION,
+        }
+        return render(request, "evaluations/moderation/settle.html", context)
+    form = SettleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ServiceError(_("Alasan wajib diisi; nilai paling banyak 40 karakter."))
+        final = moderation.settle(
+            submission,
+            item_indicator,
+            value=answers.parse_value(form.cleaned_data["value"]),
+            not_applicable=form.cleaned_data["not_applicable"],
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+            by=request.user,
+        )
+    except ServiceError as error:
+        status = (
+            STATUS_STALE
+            if isinstance(error, StaleVersion)
+            else STATUS_LOCKED
+            if isinstance(error, Locked)
+            else STATUS_INVALID
+        )
+        if not request.htmx:
+            messages.error(request, f"{item_indicator.code}: {error}")
+            return redirect(reverse("evaluations:moderation_settle", args=[year, code, indicator]))
+        context = {"item": item, "error": error}
+        return render(request, "evaluations/moderation/_settle_error.html", context, status=status)
+    if not request.htmx:
+        messages.success(
+            request,
+            _("Nilai akhir %(code)s untuk %(region)s ditetapkan.")
+            % {"code": item_indicator.code, "region": submission.region.name},
+        )
+        return redirect(queue_url(submission.cycle))
+    item.final = final
+    response = render(request, "evaluations/moderation/_settled.html", {"item": item})
+    # The form's target is its status line (for refusals); a decision replaces the whole item.
+    retarget(response, f"#item-{submission.pk}-{item_indicator.pk}")
+    return reswap(response, "outerHTML")
+
+
+@login_required
+@require_GET
+def moderation_region(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """One region: every indicator with each assessor's score, the region's answer, the final
+    value and how it was reached; and the assessors' written judgements."""
+    submission = get_submission(request, year, code)
+    items = moderation.region_items(submission)
+    context = {
+        "submission": submission,
+        "cycle": submission.cycle,
+        "region": submission.region,
+        "items": items,
+        "settled": sum(1 for item in items if item.final),
+        "panel": submission.cycle.assignments.filter(region=submission.region)
+        .select_related("assessor")
+        .order_by("assessor__username"),
+    }
+    return render(request, "evaluations/moderation/region.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """The region's feedback, prefilled with the union of its assessors' items."""
+    submission = get_submission(request, year, code)
+    instance = Feedback.objects.filter(submission=submission).first()
+    form = FeedbackForm(request.POST or None, initial=feedback.draft(submission))
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback.settle_feedback(submission, **form.cleaned_data, by=request.user)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+            for detail in error.details:
+                form.add_error(None, detail)
+        else:
+            messages.success(
+                request,
+                _("Umpan balik %(region)s ditetapkan.") % {"region": submission.region.name},
+            )
+            return redirect(queue_url(submission.cycle))
+    panel = (
+        submission.cycle.assignments.filter(region=submission.region)
+        .select_related("assessor")
+        .order_by("assessor__username")
+    )
+    context = {
+        "submission": submission,
+        "cycle": submission.cycle,
+        "region": submission.region,
+        "form": form,
+        "feedback": instance,
+        "panel": panel,
+        "editable": submission.cycle.state == CycleState.MODERATION,
+    }
+    return render(request, "evaluations/moderation/feedback.html", context)
