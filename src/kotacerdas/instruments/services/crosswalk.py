@@ -153,7 +153,7 @@ def crosswalk_problems(source: Instrument, target: Instrument, rows: list[EntryR
                     field,
                     _("%(code)s sudah dipakai di %(place)s") % {"code": code, "place": first[code]},
                 )
-            if code and code not in first:
+            elif code:
                 first[code] = row.place
         if row.rescale is not None and row.kind != CrosswalkKind.RESCALED:
             problem(row, "rescale", _("pemetaan skala hanya untuk jenis rescaled"))
