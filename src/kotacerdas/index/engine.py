@@ -1,0 +1,217 @@
+"""The aggregation engine: weighted means level by level, on arrays, for many samples at once.
+
+The tree is compiled into levels. Level 0 holds every indicator (depth-first order); level ``s``
+holds the nodes at depth ``D - s`` plus a pass-through copy of each shallower indicator, so
+that every level is computed from the one below only. A pass-through has a single child, and
+the weighted mean of one value is the value, so padding a ragged tree this way changes no
+score. Each step is a padded gather of the children (``P`` parents x ``K`` slots, unused slots
+pointing at an always-zero column with weight 0) followed by one ``einsum`` over the slots.
+
+Scores are ``(B, U, P)`` arrays: ``B`` samples (1 for a plain build) x ``U`` units x ``P``
+nodes of the level. A unit's unavailable children (not applicable, or missing under the
+"exclude" policy) hold 0 and their weight is taken out of the denominator, which renormalises
+the weights of the siblings that remain; a node none of whose children is available is
+unavailable itself (NaN).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .tree import Tree
+
+__all__ = ["Availability", "Plan", "Step", "aggregate", "pad_level0"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One aggregation step from level ``s`` (``prev_size`` entries) to level ``s + 1``.
+
+    ``child[p, k]`` is the position in level ``s`` of parent ``p``'s ``k``-th child, or
+    ``prev_size`` for an unused slot; ``weight_index[p, k]`` points into the extended weight
+    vector (node weights, then 1 for a pass-through, then 0 for an unused slot).
+    """
+
+    child: np.ndarray
+    weight_index: np.ndarray
+    prev_size: int
+
+    @property
+    def size(self) -> int:
+        return int(self.child.shape[0])
+
+    @property
+    def slots(self) -> int:
+        return int(self.child.shape[1])
+
+
+class Plan:
+    """A tree compiled for the engine (built once per tree, see :attr:`Tree.plan`)."""
+
+    def __init__(self, tree: Tree) -> None:
+        codes = [node.code for node in tree.nodes]
+        index = {code: position for position, code in enumerate(codes)}
+        self.codes: tuple[str, ...] = tuple(codes)
+        self.indicators: tuple[str, ...] = tree.indicators
+        self.n_nodes = len(codes)
+        self.carry = self.n_nodes  # extended weight index of a pass-through (weight 1)
+        self.pad = self.n_nodes + 1  # extended weight index of an unused slot (weight 0)
+        self.weights = np.array([*(node.weight for node in tree.nodes), 1.0, 0.0])
+        depth = max(tree.depth(code) for code in tree.indicators)
+        order = tree.order
+        levels: list[list[str]] = []
+        for level_depth in range(depth, -1, -1):
+            levels.append(
+                [
+                    code
+                    for code in order
+                    if tree.depth(code) == level_depth
+                    or (tree.node(code).is_indicator and tree.depth(code) < level_depth)
+                ]
+            )
+        self.levels: tuple[tuple[str, ...], ...] = tuple(tuple(level) for level in levels)
+        steps: list[Step] = []
+        for below, above in pairwise(self.levels):
+            where = {code: position for position, code in enumerate(below)}
+            children = [
+                (code,) if tree.node(code).is_indicator else tree.children(code) for code in above
+            ]
+            slots = max(len(kids) for kids in children)
+            child = np.full((len(above), slots), len(below), dtype=np.intp)
+            weight_index = np.full((len(above), slots), self.pad, dtype=np.intp)
+            for p, (code, kids) in enumerate(zip(above, children, strict=True)):
+                child[p, : len(kids)] = [where[kid] for kid in kids]
+                if tree.node(code).is_indicator:
+                    weight_index[p, 0] = self.carry
+                else:
+                    weight_index[p, : len(kids)] = [index[kid] for kid in kids]
+            steps.append(Step(child=child, weight_index=weight_index, prev_size=len(below)))
+        self.steps: tuple[Step, ...] = tuple(steps)
+        # Where each node's score lives: indicators on level 0, aggregates on their own level.
+        self.location: dict[str, tuple[int, int]] = {}
+        for code in codes:
+            level = 0 if tree.node(code).is_indicator else depth - tree.depth(code)
+            self.location[code] = (level, self.levels[level].index(code))
+
+    @classmethod
+    def from_tree(cls, tree: Tree) -> Plan:
+        return cls(tree)
+
+    def extended_weights(self, weights: np.ndarray | None = None) -> np.ndarray:
+        """Node weights (tree order) extended with the pass-through 1 and the unused-slot 0."""
+        if weights is None:
+            return self.weights.copy()
+        weights = np.asarray(weights, dtype=float)
+        tail = np.broadcast_to(np.array([1.0, 0.0]), (*weights.shape[:-1], 2))
+        return np.concatenate([weights, tail], axis=-1)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Cells (unit, parent) of one step whose available children are not all of them."""
+
+    unit: np.ndarray
+    parent: np.ndarray
+    mask: np.ndarray  # (n, K) 1.0 where the child slot is available
+
+
+class Availability:
+    """Which unit has which node available, and the cells whose weights renormalise.
+
+    ``levels[s]`` is a ``(U, P_s)`` boolean array; a node is available when at least one child
+    is. ``fixes[s]`` lists the cells of step ``s`` with some unavailable child.
+    """
+
+    def __init__(self, plan: Plan, indicators: np.ndarray) -> None:
+        current = np.asarray(indicators, dtype=bool)
+        levels = [current]
+        fixes = []
+        for step in plan.steps:
+            padded = np.concatenate([current, np.zeros((current.shape[0], 1), bool)], axis=1)
+            gathered = padded[:, step.child]  # (U, P, K)
+            used = step.child < step.prev_size
+            current = gathered.any(axis=2)
+            incomplete = current & ~np.all(gathered | ~used, axis=2)
+            unit, parent = np.nonzero(incomplete)
+            fixes.append(Fix(unit=unit, parent=parent, mask=gathered[unit, parent].astype(float)))
+            levels.append(current)
+        self.levels: tuple[np.ndarray, ...] = tuple(levels)
+        self.unavailable = tuple(np.nonzero(~level) for level in levels)
+        self.fixes: tuple[Fix, ...] = tuple(fixes)
+
+
+def pad_level0(plan: Plan, values: np.ndarray) -> np.ndarray:
+    """Arrange ``(..., U, I)`` indicator values as the first step's ``(..., U, P, K)`` slots."""
+    step = plan.steps[0]
+    shape = values.shape[:-1]
+    padded = np.concatenate([values, np.zeros((*shape, 1), values.dtype)], axis=-1)
+    return padded[..., step.child]
+
+
+def aggregate(
+    plan: Plan,
+    availability: Availability,
+    level0: np.ndarray,
+    weights: np.ndarray,
+    *,
+    geometric: bool = False,
+    offset: float = 1.0,
+    level0_logged: bool = False,
+) -> list[np.ndarray]:
+    """Scores of every level above the indicators, for ``B`` weight vectors at once.
+
+    ``level0`` is ``(B, U, P1, K1)`` (see :func:`pad_level0`) holding the indicator scores, or
+    ``log(score + offset)`` when ``level0_logged``, with 0 in unavailable and unused slots.
+    ``weights`` is ``(B, n_nodes + 2)`` (see :meth:`Plan.extended_weights`). Returns one
+    ``(B, U, P_s)`` array per level ``s = 1..D``; unavailable cells are NaN.
+
+    Arithmetic: ``sum(w x) / sum(w)`` over the available children. Geometric:
+    ``exp(sum(w log(x + c)) / sum(w)) - c`` with ``c = offset`` (see docs/methodology.md).
+    """
+    out: list[np.ndarray] = []
+    values = level0
+    logged = level0_logged
+    if geometric and not logged:
+        values = _log(values, offset, keep=_slot_available(plan, availability, 0))
+    for s, step in enumerate(plan.steps):
+        w = weights[:, step.weight_index]  # (B, P, K)
+        num = np.einsum("bupk,bpk->bup", values, w)
+        total = w.sum(axis=2)
+        score = num / total[:, None, :]
+        fix = availability.fixes[s]
+        if fix.unit.size:
+            den = np.einsum("nk,bnk->bn", fix.mask, w[:, fix.parent, :])
+            score[:, fix.unit, fix.parent] = num[:, fix.unit, fix.parent] / den
+        if geometric:
+            score = np.exp(score) - offset
+        available = availability.levels[s + 1]
+        unit, parent = availability.unavailable[s + 1]
+        if unit.size:
+            score[:, unit, parent] = np.nan
+        out.append(score)
+        if s + 1 < len(plan.steps):
+            nxt = plan.steps[s + 1]
+            source = _log(score, offset, keep=available) if geometric else score
+            source = np.where(available, source, 0.0)
+            padded = np.concatenate([source, np.zeros((*source.shape[:-1], 1))], axis=-1)
+            values = padded[..., nxt.child]
+    return out
+
+
+def _log(values: np.ndarray, offset: float, keep: np.ndarray) -> np.ndarray:
+    """``log(values + offset)`` where ``keep``, 0 elsewhere (a zero score with offset 0 is -inf)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logged = np.log(values + offset)
+    return np.where(keep, logged, 0.0)
+
+
+def _slot_available(plan: Plan, availability: Availability, level: int) -> np.ndarray:
+    step = plan.steps[level]
+    current = availability.levels[level]
+    padded = np.concatenate([current, np.zeros((current.shape[0], 1), bool)], axis=1)
+    return padded[:, step.child]

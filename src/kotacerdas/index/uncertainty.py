@@ -1,0 +1,492 @@
+"""Rank uncertainty: Monte Carlo over the index's assumptions, with first-order sensitivity.
+
+Each run rebuilds every unit's index under one draw of four assumptions:
+
+(a) *weights*: every node weight multiplied by an independent ``U(1 - delta, 1 + delta)`` factor
+    (siblings are renormalised by the weighted mean itself);
+(b) *aggregation*: one of ``aggregations`` with equal probability;
+(c) *normalisation*: one of ``normalisations`` with equal probability;
+(d) *assessors*: for every answer scored by ``m >= 2`` assessors, one of their values drawn with
+    probability ``1/m`` (instead of their combination).
+
+An assumption with a single possibility (or ``delta = 0``, or no answer with two different
+values) is inactive. The runs follow the pick-freeze design of Sobol' with the estimator of
+Janon et al. (2014): ``n = samples // (k + 1)`` base runs ``A``, and for each of the ``k``
+active assumptions ``n`` runs ``C_i`` that take assumption ``i`` from ``A`` and all others from
+an independent draw ``B``; the remaining ``samples - n (k + 1)`` runs are further independent
+draws. Every run is a draw from the same distribution, so all enter the rank statistics; the
+first-order index of assumption ``i`` is estimated from the pairs ``(A, C_i)``.
+
+Randomness: a ``numpy.random.SeedSequence(seed)`` spawns the generator of the assumption draws
+and one child per assessor draw, so the output depends on ``seed`` only (not on threads).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import normalise
+from .build import build, prepare_groups
+from .config import AGGREGATIONS, NORMALISATIONS, Config
+from .engine import Availability, aggregate, pad_level0
+from .errors import InputError
+from .ranking import competition_ranks, group_ranks
+from .tree import Tree
+from .values import Values
+
+__all__ = ["ASSUMPTIONS", "UncertaintyResult", "uncertainty"]
+
+ASSUMPTIONS: tuple[str, ...] = ("weights", "aggregation", "normalisation", "assessors")
+TABLE_BUDGET = 256 * 2**20  # bytes for the precomputed draw tables of all alternatives
+
+
+@dataclass(frozen=True, eq=False)
+class UncertaintyResult:
+    """Distribution of every unit's rank and index over the Monte Carlo runs.
+
+    ``summary`` (one row per unit): the nominal ``rank`` and ``score`` (of the plain build),
+    ``rank_median``, ``rank_p05``, ``rank_p95``, ``score_median``, ``score_p05``, ``score_p95``,
+    and for each grouping ``g`` the same three rank statistics as ``rank_<g>_median`` etc.
+    Percentiles use the inverted empirical distribution (each is a value some run produced).
+    ``sensitivity`` (one row per assumption): ``first_order`` (pooled over units: the sum of
+    the per-unit covariance terms over the sum of the per-unit variances; NaN when inactive or
+    when there are too few samples) and ``active``; ``sensitivity_by_unit`` the per-unit
+    indices. ``rank_samples`` and
+    ``score_samples`` are ``(samples, U)`` arrays of every run.
+    """
+
+    config: Config
+    samples: int
+    seed: int
+    delta: float
+    aggregations: tuple[str, ...]
+    normalisations: tuple[str, ...]
+    summary: pd.DataFrame
+    sensitivity: pd.DataFrame
+    sensitivity_by_unit: pd.DataFrame
+    rank_samples: np.ndarray
+    score_samples: np.ndarray
+    fingerprint: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """``summary`` with the unit as a column (the ranks.csv layout)."""
+        return self.summary.reset_index()
+
+
+def uncertainty(
+    tree: Tree,
+    values: Values | pd.DataFrame,
+    config: Config | None = None,
+    samples: int = 1000,
+    seed: int = 0,
+    delta: float = 0.25,
+    groups: pd.DataFrame | None = None,
+    *,
+    aggregations: Sequence[str] = AGGREGATIONS,
+    normalisations: Sequence[str] | None = None,
+    draw_assessors: bool = True,
+    quantiles: tuple[float, float] = (0.05, 0.95),
+    jobs: int | None = None,
+) -> UncertaintyResult:
+    """Monte Carlo of ``samples`` index builds under perturbed assumptions (module docstring).
+
+    ``normalisations`` defaults to the config's method, ``minmax`` and ``zscore`` (each
+    applied with the config's scope); alternatives that normalise every indicator identically
+    count once. ``jobs`` threads share the work (default: the CPU count, at most 8).
+
+    Guarantees: the same inputs and ``seed`` give identical output whatever ``jobs`` is; with
+    ``delta = 0``, one aggregation, one normalisation and ``draw_assessors=False`` every run
+    equals the plain :func:`build`. Raises :class:`InputError` on invalid input or arguments.
+    """
+    config = config or Config()
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise InputError(
+            "uncertainty", None, f"samples must be a positive integer, found {samples!r}"
+        )
+    if not (0.0 <= delta < 1.0):
+        raise InputError("uncertainty", None, f"delta must be in [0, 1), found {delta!r}")
+    low_q, high_q = quantiles
+    if not 0.0 <= low_q <= high_q <= 1.0:
+        raise InputError("uncertainty", None, "quantiles must satisfy 0 <= low <= high <= 1")
+    aggregations = _distinct(aggregations)
+    for name in aggregations:
+        if name not in AGGREGATIONS:
+            raise InputError("uncertainty", None, f"unknown aggregation {name!r}")
+    if normalisations is None:
+        normalisations = (config.normalise, "minmax", "zscore")
+    normalisations = _distinct(normalisations)
+    for name in normalisations:
+        if name not in NORMALISATIONS:
+            raise InputError("uncertainty", None, f"unknown normalisation {name!r}")
+    if not aggregations or not normalisations:
+        raise InputError("uncertainty", None, "give at least one aggregation and normalisation")
+
+    prepared = Values.coerce(values, tree)
+    source = groups.attrs.get("source", "groups") if groups is not None else "groups"
+    group_frame = prepare_groups(groups, prepared.units, source=source)
+    nominal = build(tree, prepared, config, groups)
+    model = _Model(tree, prepared, config, aggregations, normalisations, draw_assessors)
+    design = _Design.draw(model, samples, seed, delta)
+    scores = model.run(design, jobs=jobs)
+
+    rounded = config.round(scores)
+    ranks = competition_ranks(rounded).astype(np.float32)
+    units = pd.Index(prepared.units, name="unit")
+    summary = pd.DataFrame(
+        {"rank": nominal.rank.to_numpy(dtype=float), "score": nominal.index.to_numpy()},
+        index=units,
+    )
+    _describe(summary, "rank", ranks, low_q, high_q)
+    _describe(summary, "score", scores, low_q, high_q)
+    for name in group_frame.columns:
+        within = group_ranks(rounded, group_frame[name].to_numpy()).astype(np.float32)
+        _describe(summary, f"rank_{name}", within, low_q, high_q)
+    for column in summary.columns:
+        if column.startswith("rank"):
+            summary[column] = pd.array(
+                np.where(np.isnan(summary[column]), np.nan, summary[column]), dtype="Float64"
+            )
+    by_unit, pooled = _sensitivity(design, ranks)
+    sensitivity = pd.DataFrame(
+        {
+            "first_order": [pooled.get(name, np.nan) for name in ASSUMPTIONS],
+            "active": [name in design.active for name in ASSUMPTIONS],
+        },
+        index=pd.Index(ASSUMPTIONS, name="assumption"),
+    )
+    sensitivity_by_unit = pd.DataFrame(
+        {name: by_unit.get(name, np.full(len(units), np.nan)) for name in ASSUMPTIONS}, index=units
+    )
+    settings = {
+        "build": nominal.fingerprint,
+        "samples": samples,
+        "seed": seed,
+        "delta": delta,
+        "aggregations": aggregations,
+        "normalisations": normalisations,
+        "draw_assessors": draw_assessors,
+        "quantiles": [low_q, high_q],
+    }
+    return UncertaintyResult(
+        config=config,
+        samples=samples,
+        seed=seed,
+        delta=delta,
+        aggregations=aggregations,
+        normalisations=normalisations,
+        summary=summary,
+        sensitivity=sensitivity,
+        sensitivity_by_unit=sensitivity_by_unit,
+        rank_samples=ranks,
+        score_samples=scores,
+        fingerprint=hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest(),
+    )
+
+
+def _distinct(names: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))
+
+
+def _describe(frame: pd.DataFrame, name: str, runs: np.ndarray, low: float, high: float) -> None:
+    with np.errstate(invalid="ignore"):
+        stats = np.quantile(runs, [0.5, low, high], axis=0, method="inverted_cdf")
+    stats = np.where(np.isnan(runs).all(axis=0), np.nan, stats)
+    frame[f"{name}_median"] = stats[0]
+    frame[f"{name}_p05"] = stats[1]
+    frame[f"{name}_p95"] = stats[2]
+
+
+@dataclass(frozen=True, eq=False)
+class _Cohort:
+    """The columns of one normalisation whose scores depend on the drawn values of all units."""
+
+    indicators: np.ndarray  # (J,) indicator positions (depth-first)
+    positions: np.ndarray  # (J,) padded level-0 columns
+    raw: np.ndarray  # flat (U, J, stride) candidate raw values
+    base: np.ndarray  # (U, J) index of each answer's first candidate in ``raw``
+    unanswered: np.ndarray  # (U, J)
+    unavailable: np.ndarray  # (U, J)
+
+
+@dataclass(frozen=True, eq=False)
+class _Table:
+    """One normalisation's candidate scores in the padded level-0 layout, flat."""
+
+    rule: normalise.Rule
+    scores: np.ndarray  # flat (U, W, stride)
+    logs: np.ndarray | None  # log(score + offset), 0 where unavailable
+    cohort: _Cohort | None
+
+
+class _Model:
+    """Everything a run needs that does not change between runs.
+
+    Each answer's ``m`` values are laid out as candidates ``r = 0..stride-1`` holding value
+    ``r mod m``; a run draws ``r`` uniformly on ``[0, lcm(1..A))``, which picks each of the ``m``
+    values with probability ``1/m`` exactly because ``m`` divides the bound. When the tables
+    for every ``r`` would be too large, the stride is ``A`` and the run indexes ``r mod m``.
+    """
+
+    def __init__(
+        self,
+        tree: Tree,
+        prepared: Values,
+        config: Config,
+        aggregations: tuple[str, ...],
+        normalisations: tuple[str, ...],
+        draw_assessors: bool,
+    ) -> None:
+        self.plan = plan = tree.plan
+        self.config = config
+        self.aggregations = aggregations
+        raw = prepared.raw  # (U, I, A)
+        count = prepared.count
+        answered = prepared.answered
+        available = ~prepared.not_applicable if config.missing == "zero" else answered
+        self.availability = Availability(plan, available)
+        spread = np.fmax.reduce(raw, axis=2) - np.fmin.reduce(raw, axis=2)
+        self.draws = bool(draw_assessors and np.any(spread > 0))
+        if not self.draws:
+            raw = prepared.combined(config.combine)[..., None]
+            count = answered.astype(int)
+        slots = raw.shape[2]
+        self.lcm = math.lcm(*range(1, slots + 1))
+        if self.lcm > 256:
+            raise InputError(
+                "values", None, "the assessor draw supports at most 8 assessors per answer"
+            )
+        step = plan.steps[0]
+        self.units = raw.shape[0]
+        self.width = step.child.size  # padded level-0 columns
+        self.n_weights = plan.n_nodes
+        rules: list[normalise.Rule] = []
+        for name in normalisations:
+            rule = normalise.resolve(tree, name, config.scope)
+            if all(rule.signature != other.signature for other in rules):
+                rules.append(rule)
+        self.rules = rules
+        geometric = "geometric" in aggregations
+        table_bytes = self.units * self.width * 8 * len(rules) * (1 + geometric)
+        self.stride = self.lcm if table_bytes * self.lcm <= TABLE_BUDGET else slots
+        pick = np.arange(self.stride)[None, None, :] % np.maximum(count, 1)[..., None]
+        candidates = np.take_along_axis(raw, np.minimum(pick, slots - 1), axis=2)  # (U, I, S)
+        counts = pad_level0(plan, np.maximum(count, 1).astype(np.uint8)[None])[0]
+        self.count_padded = np.maximum(counts, 1).reshape(-1)
+        self.base = np.arange(self.units * self.width, dtype=np.int64) * self.stride
+        used = step.child < step.prev_size
+        position = np.empty(len(plan.indicators), dtype=np.intp)
+        position[step.child[used]] = np.flatnonzero(used.ravel())
+        keep = pad_level0(plan, available[None])[0].reshape(self.units, self.width, 1)
+        self.tables = []
+        for rule in rules:
+            # Without draws every answer has one candidate, so cohort statistics are computed
+            # once here; with draws the cohort columns are normalised again in every run.
+            scores = normalise.apply(rule, np.moveaxis(candidates, 2, 0))  # (S, U, I)
+            scores = np.where(available[None] & ~np.isnan(scores), scores, 0.0)
+            padded = np.moveaxis(pad_level0(plan, scores), 0, -1)  # (U, P, K, S)
+            padded = np.ascontiguousarray(padded.reshape(self.units, self.width, self.stride))
+            logs = None
+            if geometric:
+                with np.errstate(divide="ignore"):
+                    logs = np.where(keep, np.log(padded + config.geometric_offset), 0.0).ravel()
+            cohort = None
+            if self.draws and rule.cohort.size:
+                columns = rule.cohort
+                cohort = _Cohort(
+                    indicators=columns,
+                    positions=position[columns],
+                    raw=np.ascontiguousarray(candidates[:, columns, :]).ravel(),
+                    base=np.arange(self.units * columns.size, dtype=np.int64).reshape(
+                        self.units, columns.size
+                    )
+                    * self.stride,
+                    unanswered=~answered[:, columns],
+                    unavailable=~available[:, columns],
+                )
+            self.tables.append(_Table(rule=rule, scores=padded.ravel(), logs=logs, cohort=cohort))
+
+    def run(self, design: _Design, *, jobs: int | None) -> np.ndarray:
+        """Root score of every run, ``(samples, U)``."""
+        out = np.empty((design.samples, self.units))
+        size = int(max(1, min(32, (8 * 2**20) // max(self.units * self.width * 8, 1))))
+        batches = []
+        for key in sorted(set(zip(design.aggregation, design.normalisation, strict=True))):
+            runs = np.flatnonzero((design.aggregation == key[0]) & (design.normalisation == key[1]))
+            batches.extend((key, runs[k : k + size]) for k in range(0, runs.size, size))
+        workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+        if workers <= 1 or len(batches) == 1:
+            for key, runs in batches:
+                out[runs] = self._batch(design, key, runs)
+            return out
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [(runs, pool.submit(self._batch, design, key, runs)) for key, runs in batches]
+            for runs, future in futures:
+                out[runs] = future.result()
+        return out
+
+    def _batch(self, design: _Design, key: tuple[int, int], runs: np.ndarray) -> np.ndarray:
+        """Root scores of a batch of runs sharing one aggregation and one normalisation."""
+        geometric = self.aggregations[key[0]] == "geometric"
+        table = self.tables[key[1]]
+        source = table.logs if geometric else table.scores
+        assert source is not None
+        batch = runs.size
+        if self.draws:
+            draws = np.empty((batch, self.base.size), dtype=np.uint8)
+            for row, run in enumerate(runs):
+                bits = np.random.PCG64(design.draw_seeds[design.draw_id[run]])
+                draws[row] = _uniform(bits, self.base.size, self.lcm)
+            slot = draws if self.stride == self.lcm else draws % self.count_padded
+            level0 = source.take(self.base + slot)
+            if table.cohort is not None:
+                self._cohort(table, level0, slot, geometric)
+        else:
+            level0 = np.broadcast_to(source, (batch, source.size))
+        level0 = level0.reshape(batch, self.units, *self.plan.steps[0].child.shape)
+        multipliers = design.multipliers[runs]
+        weights = self.plan.extended_weights(self.plan.weights[: self.n_weights] * multipliers)
+        levels = aggregate(
+            self.plan,
+            self.availability,
+            level0,
+            weights,
+            geometric=geometric,
+            offset=self.config.geometric_offset,
+            level0_logged=geometric,
+        )
+        return levels[-1][:, :, 0]
+
+    def _cohort(self, table: _Table, level0: np.ndarray, slot: np.ndarray, geometric: bool) -> None:
+        """Normalise the drawn values of the cohort-dependent columns, in place in ``level0``."""
+        cohort = table.cohort
+        assert cohort is not None
+        batch = slot.shape[0]
+        picked = slot.reshape(batch, self.units, self.width)[:, :, cohort.positions]
+        raw = cohort.raw.take(cohort.base + picked)  # (B, U, J)
+        scores = normalise.apply(table.rule, raw, columns=cohort.indicators)
+        np.copyto(scores, 0.0, where=cohort.unanswered)  # missing scores 0 or is excluded below
+        if geometric:
+            with np.errstate(divide="ignore"):
+                np.log(scores + self.config.geometric_offset, out=scores)
+        np.copyto(scores, 0.0, where=cohort.unavailable)
+        level0.reshape(batch, self.units, self.width)[:, :, cohort.positions] = scores
+
+
+def _uniform(bits: np.random.BitGenerator, size: int, bound: int) -> np.ndarray:
+    """``size`` integers uniform on ``[0, bound)`` (``bound <= 256``), exactly, as uint8.
+
+    Lemire's multiply-shift on random bytes: ``r = (b * bound) >> 8``, redrawing the bytes whose
+    low product byte ``(b * bound) mod 256`` falls below ``256 mod bound`` (they would
+    over-weight some values).
+    """
+    out = np.zeros(size, dtype=np.uint8)
+    if bound == 1:
+        return out
+    threshold = 256 % bound
+    todo = None
+    while todo is None or todo.size:
+        count = size if todo is None else todo.size
+        raw = bits.random_raw((count + 7) // 8).view(np.uint8)[:count]
+        value = np.right_shift(np.multiply(raw, bound, dtype=np.uint16), 8).astype(np.uint8)
+        redo = np.multiply(raw, bound, dtype=np.uint8) < threshold  # wraps: the low byte
+        if todo is None:
+            out[:] = value
+            todo = np.flatnonzero(redo)
+        else:
+            out[todo] = value
+            todo = todo[redo]
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class _Design:
+    """The assumption draw of every run."""
+
+    samples: int
+    active: tuple[str, ...]
+    base_runs: int
+    multipliers: np.ndarray  # (samples, n_nodes)
+    aggregation: np.ndarray  # (samples,)
+    normalisation: np.ndarray  # (samples,)
+    draw_id: np.ndarray  # (samples,)
+    draw_seeds: list[np.random.SeedSequence]
+    pairs: dict[str, np.ndarray]  # assumption -> run indices of C_i (aligned with A = 0..n-1)
+
+    @classmethod
+    def draw(cls, model: _Model, samples: int, seed: int, delta: float) -> _Design:
+        active = tuple(
+            name
+            for name, on in (
+                ("weights", delta > 0),
+                ("aggregation", len(model.aggregations) > 1),
+                ("normalisation", len(model.rules) > 1),
+                ("assessors", model.draws),
+            )
+            if on
+        )
+        root = np.random.SeedSequence(seed)
+        parameter_seed, draw_root = root.spawn(2)
+        rng = np.random.Generator(np.random.PCG64(parameter_seed))
+        k = len(active)
+        base_runs = samples // (k + 1) if k and samples // (k + 1) >= 2 else 0
+        extra = samples - base_runs * (k + 1)
+        sets = 2 * base_runs + extra  # A, B and the extra independent draws
+        n_nodes = model.n_weights
+        multipliers = rng.uniform(1.0 - delta, 1.0 + delta, size=(sets, n_nodes))
+        aggregation = rng.integers(0, len(model.aggregations), size=sets)
+        normalisation = rng.integers(0, len(model.rules), size=sets)
+        draw_seeds = draw_root.spawn(sets)
+        index_a = np.arange(base_runs)
+        index_b = base_runs + np.arange(base_runs)
+        runs = [index_a]
+        pairs = {}
+        for position, name in enumerate(active):
+            pairs[name] = base_runs * (position + 1) + np.arange(base_runs)
+            runs.append(index_b)
+        runs.append(2 * base_runs + np.arange(extra))
+        origin = {name: np.concatenate(runs) for name in ASSUMPTIONS}
+        for position, name in enumerate(active):
+            block = slice(base_runs * (position + 1), base_runs * (position + 2))
+            origin[name][block] = index_a
+        return cls(
+            samples=samples,
+            active=active,
+            base_runs=base_runs,
+            multipliers=multipliers[origin["weights"]],
+            aggregation=aggregation[origin["aggregation"]],
+            normalisation=normalisation[origin["normalisation"]],
+            draw_id=origin["assessors"],
+            draw_seeds=draw_seeds,
+            pairs=pairs,
+        )
+
+
+def _sensitivity(
+    design: _Design, ranks: np.ndarray
+) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Janon et al.'s first-order estimator per unit and pooled, for each active assumption."""
+    by_unit: dict[str, np.ndarray] = {}
+    pooled: dict[str, float] = {}
+    if design.base_runs < 2:
+        return by_unit, pooled
+    y_a = ranks[: design.base_runs].astype(float)
+    for name, runs in design.pairs.items():
+        y_c = ranks[runs].astype(float)
+        mean = ((y_a + y_c) / 2.0).mean(axis=0)
+        covariance = (y_a * y_c).mean(axis=0) - mean**2
+        variance = ((y_a**2 + y_c**2) / 2.0).mean(axis=0) - mean**2
+        with np.errstate(invalid="ignore", divide="ignore"):
+            by_unit[name] = np.where(variance > 0, covariance / variance, np.nan)
+        usable = variance > 0
+        total = float(np.nansum(variance[usable]))
+        pooled[name] = float(np.nansum(covariance[usable]) / total) if total > 0 else float("nan")
+    return by_unit, pooled
