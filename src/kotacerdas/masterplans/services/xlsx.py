@@ -39,7 +39,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kotacerdas.core.errors import ServiceError
 from kotacerdas.core.taxonomy import DIMENSIONS, ELEMENT_BY_CODE, ProgramKind
-from kotacerdas.core.uploads import validate_upload
+from kotacerdas.core.uploads import UploadRejected, validate_upload
 
 from ..choices import KpiDirection, LegalBasisKind, MasterplanStatus, ProgrammeStatus
 from ..models import Budget, Kpi, KpiValue, Masterplan, Programme, QuickWin, check_year_in_period
@@ -364,7 +364,10 @@ class Row:
 
 def _guard(uploaded: File) -> bytes:
     """The file's bytes, or XlsxRejected: too large, not XLSX by content, or a zip bomb."""
-    checked = validate_upload(uploaded, max_bytes=MAX_FILE_BYTES, allowed=("xlsx",))
+    try:
+        checked = validate_upload(uploaded, max_bytes=MAX_FILE_BYTES, allowed=("xlsx",))
+    except UploadRejected as rejected:
+        raise XlsxRejected(rejected.message) from rejected
     uploaded.seek(0)
     data = uploaded.read()
     try:
