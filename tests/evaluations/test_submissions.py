@@ -1,0 +1,166 @@
+"""Submitting a self-assessment (completeness listed exactly) and returning it with a reason."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from kotacerdas.core.errors import Locked, ServiceError
+from kotacerdas.evaluations.models import Answer, Cycle, CycleState, Evidence, SubmissionState
+from kotacerdas.evaluations.services import submissions
+from kotacerdas.evaluations.services.submissions import Incomplete
+from tests.evaluations.cycle_setup import answer_everything, open_cycle, submission_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cycle(jambi, bandung):
+    return open_cycle(jambi, bandung)
+
+
+@pytest.fixture
+def submission(cycle, jambi):
+    return submission_of(cycle, jambi)
+
+
+def test_submit_lists_every_missing_answer_and_required_evidence(submission, operator):
+    with pytest.raises(Incomplete) as info:
+        submissions.submit(submission, by=operator)
+    assert info.value.message == "Penilaian mandiri belum dapat dikirim; 5 hal belum lengkap."
+    assert info.value.details == [
+        "GOV.SVC.01 «Sejauh mana Mal Pelayanan Publik melayani warga?»: belum dijawab.",
+        "GOV.SVC.01 «Sejauh mana Mal Pelayanan Publik melayani warga?»: data dukung wajib belum diunggah.",
+        "GOV.SVC.02 «Apakah ada Perda penyelenggaraan smart city?»: belum dijawab.",
+        "ENV.WAS.01 «Persentase sampah yang terkelola»: belum dijawab.",
+        "ENV.WAS.02 «Sampah yang dibuang ke TPA per hari»: belum dijawab.",
+    ]
+    submission.refresh_from_db()
+    assert submission.state == SubmissionState.DRAFT
+    assert submission.submitted_at is None
+
+
+def test_replaced_evidence_does_not_count_but_its_replacement_does(submission, operator):
+    answer_everything(submission, operator)
+    Evidence.objects.update(superseded=True)
+    assert submissions.missing_items(submission) == [
+        "GOV.SVC.01 «Sejauh mana Mal Pelayanan Publik melayani warga?»: data dukung wajib belum diunggah."
+    ]
+
+
+def test_progress_per_dimension(submission, operator):
+    answer_everything(submission, operator)
+    Answer.objects.filter(indicator__code="ENV.WAS.02").delete()
+    rows = {row.dimension.code: row for row in submissions.progress(submission)}
+    assert (rows["GOV"].answered, rows["GOV"].total) == (2, 2)
+    assert (rows["GOV"].evidence_present, rows["GOV"].evidence_needed) == (1, 1)
+    assert rows["GOV"].complete
+    assert (rows["ENV"].answered, rows["ENV"].total, rows["ENV"].percent) == (1, 2, 50)
+    assert not rows["ENV"].complete
+
+
+def test_a_complete_submission_is_sent_and_then_read_only(submission, operator):
+    answer_everything(submission, operator)
+    sent = submissions.submit(submission, by=operator)
+    assert sent.state == SubmissionState.SUBMITTED
+    assert sent.submitted_by == operator and sent.submitted_at is not None
+    with pytest.raises(Locked, match="sudah dikirim"):
+        submissions.submit(sent, by=operator)
+
+
+def test_only_the_regions_operator_submits(submission, admin_user, assessor):
+    for user in (admin_user, assessor):
+        with pytest.raises(PermissionDenied):
+            submissions.submit(submission, by=user)
+
+
+def test_an_admin_returns_a_submission_with_a_reason(submission, operator, admin_user):
+    answer_everything(submission, operator)
+    submissions.submit(submission, by=operator)
+    with pytest.raises(ServiceError, match="Alasan pengembalian wajib diisi"):
+        submissions.return_submission(submission, reason="  ", by=admin_user)
+    with pytest.raises(PermissionDenied):
+        submissions.return_submission(submission, reason="x", by=operator)
+    returned = submissions.return_submission(
+        submission, reason="Lampirkan SK Tim Pelaksana", by=admin_user
+    )
+    assert returned.state == SubmissionState.RETURNED
+    assert returned.return_reason == "Lampirkan SK Tim Pelaksana"
+    assert returned.returned_by == admin_user
+    # The region may now edit and submit again.
+    again = submissions.submit(returned, by=operator)
+    assert again.state == SubmissionState.SUBMITTED
+
+
+def test_only_a_submitted_self_assessment_in_open_or_review_can_be_returned(
+    submission, admin_user, cycle
+):
+    with pytest.raises(Locked, match="Hanya penilaian mandiri yang sudah dikirim"):
+        submissions.return_submission(submission, reason="x", by=admin_user)
+    submission.state = SubmissionState.SUBMITTED
+    submission.save()
+    Cycle.objects.filter(pk=cycle.pk).update(state=CycleState.MODERATION)
+    submission = submission_of(cycle, submission.region)
+    with pytest.raises(Locked, match="tahap Moderasi"):
+        submissions.return_submission(submission, reason="x", by=admin_user)
+
+
+def test_visible_to_follows_the_view_rule(cycle, jambi, bandung, admin_user, operator, assessor):
+    from tests.factories import assign
+
+    assign(cycle, bandung, assessor)
+    codes = lambda user: sorted(s.region.code for s in submissions.visible_to(user))  # noqa: E731
+    assert codes(admin_user) == ["15.71", "32.73"]
+    assert codes(operator) == ["15.71"]
+    assert codes(assessor) == ["32.73"]
+
+
+# --- Over HTTP ------------------------------------------------------------------------------------
+
+
+def test_submit_over_http_lists_what_is_missing(client, operator, submission):
+    client.force_login(operator)
+    response = client.post(reverse("evaluations:submission_submit", args=[2022, "15.71"]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="submit-missing"' in page
+    assert "ENV.WAS.02 «Sampah yang dibuang ke TPA per hari»: belum dijawab." in page
+    submission.refresh_from_db()
+    assert submission.state == SubmissionState.DRAFT
+
+
+def test_submit_over_http_then_the_form_is_read_only(client, operator, submission):
+    answer_everything(submission, operator)
+    client.force_login(operator)
+    response = client.post(
+        reverse("evaluations:submission_submit", args=[2022, "15.71"]), follow=True
+    )
+    page = response.content.decode()
+    assert "Penilaian mandiri Kota Jambi terkirim." in page
+    assert 'data-testid="lock-reason"' in page
+    assert "hx-post" not in page
+    assert "<fieldset disabled>" in page
+
+
+def test_the_operator_sees_the_return_reason_and_can_edit_again(
+    client, operator, admin_user, submission
+):
+    answer_everything(submission, operator)
+    submissions.submit(submission, by=operator)
+    client.force_login(admin_user)
+    client.post(
+        reverse("evaluations:submission_return", args=[2022, "15.71"]),
+        {"reason": "Dokumen Perda tidak terbaca"},
+    )
+    client.force_login(operator)
+    page = client.get(reverse("evaluations:submission_form", args=[2022, "15.71"])).content.decode()
+    assert "Dokumen Perda tidak terbaca" in page
+    assert 'data-testid="return-reason"' in page
+    assert "hx-post" in page
+
+
+def test_the_operators_list_shows_its_submissions(client, operator, submission):
+    client.force_login(operator)
+    page = client.get(reverse("evaluations:submission_list")).content.decode()
+    assert "Kota Jambi" in page
+    assert "0/4" in page
+    assert "Kota Bandung" not in page
