@@ -2,27 +2,45 @@
 
 Build a cycle's index along an instrument tree, measure how robust its ranks are, how far the
 assessors agree, what changed since the last cycle and what would move a unit most. The
-formulas are in docs/methodology.md.
+formulas and file formats are in docs/methodology.md; the command line is ``kotacerdas-index``.
+
+Entry points: :func:`build`, :func:`uncertainty`, :func:`agreement`, :func:`compare`,
+:func:`what_if`; inputs :class:`Tree`, :class:`Values` (or a long data frame) and
+:class:`Config`. Bad input raises :class:`InputError`, which names the source and the row.
 """
 
 from __future__ import annotations
 
+from .agreement import AgreementResult, agreement, krippendorff_alpha
 from .build import IndexResult, build, prepare_groups, read_groups
+from .compare import CompareResult, compare, read_crosswalk, resolve_crosswalk
 from .config import DEFAULT_BANDS, Band, Config
 from .errors import InputError
 from .tree import Node, Tree
+from .uncertainty import UncertaintyResult, uncertainty
 from .values import Values
+from .whatif import what_if
 
 __all__ = [
     "DEFAULT_BANDS",
+    "AgreementResult",
     "Band",
+    "CompareResult",
     "Config",
     "IndexResult",
     "InputError",
     "Node",
     "Tree",
+    "UncertaintyResult",
     "Values",
+    "agreement",
     "build",
+    "compare",
+    "krippendorff_alpha",
     "prepare_groups",
+    "read_crosswalk",
     "read_groups",
+    "resolve_crosswalk",
+    "uncertainty",
+    "what_if",
 ]

@@ -176,18 +176,20 @@ def build(
     )
 
 
-def indicator_scores(tree: Tree, prepared: Values, config: Config) -> tuple[np.ndarray, np.ndarray]:
+def score_matrix(
+    tree: Tree, raw: np.ndarray, not_applicable: np.ndarray, config: Config
+) -> tuple[np.ndarray, np.ndarray]:
     """``(U, I)`` normalised indicator scores after the missing policy, and availability.
 
-    Available means: applicable and, under "exclude", answered. Unavailable scores are NaN;
-    under "zero" a missing applicable answer scores 0.
+    ``raw`` holds the combined answers (NaN = none). Available means: applicable and, under
+    "exclude", answered. Unavailable scores are NaN; under "zero" a missing applicable answer
+    scores 0.
     """
-    raw = prepared.combined(config.combine)
     rule = normalise.resolve(tree, config.normalise, config.scope)
     scores = normalise.apply(rule, raw)
     answered = ~np.isnan(raw)
     if config.missing == "zero":
-        available = ~prepared.not_applicable
+        available = ~not_applicable
         scores = np.where(answered, scores, 0.0)
     else:
         available = answered
@@ -197,7 +199,8 @@ def indicator_scores(tree: Tree, prepared: Values, config: Config) -> tuple[np.n
 def _score(tree: Tree, prepared: Values, config: Config) -> tuple[np.ndarray, np.ndarray]:
     """``(U, nodes)`` scores and coverage, nodes in the tree's given order."""
     plan = tree.plan
-    level0, available = indicator_scores(tree, prepared, config)
+    raw = prepared.combined(config.combine)
+    level0, available = score_matrix(tree, raw, prepared.not_applicable, config)
     weights = plan.extended_weights()[None, :]
     levels = aggregate(
         plan,

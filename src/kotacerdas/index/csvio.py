@@ -22,7 +22,8 @@ def read_table(
     """Read a CSV file into a frame of text cells indexed by line number (the header is row 1).
 
     Guarantees: every cell is a stripped string (an empty cell is ``""``; ``NA`` stays ``"NA"``);
-    the required columns exist; unknown columns are kept. Raises :class:`InputError` naming the
+    the required columns exist; unknown columns are kept; ``frame.attrs["source"]`` is the file
+    name, which the engine's error messages then use. Raises :class:`InputError` naming the
     file (and the row where the parser can tell) for a missing file, a ragged row or a missing
     column.
     """
@@ -54,6 +55,7 @@ def read_table(
         records.append([cell.strip() for cell in row])
         lines.append(number)
     frame = pd.DataFrame(records, columns=header, index=pd.Index(lines, name="row"), dtype=object)
+    frame.attrs["source"] = source
     for column in optional:
         if column not in frame.columns:
             frame[column] = ""

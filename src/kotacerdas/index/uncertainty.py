@@ -151,10 +151,8 @@ def uncertainty(
         within = group_ranks(rounded, group_frame[name].to_numpy()).astype(np.float32)
         _describe(summary, f"rank_{name}", within, low_q, high_q)
     for column in summary.columns:
-        if column.startswith("rank"):
-            summary[column] = pd.array(
-                np.where(np.isnan(summary[column]), np.nan, summary[column]), dtype="Float64"
-            )
+        if column.startswith("rank"):  # ranks are whole numbers (percentiles are observed runs)
+            summary[column] = pd.array(summary[column].to_numpy(dtype=float), dtype="Int64")
     by_unit, pooled = _sensitivity(design, ranks)
     sensitivity = pd.DataFrame(
         {

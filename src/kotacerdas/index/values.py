@@ -127,10 +127,10 @@ class Values:
 
     @classmethod
     def coerce(cls, values: Values | pd.DataFrame, tree: Tree) -> Values:
-        """``values`` itself if already prepared for this tree's indicators, else prepared."""
+        """``values`` prepared for ``tree`` (a frame's ``attrs["source"]`` names it in errors)."""
         if isinstance(values, Values):
             return values.for_tree(tree)
-        return cls.from_frame(values, tree)
+        return cls.from_frame(values, tree, source=values.attrs.get("source", "values"))
 
     def for_tree(self, tree: Tree) -> Values:
         """The same answers with the columns in ``tree``'s indicator order (same indicator set)."""
