@@ -215,3 +215,10 @@ def test_a_read_token_cannot_answer_but_a_write_token_can(world):
         Answer.objects.get(submission=world.own_open, indicator__code="GOV.SVC.01").updated_by
         == operator
     )
+
+
+def test_a_link_has_no_file_to_download(world):
+    client = client_for(world.users["operator_own"])
+    response = client.get(f"/api/v1/evidence/{world.link_evidence.pk}/file/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"

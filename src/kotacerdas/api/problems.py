@@ -13,8 +13,10 @@ from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import csrf
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, renderers
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -226,6 +228,23 @@ class ProblemAwareRenderer(renderers.BaseRenderer):
         raise NotImplementedError
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a problem under /api/, Django's own page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            problem(
+                403,
+                _("Permintaan ditolak: token CSRF tidak ada atau salah (%(reason)s).")
+                % {"reason": reason},
+                instance=request.get_full_path(),
+            ),
+            status=403,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
+    return csrf.csrf_failure(request, reason=reason)
+
+
+@csrf_exempt
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Any path under /api/ that no endpoint answers."""
     return JsonResponse(

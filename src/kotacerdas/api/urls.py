@@ -24,5 +24,5 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     *router.urls,
     # Anything else under /api/v1/ is a 404 problem, not an HTML page.
-    re_path(r"^.*$", problems.not_found),
+    re_path(r"^[\s\S]*$", problems.not_found),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
     OpenApiJsonRenderer2,
@@ -33,6 +34,7 @@ class SchemaView(SpectacularAPIView):
     ]
 
 
+@require_GET
 def docs(request):
     """Swagger UI from the sidecar package, started by a static script (strict CSP: no inline JS)."""
     return render(request, "api/docs.html", {"schema_url": reverse("api:schema")})

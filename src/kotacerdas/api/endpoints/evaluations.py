@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -584,9 +585,7 @@ class EvidenceViewSet(viewsets.GenericViewSet):
         """The stored file, as an attachment with its original name."""
         item = self.get_object()
         if item.kind != "file":
-            return Response(
-                {"detail": "This evidence is a link, not a file."}, status=status.HTTP_404_NOT_FOUND
-            )
+            raise NotFound("This evidence is a link, not a file.")
         response = FileResponse(
             item.file.open("rb"),
             as_attachment=True,

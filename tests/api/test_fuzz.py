@@ -1,0 +1,64 @@
+"""Fuzzing the API from its own OpenAPI schema (schemathesis, in-process through the WSGI app).
+
+For every operation, a bounded number of generated requests as each role: no 5xx, and every
+response conforms to the schema (status code documented, content type, body and headers).
+"""
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from kotacerdas.api import tokens
+
+from .world import build_world
+
+pytestmark = pytest.mark.slow
+
+EXAMPLES_PER_OPERATION = 25
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+FUZZED_ROLES = ("anonymous", "admin", "assessor_assigned", "operator_own")
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+
+
+@pytest.fixture
+def role_headers(jambi, bandung, settings):
+    """A write token per role (tokens need no CSRF dance), and limits high enough not to throttle."""
+    settings.KOTACERDAS_API_ANON_RATE = "100000/minute"
+    settings.KOTACERDAS_API_USER_RATE = "100000/minute"
+    settings.ALLOWED_HOSTS = ["*"]
+    cache.clear()
+    world = build_world(jambi, bandung)
+    headers = {"anonymous": {}}
+    for role in FUZZED_ROLES[1:]:
+        _token, secret = tokens.issue_token(world.users[role], name="fuzz", scope="write")
+        headers[role] = {"Authorization": f"Bearer {secret}"}
+    return headers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", FUZZED_ROLES)
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_api_conforms_to_its_schema(case, role, role_headers):
+    case.call_and_validate(headers=role_headers[role], checks=CHECKS)
