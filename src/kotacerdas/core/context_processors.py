@@ -12,6 +12,7 @@ NAVIGATION = [
     (_("Siklus evaluasi"), "evaluations:cycle_list", lambda user: is_admin(user)),
     (_("Instrumen"), "instruments:list", lambda user: is_admin(user)),
     (_("Penilaian mandiri"), "evaluations:submission_list", lambda user: is_operator(user)),
+    (_("Masterplan"), "masterplans:national", lambda user: True),
 ]
 
 
