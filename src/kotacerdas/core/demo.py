@@ -9,6 +9,7 @@ from importlib import import_module
 DEMO_STEPS = [
     "kotacerdas.accounts.demo.load",
     "kotacerdas.masterplans.demo.load",
+    "kotacerdas.evaluations.demo.load",
 ]
 
 
