@@ -148,3 +148,17 @@ def test_a_csv_with_the_wrong_header_is_refused(pair):
     assert caught.value.details == [
         "baris 1: judul kolom harus kind,source_code,target_code,rescale,note"
     ]
+
+
+def test_an_indicator_changed_after_a_copy_leaves_the_pairs_until_suggested_again(db):
+    from kotacerdas.instruments.services import copy_instrument
+
+    old = make_instrument("asli")
+    copy = copy_instrument(old, code="salinan", name="Salinan")
+    copy.indicators.filter(code="GOV.SVC.02").update(type=IndicatorType.PERCENT)
+    crosswalk = Crosswalk.objects.get(source=old, target=copy)
+    assert ("GOV.SVC.02", "GOV.SVC.02", None) not in comparable_pairs(crosswalk)
+    assert len(comparable_pairs(crosswalk)) == 3
+    crosswalk = suggest_crosswalk(old, copy)
+    assert entries(crosswalk)[("GOV.SVC.02", "GOV.SVC.02")] == ("rescaled", True)
+    assert len(entries(crosswalk)) == 4

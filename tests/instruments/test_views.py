@@ -50,6 +50,7 @@ def test_the_detail_page_shows_the_tree_rubrics_and_aspect_weights(
     assert "The MPP is established by a decree" in page  # its English text
     assert "poin IKM" in page and "60 – 100" in page  # a number's unit and goalposts
     assert "Makin rendah makin baik" in page  # a lower-is-better number
+    assert "Gambar/foto" in page  # evidence kinds by their names
     assert 'data-testid="aspect-sum">100<' in page
     assert "60 indikator" in page
     assert page.count('<details class="indicator"') == 60

@@ -117,8 +117,14 @@ def crosswalk_problems(source: Instrument, target: Instrument, rows: list[EntryR
     renamed changes it; same/renamed only between indicators of the same kind and scale; a rescale
     only for rescaled; no source or target code in two entries.
     """
-    old = {i.code: i for i in source.indicators.all()}
-    new = {i.code: i for i in target.indicators.all()}
+    return _problems(_by_code(source), _by_code(target), rows)
+
+
+def _by_code(instrument: Instrument) -> dict[str, Indicator]:
+    return {indicator.code: indicator for indicator in instrument.indicators.all()}
+
+
+def _problems(old: dict, new: dict, rows: list[EntryRow]) -> list[str]:
     problems: list[str] = []
     first_source: dict[str, str] = {}
     first_target: dict[str, str] = {}
@@ -195,17 +201,33 @@ def save_entries(crosswalk: Crosswalk, rows: list[EntryRow]) -> Crosswalk:
     return crosswalk
 
 
-def _suggestions(
-    source: Instrument, target: Instrument, keep: list[CrosswalkEntry]
-) -> list[EntryRow]:
-    old = {i.code: i for i in source.indicators.all()}
-    new = {i.code: i for i in target.indicators.all()}
-    rows = [
-        EntryRow("", e.kind, e.source_code, e.target_code, e.rescale, e.note, e.needs_review)
-        for e in keep
-    ]
-    used_old = {e.source_code for e in keep if e.source_code}
-    used_new = {e.target_code for e in keep if e.target_code}
+def _row(entry: CrosswalkEntry) -> EntryRow:
+    return EntryRow(
+        "",
+        entry.kind,
+        entry.source_code,
+        entry.target_code,
+        entry.rescale,
+        entry.note,
+        entry.needs_review,
+    )
+
+
+def _still_valid(old: dict, new: dict, entries: list[CrosswalkEntry]) -> list[EntryRow]:
+    """The entries (as rows) that still fit the two instruments, each checked with those kept
+    before it, so a later duplicate is dropped rather than the first."""
+    kept: list[EntryRow] = []
+    for entry in entries:
+        row = _row(entry)
+        if not _problems(old, new, [*kept, row]):
+            kept.append(row)
+    return kept
+
+
+def _suggestions(old: dict, new: dict, keep: list[EntryRow]) -> list[EntryRow]:
+    rows = list(keep)
+    used_old = {row.source_code for row in keep if row.source_code}
+    used_new = {row.target_code for row in keep if row.target_code}
     for code, indicator in old.items():
         if code in used_old:
             continue
@@ -226,24 +248,19 @@ def _suggestions(
 def suggest_crosswalk(source: Instrument, target: Instrument) -> Crosswalk:
     """The crosswalk source → target, created if missing, completed by code and kind.
 
-    Existing entries whose codes still exist are kept as they are (an admin's edits are never
-    overwritten); entries naming a code that no longer exists are dropped. Every indicator not yet
-    covered gets a suggestion: a code in both with the same kind and scale → ``same``; with a
-    different kind, unit, direction or goalposts → ``rescaled`` with ``needs_review`` (the admin
-    confirms it and may add a rescale); only in the source → ``retired``; only in the target → ``new``.
+    Existing entries that still fit the two instruments are kept as they are (an admin's edits are
+    never overwritten); entries that no longer fit (a code gone, a ``same`` whose indicator changed
+    kind since) are dropped and suggested again. Every indicator not yet covered gets a suggestion:
+    a code in both with the same kind and scale → ``same``; with a different kind, unit, direction
+    or goalposts → ``rescaled`` with ``needs_review`` (the admin confirms it and may add a rescale);
+    only in the source → ``retired``; only in the target → ``new``.
     """
     if source.pk == target.pk:
         raise ServiceError(_("Crosswalk membutuhkan dua instrumen yang berbeda."))
     crosswalk, _created = Crosswalk.objects.get_or_create(source=source, target=target)
-    old = set(source.indicators.values_list("code", flat=True))
-    new = set(target.indicators.values_list("code", flat=True))
-    keep = [
-        entry
-        for entry in crosswalk.entries.all()
-        if (not entry.source_code or entry.source_code in old)
-        and (not entry.target_code or entry.target_code in new)
-    ]
-    rows = _suggestions(source, target, keep)
+    old, new = _by_code(source), _by_code(target)
+    keep = _still_valid(old, new, list(crosswalk.entries.order_by("id")))
+    rows = _suggestions(old, new, keep)
     for number, row in enumerate(rows, start=1):
         row.place = _("entri %(n)d") % {"n": number}
     return save_entries(crosswalk, rows)
@@ -316,6 +333,12 @@ def comparable_pairs(crosswalk: Crosswalk) -> list[tuple[str, str, dict | None]]
     """``(source_code, target_code, rescale)`` for every indicator that can be compared across the
     two instruments: entries ``same``, ``renamed`` and ``rescaled`` that need no review, sorted by
     source code. ``rescale`` is None when values (or their 0–100 normalised scores) compare as they
-    are."""
+    are. An entry that no longer fits the instruments (an indicator edited after the crosswalk was
+    made) is left out until the crosswalk is completed again with suggest_crosswalk."""
     entries = crosswalk.entries.filter(kind__in=PAIRED, needs_review=False).order_by("source_code")
-    return [(e.source_code, e.target_code, e.rescale) for e in entries]
+    old, new = _by_code(crosswalk.source), _by_code(crosswalk.target)
+    return [
+        (e.source_code, e.target_code, e.rescale)
+        for e in entries
+        if not _problems(old, new, [_row(e)])
+    ]
