@@ -106,3 +106,21 @@ def test_template_tag_renders_the_box(answer, programmes, operator):
     assert f'id="programme-citations-{answer.pk}"' in html
     assert "GOV-01 Mal Pelayanan Publik" in html  # offered for citing
     assert "ENV-01" in html  # unpublished programmes of the own region may be cited too
+
+
+def test_box_is_on_the_self_assessment_and_the_assessor_workspace(
+    client, answer, programmes, operator, assessor
+):
+    citations.cite(answer, programmes[0], by=operator)
+    cycle, region = answer.submission.cycle, answer.submission.region
+    box = f'id="programme-citations-{answer.pk}"'
+    client.force_login(operator)
+    page = client.get(
+        reverse("evaluations:submission_form", args=[cycle.year, region.code])
+    ).content.decode()
+    assert box in page and "GOV-01 Mal Pelayanan Publik" in page and "Lepas" in page
+    assign(cycle, region, assessor)
+    client.force_login(assessor)
+    response = client.get(reverse("evaluations:assessor_workspace", args=[cycle.year, region.code]))
+    page = response.content.decode()
+    assert box in page and "GOV-01 Mal Pelayanan Publik" in page and "Lepas" not in page
