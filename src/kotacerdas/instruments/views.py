@@ -267,7 +267,7 @@ def _initial_entries(crosswalk: Crosswalk) -> list[dict]:
             "note": entry.note,
             "needs_review": entry.needs_review,
         }
-        for entry in crosswalk.entries.order_by("id")
+        for entry in crosswalk.entries.order_by("-needs_review", "id")  # what to check first
     ]
 
 
