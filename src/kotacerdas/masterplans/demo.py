@@ -8,6 +8,7 @@ Governance), Wisata Danau Sipin (Smart Branding), perpustakaan komunitas (Smart 
 Kasih (Smart Economy), Kampung Bantar (Smart Living), methane at TPA Talang Gulo (Smart
 Environment); 2020 quick wins SIPATEN and SIPADEK. Everything else (budgets, KPIs, agencies,
 descriptions, the other programmes, and every other region's masterplan) is synthetic and says so.
+The other regions are those the evaluation demo enrols in its 2022 cycle.
 
 Idempotent: rows are found by their natural keys and only created when missing.
 """
@@ -21,6 +22,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from kotacerdas.core.taxonomy import ELEMENT_BY_CODE
+from kotacerdas.evaluations.demo import DEMO_REGIONS_2022
 from kotacerdas.regions.models import Region, RegionKind
 
 from .choices import LegalBasisKind, MasterplanStatus, ProgrammeStatus
@@ -33,31 +35,9 @@ JAMBI_NOTE = (
 )
 MILLION = 1_000_000
 
-# The same regions the evaluation demo enrols beside Kota Jambi (a varied set: kota, kabupaten
-# and a province, from Sumatra to Papua).
-OTHER_REGIONS = (
-    "32.73",  # Kota Bandung
-    "35.78",  # Kota Surabaya
-    "73.71",  # Kota Makassar
-    "35.10",  # Kabupaten Banyuwangi
-    "33.74",  # Kota Semarang
-    "51.71",  # Kota Denpasar
-    "12.71",  # Kota Medan
-    "16.71",  # Kota Palembang
-    "34.04",  # Kabupaten Sleman
-    "34.71",  # Kota Yogyakarta
-    "33.05",  # Kabupaten Kebumen
-    "33.76",  # Kota Tegal
-    "35.07",  # Kabupaten Malang
-    "32.72",  # Kota Sukabumi
-    "33.27",  # Kabupaten Pemalang
-    "35.71",  # Kota Kediri
-    "61.71",  # Kota Pontianak
-    "64.71",  # Kota Balikpapan
-    "71.71",  # Kota Manado
-    "81.71",  # Kota Ambon
-    "32",  # Provinsi Jawa Barat
-)
+# The regions the evaluation demo enrols in the 2022 cycle beside Kota Jambi (provinces,
+# kabupaten and kota across the archipelago), so both demos speak of the same regions.
+OTHER_REGIONS = tuple(code for code in DEMO_REGIONS_2022 if code != "15.71")
 
 
 @dataclass(frozen=True)
