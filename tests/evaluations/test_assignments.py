@@ -162,3 +162,77 @@ def test_panels_list_candidates_by_load_without_conflicted_assessors(
     assert [row.submission.region.code for row in assignments.panels(cycle, province="32")] == [
         "32.73"
     ]
+
+
+# --- The assignment and conflict pages -------------------------------------------------------
+
+
+def test_the_assignment_page_lists_panels_and_loads(client, cycle, jambi, admin_user, panel):
+    from django.urls import reverse
+
+    a, b, _c = panel
+    assign(cycle, jambi, a)
+    client.force_login(admin_user)
+    page = client.get(reverse("evaluations:assignment_panel", args=[cycle.year])).content.decode()
+    assert 'data-testid="panel-15.71"' in page and 'data-testid="panel-32.73"' in page
+    assert "kurang 1" in page and "kurang 2" in page
+    assert "2 daerah masih kekurangan asesor" in page
+    response = client.post(
+        reverse("evaluations:assignment_add", args=[cycle.year]),
+        {"region": "15.71", "assessor": b.pk},
+        follow=True,
+    )
+    assert "ditugaskan menilai Kota Jambi" in response.content.decode()
+    assert set(
+        Assignment.objects.filter(region=jambi).values_list("assessor__username", flat=True)
+    ) == {
+        "asesor.a",
+        "asesor.b",
+    }
+
+
+def test_the_page_refuses_a_conflicted_assessor_with_the_reason(
+    client, cycle, jambi, admin_user, assessor
+):
+    from django.urls import reverse
+
+    assignments.declare_conflict(assessor, jambi, "Keluarga bekerja di Diskominfo", by=admin_user)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("evaluations:assignment_add", args=[cycle.year]),
+        {"region": "15.71", "assessor": assessor.pk},
+        follow=True,
+    )
+    assert "Keluarga bekerja di Diskominfo" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_auto_assign_and_unassign_over_http(client, cycle, admin_user, panel):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    response = client.post(reverse("evaluations:assignment_auto", args=[cycle.year]), follow=True)
+    assert "4 penugasan baru dibuat" in response.content.decode()
+    assignment = Assignment.objects.first()
+    response = client.post(
+        reverse("evaluations:assignment_remove", args=[cycle.year, assignment.pk]), follow=True
+    )
+    assert "dicabut" in response.content.decode()
+    assert Assignment.objects.count() == 3
+
+
+def test_an_assessor_declares_a_conflict_on_the_page(client, cycle, jambi, assessor):
+    from django.urls import reverse
+
+    assign(cycle, jambi, assessor)
+    client.force_login(assessor)
+    url = reverse("evaluations:conflict_list")
+    response = client.post(
+        url, {"region": "15.71", "reason": "Lahir dan bekerja di Jambi"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Lahir dan bekerja di Jambi" in page
+    assert not Assignment.objects.exists()
+    assert "15.71" not in client.get(reverse("evaluations:assessor_home")).content.decode()
+    response = client.post(url, {"region": "15.71", "reason": ""})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()

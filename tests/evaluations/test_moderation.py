@@ -339,3 +339,87 @@ def test_regions_that_did_not_submit_are_not_moderated(setup):
     moderation.prepare(cycle)
     assert not FinalValue.objects.filter(submission=other).exists()
     assert all(item.region.code == "15.71" for item in moderation.queue(cycle))
+
+
+# --- The moderation pages ----------------------------------------------------------------------
+
+
+def test_the_queue_page_shows_each_assessor_and_the_self_assessment(client, setup, admin_user):
+    from django.urls import reverse
+
+    cycle, own, _other, panels = setup
+    score_all(panels["15.71"], {**AGREEING, "GOV.SVC.01": (2, 4)})
+    panels["15.71"][1].scores.filter(indicator__code="GOV.SVC.01").update(note="MPP belum daring")
+    Answer.objects.create(
+        submission=own,
+        indicator=cycle.instrument.indicators.get(code="GOV.SVC.01"),
+        value=5,
+        justification="MPP melayani semua instansi",
+    )
+    moderation.prepare(cycle)
+    client.force_login(admin_user)
+    url = reverse("evaluations:moderation_queue", args=[cycle.year])
+    page = client.get(url, {"region": "15.71"}).content.decode()
+    assert 'data-testid="queue-15.71-GOV.SVC.01"' in page
+    assert "Asesor Satu" in page and "Asesor Dua" in page
+    assert "MPP belum daring" in page and "MPP melayani semua instansi" in page
+    assert "selisih 40 poin" in page
+    assert 'data-testid="queue-15.71-ENV.WAS.01"' not in page
+    filtered = client.get(url, {"reason": "missing", "region": "15.71"}).content.decode()
+    assert 'data-testid="queue-15.71-GOV.SVC.01"' not in filtered
+
+
+def test_settling_with_htmx_replaces_the_item(client, setup, admin_user):
+    from django.urls import reverse
+
+    cycle, own, _other, panels = setup
+    score_all(panels["15.71"], {"GOV.SVC.01": (2, 4)})
+    client.force_login(admin_user)
+    url = reverse("evaluations:moderation_settle", args=[cycle.year, "15.71", "GOV.SVC.01"])
+    headers = {"HX-Request": "true"}
+    refused = client.post(url, {"value": "3", "reason": "", "version": "0"}, headers=headers)
+    assert refused.status_code == 422 and "Alasan" in refused.content.decode()
+    response = client.post(
+        url, {"value": "3", "reason": "Sesuai hasil wawancara", "version": "0"}, headers=headers
+    )
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == f"#item-{own.pk}-{final_indicator(cycle).pk}"
+    assert "Sesuai hasil wawancara" in response.content.decode()
+    stale = client.post(
+        url, {"value": "2", "reason": "Dari tab lama", "version": "0"}, headers=headers
+    )
+    assert stale.status_code == 409
+    assert final(own, "GOV.SVC.01").value == Decimal(3)
+
+
+def final_indicator(cycle):
+    return cycle.instrument.indicators.get(code="GOV.SVC.01")
+
+
+def test_the_region_page_and_the_feedback_editor(client, setup, admin_user):
+    from django.urls import reverse
+
+    cycle, own, _other, panels = setup
+    first, second = panels["15.71"]
+    first.weaknesses = "Forum smart city belum rutin"
+    second.weaknesses = "Anggaran TIK kecil"
+    first.save()
+    second.save()
+    score_all(panels["15.71"], {"GOV.SVC.01": (3, 4)})
+    moderation.prepare(cycle)
+    client.force_login(admin_user)
+    region_page = client.get(reverse("evaluations:moderation_region", args=[cycle.year, "15.71"]))
+    assert "3,5" in region_page.content.decode() or "3.5" in region_page.content.decode()
+    url = reverse("evaluations:feedback_edit", args=[cycle.year, "15.71"])
+    page = client.get(url).content.decode()
+    assert "Forum smart city belum rutin\nAnggaran TIK kecil" in page
+    response = client.post(
+        url,
+        {
+            "weaknesses": "Forum smart city belum rutin",
+            "strengths": "Perda No. 1 Tahun 2019",
+            "recommendations": "Bentuk Dewan Smart City",
+        },
+    )
+    assert response.status_code == 302
+    assert own.feedback.strengths == "Perda No. 1 Tahun 2019"

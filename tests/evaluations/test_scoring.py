@@ -189,3 +189,160 @@ def test_progress_and_mark_complete(assignment):
 )
 def test_normalise_follows_the_index_method(cycle, code, value, expected):
     assert scoring.normalise(indicator(cycle, code), Decimal(value)) == Decimal(expected)
+
+
+# --- The workspace over HTTP -----------------------------------------------------------------
+
+
+@pytest.fixture
+def region_answered(cycle, jambi, operator):
+    """Kota Jambi's answer to the level indicator, with a justification and a PDF."""
+    from django.core.files.base import ContentFile
+
+    from kotacerdas.evaluations.models import Answer, Evidence, Submission
+
+    submission = Submission.objects.get(cycle=cycle, region=jambi)
+    level = indicator(cycle, "GOV.SVC.01")
+    Answer.objects.create(
+        submission=submission,
+        indicator=level,
+        value=4,
+        justification="MPP Kota Jambi melayani 12 instansi sejak 2022.",
+    )
+    return Evidence.objects.create(
+        submission=submission,
+        indicator=level,
+        kind="file",
+        file=ContentFile(b"%PDF-1.4 test", name="sk-mpp.pdf"),
+        original_name="SK MPP.pdf",
+        size=13,
+    )
+
+
+def workspace_url(cycle, code="15.71", dimension=""):
+    from django.urls import reverse
+
+    url = reverse("evaluations:assessor_workspace", args=[cycle.year, code])
+    return f"{url}?dimensi={dimension}" if dimension else url
+
+
+def score_url(cycle, code):
+    from django.urls import reverse
+
+    return reverse("evaluations:score_save", args=[cycle.year, "15.71", code])
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_the_workspace_shows_the_answer_evidence_and_rubric_beside_the_score(
+    client, assignment, region_answered
+):
+    save(assignment, "GOV.SVC.01", "3", note="Belum terintegrasi")
+    client.force_login(assignment.assessor)
+    page = client.get(workspace_url(assignment.cycle)).content.decode()
+    assert "MPP Kota Jambi melayani 12 instansi sejak 2022." in page
+    assert f"/evaluasi/data-dukung/{region_answered.pk}/unduh/" in page
+    assert "SK MPP.pdf" in page
+    # The region's level with its descriptor, and the rubric as the assessor's choices.
+    assert "Terintegrasi lintas perangkat daerah dan terukur" in page
+    assert 'name="value" value="3" checked' in page
+    assert "Belum terintegrasi" in page
+    assert 'data-testid="progress-total">1/4' in page
+    # Only the chosen dimension's indicators are listed.
+    assert "ENV.WAS.01" not in page
+    assert (
+        "ENV.WAS.01"
+        in client.get(workspace_url(assignment.cycle, dimension="ENV")).content.decode()
+    )
+
+
+def test_an_htmx_save_answers_with_the_new_version_and_progress(client, assignment):
+    client.force_login(assignment.assessor)
+    response = client.post(
+        score_url(assignment.cycle, "ENV.WAS.01"),
+        {"value": "72,5", "note": "Data DLH 2021", "version": "0"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "tersimpan" in body
+    assert 'id="score-version-' in body and 'value="1"' in body
+    assert 'data-testid="progress-total" hx-swap-oob="true">1/4' in body
+    assert Score.objects.get().value == Decimal("72.5")
+
+
+def test_a_stale_htmx_save_is_refused_with_a_message(client, assignment):
+    save(assignment, "GOV.SVC.01", "4", note="dari jendela lain")
+    client.force_login(assignment.assessor)
+    response = client.post(
+        score_url(assignment.cycle, "GOV.SVC.01"), {"value": "1", "version": "0"}, headers=HTMX
+    )
+    assert response.status_code == 409
+    assert "tidak disimpan" in response.content.decode()
+    assert Score.objects.get().note == "dari jendela lain"
+
+
+def test_a_locked_or_invalid_save_says_why(client, assignment):
+    client.force_login(assignment.assessor)
+    response = client.post(
+        score_url(assignment.cycle, "GOV.SVC.01"), {"value": "9", "version": "0"}, headers=HTMX
+    )
+    assert response.status_code == 422
+    assert "antara 0 dan 5" in response.content.decode()
+    assignment.cycle.state = CycleState.MODERATION
+    assignment.cycle.save()
+    response = client.post(
+        score_url(assignment.cycle, "GOV.SVC.01"), {"value": "3", "version": "0"}, headers=HTMX
+    )
+    assert response.status_code == 423
+    assert "Moderasi" in response.content.decode()
+    page = client.get(workspace_url(assignment.cycle)).content.decode()
+    assert 'data-testid="lock-reason"' in page
+    assert not Score.objects.exists()
+
+
+def test_an_unassigned_assessor_gets_nothing(client, assignment, region_answered):
+    from django.urls import reverse
+
+    stranger = make_user("asesor.lain", Role.ASSESSOR)
+    client.force_login(stranger)
+    year = assignment.cycle.year
+    assert client.get(workspace_url(assignment.cycle)).status_code == 404
+    assert (
+        client.post(
+            score_url(assignment.cycle, "GOV.SVC.01"), {"value": "3", "version": "0"}
+        ).status_code
+        == 404
+    )
+    for name in ("evaluations:assessor_judgement", "evaluations:assessor_complete"):
+        assert (
+            client.post(reverse(name, args=[year, "15.71"]), {"weaknesses": "x"}).status_code == 404
+        )
+    assert "Kota Jambi" not in client.get(reverse("evaluations:assessor_home")).content.decode()
+    assert not Score.objects.exists()
+
+
+def test_judgement_and_complete_over_http(client, assignment):
+    from django.urls import reverse
+
+    client.force_login(assignment.assessor)
+    year = assignment.cycle.year
+    response = client.post(
+        reverse("evaluations:assessor_judgement", args=[year, "15.71"]),
+        {
+            "weaknesses": "Forum smart city belum rutin",
+            "strengths": "Perda No. 1 Tahun 2019",
+            "recommendations": "Bentuk Dewan Smart City",
+            "interview_notes": "Wawancara dengan Kepala Diskominfo",
+        },
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.strengths == "Perda No. 1 Tahun 2019"
+    response = client.post(
+        reverse("evaluations:assessor_complete", args=[year, "15.71"]), follow=True
+    )
+    assert "Masih ada 4 indikator yang belum dinilai" in response.content.decode()
+    home = client.get(reverse("evaluations:assessor_home")).content.decode()
+    assert "Kota Jambi" in home and "0/4" in home

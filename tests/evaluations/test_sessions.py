@@ -136,3 +136,60 @@ def test_who_sees_which_session(setup, jambi, bandung, admin_user, operator):
     assert list(sessions.visible_to(other_operator)) == [bandung_session]
     assert second.has_perm("evaluations.view_session", jambi_session)
     assert not third.has_perm("evaluations.view_session", jambi_session)
+
+
+# --- Over HTTP -------------------------------------------------------------------------------
+
+
+def test_the_admin_schedules_in_wib_and_everyone_concerned_downloads_the_ics(
+    client, setup, jambi, admin_user, operator
+):
+    from django.urls import reverse
+
+    cycle, first, second = setup
+    client.force_login(admin_user)
+    url = reverse("evaluations:session_schedule", args=[cycle.year, "15.71"])
+    page = client.get(url).content.decode()
+    assert "Asesor" in page and first.display_name in page
+    response = client.post(
+        url,
+        {
+            "date": "2022-10-03",
+            "time": "09:00",
+            "duration_minutes": "90",
+            "meeting_url": "https://zoom.us/j/123",
+            "assessors": [first.pk, second.pk],
+        },
+    )
+    assert response.status_code == 302
+    session = VirtualSession.objects.get()
+    assert session.starts_at == OCT_3
+    ics_url = reverse("evaluations:session_ics", args=[cycle.year, "15.71"])
+    for user in (operator, first):
+        client.force_login(user)
+        response = client.get(ics_url)
+        assert response["Content-Type"].startswith("text/calendar")
+        assert "sesi-15.71-2022.ics" in response["Content-Disposition"]
+        assert b"DTSTART;TZID=Asia/Jakarta:20221003T090000" in response.content
+        listing = client.get(reverse("evaluations:session_list"), {"siklus": 2022})
+        assert "Kota Jambi" in listing.content.decode()
+    stranger = make_user(
+        "operator.lain", Role.OPERATOR, region=cycle.submissions.get(region__code="32.73").region
+    )
+    client.force_login(stranger)
+    assert client.get(ics_url).status_code == 404
+    assert "Kota Jambi" not in client.get(reverse("evaluations:session_list")).content.decode()
+
+
+def test_the_schedule_form_rejects_a_session_without_a_place(client, setup, admin_user):
+    from django.urls import reverse
+
+    cycle, first, _second = setup
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("evaluations:session_schedule", args=[cycle.year, "15.71"]),
+        {"date": "2022-10-03", "time": "09:00", "duration_minutes": "90", "assessors": [first.pk]},
+    )
+    assert response.status_code == 200
+    assert "Isi tautan rapat daring atau tempat pertemuan." in response.content.decode()
+    assert not VirtualSession.objects.exists()
