@@ -3,7 +3,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from kotacerdas.accounts.predicates import is_admin, is_operator
+from kotacerdas.accounts.predicates import is_admin, is_assessor, is_operator
 
 # (label, url name, predicate over the user). Later apps add their own entries here.
 NAVIGATION = [
@@ -12,6 +12,13 @@ NAVIGATION = [
     (_("Siklus evaluasi"), "evaluations:cycle_list", lambda user: is_admin(user)),
     (_("Instrumen"), "instruments:list", lambda user: is_admin(user)),
     (_("Penilaian mandiri"), "evaluations:submission_list", lambda user: is_operator(user)),
+    (_("Penugasan saya"), "evaluations:assessor_home", lambda user: is_assessor(user)),
+    (_("Moderasi"), "evaluations:moderation_home", lambda user: is_admin(user)),
+    (
+        _("Jadwal sesi"),
+        "evaluations:session_list",
+        lambda user: is_admin(user) or is_assessor(user) or is_operator(user),
+    ),
     (_("Masterplan"), "masterplans:national", lambda user: True),
 ]
 
