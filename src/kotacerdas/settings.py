@@ -313,6 +313,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CycleStateEnum": "kotacerdas.evaluations.models.CycleState",
         "SubmissionStateEnum": "kotacerdas.evaluations.models.SubmissionState",
+        "MasterplanStatusEnum": "kotacerdas.masterplans.choices.MasterplanStatus",
+        "ProgrammeStatusEnum": "kotacerdas.masterplans.choices.ProgrammeStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

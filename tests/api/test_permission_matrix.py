@@ -146,6 +146,58 @@ ENTRIES = [
     Entry(
         "GET", "/api/v1/evidence/{id}/file/", REGION_PARTIES, lambda w: {"id": w.file_evidence.pk}
     ),
+    # Masterplans: headers and published programmes are public; the rest for the region's parties.
+    Entry("GET", "/api/v1/masterplans/", PUBLIC),
+    Entry("GET", "/api/v1/masterplans/{id}/", PUBLIC, lambda w: {"id": w.masterplan.pk}),
+    Entry("GET", "/api/v1/programmes/", PUBLIC),
+    Entry(
+        "GET",
+        "/api/v1/programmes/{id}/",
+        PUBLIC,
+        lambda w: {"id": w.published_programme.pk},
+        note="published",
+    ),
+    Entry(
+        "GET",
+        "/api/v1/programmes/{id}/",
+        expect(404, admin=200, assessor_assigned=200, operator_own=200),
+        lambda w: {"id": w.unpublished_programme.pk},
+        note="unpublished",
+    ),
+    Entry(
+        "POST",
+        "/api/v1/programmes/",
+        expect(403, anonymous=401, admin=201, operator_own=201),
+        body=lambda w: {
+            "masterplan": w.masterplan.pk,
+            "code": "perpus",
+            "name": "Perpustakaan komunitas",
+            "dimension": "SOC",
+            "element": "SOC.LEA",
+            "kind": "infrastructure",
+            "agency": "Dinas Perpustakaan",
+            "start_year": 2020,
+            "end_year": 2022,
+        },
+    ),
+    Entry(
+        "PUT",
+        "/api/v1/programmes/{id}/",
+        # The assigned assessor may read the programme (so 403); others do not see it (404).
+        expect(404, anonymous=401, admin=200, operator_own=200, assessor_assigned=403),
+        lambda w: {"id": w.unpublished_programme.pk},
+        body=lambda w: {
+            "code": "sipin",
+            "name": "Wisata Danau Sipin (revitalisasi)",
+            "dimension": "GOV",
+            "element": "GOV.SVC",
+            "kind": "application",
+            "agency": "Dinas Pariwisata",
+            "start_year": 2019,
+            "end_year": 2022,
+            "version": 1,
+        },
+    ),
     # Assessors.
     Entry("GET", "/api/v1/assignments/", SIGNED_IN, note="operators get an empty list"),
     Entry(

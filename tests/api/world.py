@@ -4,6 +4,8 @@
   evidence and one file evidence of the own region;
 - ``review_cycle`` (2022, assessors scoring): the own region submitted, ``assessor_assigned``
   assigned to it;
+- ``masterplan`` of the own region (2018–2022) with a ``published_programme`` (budgets, a
+  quick win) and an ``unpublished_programme`` with internal notes;
 - ``moderation_cycle`` (2021, moderation): the own region submitted with two assessors whose
   scores disagree (so the queue is not empty).
 
@@ -19,6 +21,7 @@ from django.core.files.base import ContentFile
 
 from kotacerdas.accounts.roles import Role
 from kotacerdas.evaluations.models import CycleState, Evidence, Score, SubmissionState
+from kotacerdas.masterplans.models import Budget, Masterplan, Programme, QuickWin
 from tests.conftest import make_user
 from tests.factories import assign, enrol, make_cycle
 
@@ -97,4 +100,37 @@ def build_world(own_region, other_region) -> ApiWorld:
                 indicator=indicator,
                 value=Decimal(value) if indicator.code == "GOV.SVC.01" else Decimal(1),
             )
+
+    o["masterplan"] = Masterplan.objects.create(
+        region=own_region,
+        title="Masterplan Smart City Kota Jambi 2018–2022",
+        start_year=2018,
+        end_year=2022,
+        status="adopted",
+        legal_basis_kind="perda",
+        legal_basis_number="1",
+        legal_basis_year=2019,
+        legal_basis_title="Penyelenggaraan Smart City",
+        internal_notes="Catatan internal masterplan",
+    )
+    common = {
+        "masterplan": o["masterplan"],
+        "dimension": "GOV",
+        "element": "GOV.SVC",
+        "kind": "application",
+        "agency": "Diskominfo Kota Jambi",
+        "start_year": 2019,
+        "end_year": 2022,
+        "status": "in_progress",
+    }
+    o["published_programme"] = Programme.objects.create(
+        code="mpp", name="Mal Pelayanan Publik", published=True, **common
+    )
+    Budget.objects.create(
+        programme=o["published_programme"], year=2022, planned=1_500_000_000, realised=1_200_000_000
+    )
+    QuickWin.objects.create(programme=o["published_programme"], year=2022)
+    o["unpublished_programme"] = Programme.objects.create(
+        code="sipin", name="Wisata Danau Sipin", published=False, internal_notes="Rahasia", **common
+    )
     return world

@@ -12,6 +12,9 @@ from rest_framework import exceptions, permissions
 from .models import ApiToken
 
 ANYONE = None  # marker: the action is public (no permission is asked)
+# Marker: any signed-in user; the service called checks the real permission on the object it
+# receives in the request body (e.g. the masterplan a new programme belongs to).
+SIGNED_IN = "signed-in"
 
 
 class TokenScope(permissions.BasePermission):
@@ -34,7 +37,9 @@ class Rules(permissions.BasePermission):
     (a lookup in the URL) are checked against the object itself (``has_object_permission``, called
     by ``get_object()``); other actions against ``view.get_permission_object()`` when the view
     defines it (e.g. the cycle of a nested list), else with no object. Actions without an entry
-    are refused: a new action is closed until someone decides who may use it.
+    are refused: a new action is closed until someone decides who may use it. Anonymous requests
+    to non-public actions get 401 before any object is looked up, unless the view sets
+    ``public_objects = True`` (some of its objects are public, e.g. published programmes).
     """
 
     def _perm(self, view) -> str | None:
@@ -58,16 +63,22 @@ class Rules(permissions.BasePermission):
         perm = self._perm(view)
         if perm is ANYONE:
             return True
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", None)
+        is_detail = bool(lookup and lookup in view.kwargs)
+        public = (
+            getattr(view, "public_objects", False) and request.method in permissions.SAFE_METHODS
+        )
+        if is_detail and public:
+            return True  # some objects are public: the object's rule decides, even anonymously
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", None)
-        if lookup and lookup in view.kwargs:
-            return True  # checked on the object by get_object()
+        if perm == SIGNED_IN or is_detail:
+            return True  # SIGNED_IN: the service checks; detail: get_object() checks the object
         getter = getattr(view, "get_permission_object", None)
         return request.user.has_perm(perm, getter() if getter else None)
 
     def has_object_permission(self, request, view, obj) -> bool:
         perm = self._perm(view)
-        if perm is ANYONE:
+        if perm is ANYONE or perm == SIGNED_IN:
             return True
         return request.user.has_perm(perm, obj)

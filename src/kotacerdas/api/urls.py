@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import problems, views
-from .endpoints import evaluations, regions
+from .endpoints import evaluations, masterplans, regions
 
 app_name = "api"
 
@@ -17,6 +17,8 @@ router.register("cycles", evaluations.CycleViewSet, basename="cycle")
 router.register("submissions", evaluations.SubmissionViewSet, basename="submission")
 router.register("evidence", evaluations.EvidenceViewSet, basename="evidence")
 router.register("assignments", evaluations.AssignmentViewSet, basename="assignment")
+router.register("masterplans", masterplans.MasterplanViewSet, basename="masterplan")
+router.register("programmes", masterplans.ProgrammeViewSet, basename="programme")
 
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),
