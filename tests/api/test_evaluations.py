@@ -222,3 +222,18 @@ def test_a_link_has_no_file_to_download(world):
     response = client.get(f"/api/v1/evidence/{world.link_evidence.pk}/file/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_an_instrument_reads_as_its_tree_and_exports_as_yaml_and_xlsx(world):
+    client = client_for(world.users["assessor_unassigned"])
+    tree = client.get("/api/v1/instruments/test-2023/").json()
+    assert [d["code"] for d in tree["dimensions"]] == ["GOV", "ENV"]
+    level = tree["dimensions"][0]["elements"][0]["indicators"][0]
+    assert level["code"] == "GOV.SVC.01" and len(level["levels"]) == 6
+    yaml_file = client.get("/api/v1/instruments/test-2023/export/")
+    assert yaml_file["Content-Type"] == "application/yaml"
+    assert b"GOV.SVC.01" in yaml_file.content
+    xlsx = client.get("/api/v1/instruments/test-2023/export/", {"as": "xlsx"})
+    assert xlsx.content.startswith(b"PK")
+    assert 'filename="test-2023.xlsx"' in xlsx["Content-Disposition"]
+    assert client.get("/api/v1/instruments/test-2023/export/", {"as": "pdf"}).status_code == 400

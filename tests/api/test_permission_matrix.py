@@ -72,6 +72,10 @@ ENTRIES = [
     # Regions: public.
     Entry("GET", "/api/v1/regions/", PUBLIC),
     Entry("GET", "/api/v1/regions/{code}/", PUBLIC, lambda w: {"code": w.own_region.code}),
+    # Instruments: read and exported by everyone signed in.
+    Entry("GET", "/api/v1/instruments/", SIGNED_IN),
+    Entry("GET", "/api/v1/instruments/{code}/", SIGNED_IN, lambda w: {"code": "test-2023"}),
+    Entry("GET", "/api/v1/instruments/{code}/export/", SIGNED_IN, lambda w: {"code": "test-2023"}),
     # Cycles: read by everyone signed in; stages and moderation by admins.
     Entry("GET", "/api/v1/cycles/", SIGNED_IN),
     Entry("GET", "/api/v1/cycles/{year}/", SIGNED_IN, lambda w: {"year": 2023}),
@@ -259,7 +263,8 @@ def test_every_api_url_name_has_an_entry():
 
 def _name_of_template(path: str) -> str:
     sample = (
-        path.replace("{code}", "15.71")
+        path.replace("/instruments/{code}", "/instruments/test-2022")
+        .replace("{code}", "15.71")
         .replace("{year}", "2022")
         .replace("{id}", "1")
         .replace("{indicator}", "GOV.SVC.01")

@@ -7,12 +7,13 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import problems, views
-from .endpoints import evaluations, masterplans, regions
+from .endpoints import evaluations, instruments, masterplans, regions
 
 app_name = "api"
 
 router = SimpleRouter(trailing_slash=True)
 router.register("regions", regions.RegionViewSet, basename="region")
+router.register("instruments", instruments.InstrumentViewSet, basename="instrument")
 router.register("cycles", evaluations.CycleViewSet, basename="cycle")
 router.register("submissions", evaluations.SubmissionViewSet, basename="submission")
 router.register("evidence", evaluations.EvidenceViewSet, basename="evidence")
