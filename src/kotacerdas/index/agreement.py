@@ -67,11 +67,18 @@ class AgreementResult:
         """The alpha.csv layout: ``scope, code, alpha, level, units, values``."""
         parts = [self.by_indicator.assign(scope="indicator"), self.by_node.assign(scope="node")]
         frame = pd.concat([part.reset_index(names="code") for part in parts], ignore_index=True)
-        if self.by_node.empty:
-            overall = pd.DataFrame(
-                [{"scope": "overall", "code": "", "alpha": self.overall, "level": "", "units": 0}]
-            )
-            frame = pd.concat([frame, overall], ignore_index=True)
+        if self.by_node.empty:  # without a tree: all answers pooled
+            strength = {kind: rank for rank, kind in enumerate(LEVELS)}
+            kinds = self.by_indicator["level"]
+            overall = {
+                "scope": "overall",
+                "code": "",
+                "alpha": self.overall,
+                "level": LEVELS[max((strength[kind] for kind in kinds), default=0)],
+                "units": int(self.by_indicator["units"].sum()),
+                "values": int(self.by_indicator["values"].sum()),
+            }
+            frame = pd.concat([frame, pd.DataFrame([overall])], ignore_index=True)
         return frame[["scope", "code", "alpha", "level", "units", "values"]]
 
 

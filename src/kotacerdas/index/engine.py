@@ -189,6 +189,7 @@ def aggregate(
             score[:, fix.unit, fix.parent] = num[:, fix.unit, fix.parent] / den
         if geometric:
             score = np.exp(score) - offset
+        np.clip(score, 0.0, 100.0, out=score)  # a mean of values in [0, 100], up to rounding
         available = availability.levels[s + 1]
         unit, parent = availability.unavailable[s + 1]
         if unit.size:

@@ -142,7 +142,10 @@ def uncertainty(
     ranks = competition_ranks(rounded).astype(np.float32)
     units = pd.Index(prepared.units, name="unit")
     summary = pd.DataFrame(
-        {"rank": nominal.rank.to_numpy(dtype=float), "score": nominal.index.to_numpy()},
+        {
+            "rank": nominal.rank.to_numpy(dtype=float, na_value=np.nan),
+            "score": nominal.index.to_numpy(),
+        },
         index=units,
     )
     _describe(summary, "rank", ranks, low_q, high_q)
