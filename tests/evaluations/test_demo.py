@@ -204,3 +204,13 @@ def test_minimal_pdf_escapes_text():
     content = demo.minimal_pdf(["(kurung) \\ garis – pisah"])
     text = PdfReader(BytesIO(content)).pages[0].extract_text()
     assert "(kurung) \\ garis - pisah" in text
+
+
+def test_a_cycle_in_moderation_keeps_its_queue_open(demo_world):
+    cycle = demo.build_demo_cycle(
+        2020, state=CycleState.MODERATION, regions=["15.71", "32.73", "35.78", "51.71"], seed=7
+    ).cycle
+    assert cycle.state == CycleState.MODERATION
+    assert moderation.queue(cycle), "some assessors disagree"
+    assert FinalValue.objects.filter(submission__cycle=cycle, method="mean").exists()
+    assert not FinalValue.objects.filter(submission__cycle=cycle, method="moderated").exists()

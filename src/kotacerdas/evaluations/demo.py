@@ -220,8 +220,9 @@ def build_demo_cycle(
     usernames of existing assessor accounts assigned to every region. ``instrument``: defaults
     to the packaged default instrument under code ``kc-<year>``. In review, the last assessor
     has scored only part of some regions unless ``review_finished``; from moderation on every
-    score is in, disagreements are settled with a reason, feedback is settled, and the cycle
-    ends in ``state``. Idempotent and deterministic for a given ``seed``.
+    score is in and the automatic final values are prepared (in moderation the queue stays
+    open); from final on every queued indicator and every region's feedback is settled with a
+    reason. The cycle ends in ``state``. Idempotent and deterministic for a given ``seed``.
     """
     if ORDER.index(state) >= ORDER.index(CycleState.MODERATION) and returned:
         raise ValueError("a returned submission blocks moderation; pass returned=() for " + state)
@@ -278,7 +279,10 @@ def build_demo_cycle(
             report,
         )
     if ORDER.index(state) >= ORDER.index(CycleState.MODERATION):
-        _moderate(cycle, admin, report)
+        _set(cycle, {"state": CycleState.MODERATION}, report)
+        moderation.prepare(cycle)
+    if ORDER.index(state) > ORDER.index(CycleState.MODERATION):
+        _settle_everything(cycle, admin, report)
     _set(cycle, {"state": state}, report)
     if state in (CycleState.PUBLISHED, CycleState.ARCHIVED) and cycle.published_at is None:
         _set(cycle, {"published_at": datetime(year, 12, 15, 10, tzinfo=WIB)}, report)
@@ -423,9 +427,14 @@ def _justification(indicator: Indicator, region: Region, value: Decimal | None, 
         )
     unit = "%" if indicator.type == IndicatorType.PERCENT else f" {indicator.unit}".rstrip()
     return (
-        f"{SYNTHETIC} Capaian {value.normalize():f}{unit} menurut laporan perangkat daerah "
+        f"{SYNTHETIC} Capaian {decimal_comma(value)}{unit} menurut laporan perangkat daerah "
         f"{region.name} tahun berjalan."
     )
+
+
+def decimal_comma(value: Decimal) -> str:
+    """A number as Indonesian text writes it (``72,5``)."""
+    return f"{value.normalize():f}".replace(".", ",")
 
 
 def _answers(submission, indicators, rng, maturity, report, operator) -> dict[int, tuple]:
@@ -654,10 +663,9 @@ def _session(cycle, region, panel, number, session_day, report) -> None:
 # --- Moderation for cycles beyond review --------------------------------------------------------
 
 
-def _moderate(cycle: Cycle, admin, report: DemoReport) -> None:
-    """Settle every disagreement and every region's feedback as a moderator would."""
-    _set(cycle, {"state": CycleState.MODERATION}, report)
-    moderation.prepare(cycle)
+def _settle_everything(cycle: Cycle, admin, report: DemoReport) -> None:
+    """Settle every queued indicator (the panel's median, or "not applicable") and every
+    region's feedback (the union of its assessors' items), as a moderator would."""
     for item in moderation.queue(cycle):
         values = sorted(
             p.score.value for p in item.scores if p.scored and p.score.value is not None
