@@ -50,6 +50,9 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "Production needs ALLOWED_HOSTS, e.g. ALLOWED_HOSTS=kotacerdas.example.go.id"
         )
+    if DEMO_MODE:
+        # Demo accounts (password "demo") may skip two-factor sign-in in demo mode.
+        raise ImproperlyConfigured("KOTACERDAS_DEMO=1 is for demonstrations only, never production.")
     DEBUG = False
 else:
     DEBUG = env.bool("DEBUG", default=True)
