@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "kotacerdas.instruments",
     "kotacerdas.evaluations",
     "kotacerdas.masterplans",
+    "kotacerdas.results",
+    "kotacerdas.reports",
     "kotacerdas.api",
 ]
 
@@ -203,6 +205,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))) if PRODUCTION else None
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+# The vega-embed bundle of the charts is generated from vl-convert on first use (results app).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "kotacerdas.results.staticfiles.VegaBundleFinder",
+]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Evidence is never served from a media URL: no URL pattern serves MEDIA_ROOT; files are streamed
 # only by views that check permission.
@@ -253,6 +261,23 @@ TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
+}
+
+# --- Result letters (kotacerdas.reports) ------------------------------------------------------
+# The letter number: {number} counts from first_number by region code; {month} and {year} are
+# those of the publication (e.g. B-1003/DJAI/AI.01.04/12/2022).
+KOTACERDAS_LETTER = {
+    "ministry": env.str(
+        "LETTER_MINISTRY", default="Kementerian Komunikasi dan Digital Republik Indonesia"
+    ),
+    "directorate": env.str(
+        "LETTER_DIRECTORATE", default="Direktorat Jenderal Aplikasi Informatika"
+    ),
+    "signatory": env.str("LETTER_SIGNATORY", default="Direktur Jenderal Aplikasi Informatika"),
+    "number_format": env.str(
+        "LETTER_NUMBER_FORMAT", default="B-{number}/DJAI/AI.01.04/{month:02d}/{year}"
+    ),
+    "first_number": env.int("LETTER_FIRST_NUMBER", default=1001),
 }
 
 # --- Email (console by default) -----------------------------------------------------------
@@ -363,5 +388,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint (PDF reports) narrates every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -11,6 +11,8 @@ urlpatterns = [
     path("instrumen/", include("kotacerdas.instruments.urls")),
     path("evaluasi/", include("kotacerdas.evaluations.urls")),
     path("masterplan/", include("kotacerdas.masterplans.urls")),
+    path("hasil/", include("kotacerdas.results.urls")),
+    path("hasil/", include("kotacerdas.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/token-api/", include("kotacerdas.api.urls_tokens")),
     path("api/v1/", include("kotacerdas.api.urls")),

@@ -20,6 +20,9 @@ NAVIGATION = [
         lambda user: is_admin(user) or is_assessor(user) or is_operator(user),
     ),
     (_("Masterplan"), "masterplans:national", lambda user: True),
+    (_("Hasil"), "results:index", lambda user: True),
+    (_("Dasbor hasil"), "results:manage", lambda user: is_admin(user)),
+    (_("Hasil daerah saya"), "results:my_results", lambda user: is_operator(user)),
 ]
 
 

@@ -1,0 +1,139 @@
+"""Every report of a published cycle in one zip, built by a background task.
+
+``start`` records a job and enqueues ``build_reports`` (django-tasks; the worker is
+``kotacerdas db_worker``). The task writes, for every evaluated region, its report card (with
+the assessors' notes: the zip goes to the ministry, which sends it on to each region) and its
+result letter, then the national summary, into one zip in the default storage, saving its
+progress (``done`` of ``total``) as it goes so the admin's page can show it. ``build_zip`` is the
+same work without a job, for the command line.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from kotacerdas.accounts.predicates import is_admin
+from kotacerdas.core.errors import ServiceError
+from kotacerdas.results.models import RegionResult, Snapshot
+
+from ..choices import JobState
+from ..models import ReportJob
+from . import documents
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY = 10  # save the job's progress every N documents
+
+
+def zip_name(snapshot: Snapshot) -> str:
+    return f"laporan-{snapshot.cycle.year}-v{snapshot.version}.zip"
+
+
+def documents_of(snapshot: Snapshot) -> list[RegionResult]:
+    return list(
+        RegionResult.objects.filter(snapshot=snapshot)
+        .select_related("region", "region__parent")
+        .order_by("region__code")
+    )
+
+
+def build_zip(
+    snapshot: Snapshot, target: Path, progress: Callable[[int], None] | None = None
+) -> int:
+    """Write every report card, letter and the national summary of ``snapshot`` to ``target``;
+    return the number of documents. ``progress(done)`` is called after each document."""
+    results = documents_of(snapshot)
+    done = 0
+    year = snapshot.cycle.year
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for result in results:
+            region = result.region
+            code = region.code
+            archive.writestr(
+                f"rapor/{code}-rapor-{year}.pdf",
+                documents.report_card(snapshot, region, include_notes=True),
+            )
+            done += 1
+            archive.writestr(f"surat/{code}-surat-{year}.pdf", documents.letter(snapshot, region))
+            done += 1
+            if progress:
+                progress(done)
+        archive.writestr(f"laporan-nasional-{year}.pdf", documents.national(snapshot))
+        done += 1
+        if progress:
+            progress(done)
+    return done
+
+
+def start(snapshot: Snapshot, *, by) -> ReportJob:
+    """Record a job for ``snapshot`` and enqueue it (after the transaction commits).
+
+    Guarantees: admins only (PermissionDenied); the snapshot must be published (ServiceError);
+    at most one unfinished job per snapshot (ServiceError names it).
+    """
+    if not is_admin(by):
+        raise PermissionDenied(_("Hanya admin yang dapat membuat seluruh laporan."))
+    if not snapshot.is_published:
+        raise ServiceError(_("Laporan hanya dibuat dari hasil yang sudah dipublikasikan."))
+    with transaction.atomic():
+        Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+        active = ReportJob.objects.filter(
+            snapshot=snapshot, state__in=[JobState.QUEUED, JobState.RUNNING]
+        ).first()
+        if active is not None:
+            raise ServiceError(
+                _("Pembuatan laporan sedang berjalan (%(done)s dari %(total)s dokumen).")
+                % {"done": active.done, "total": active.total}
+            )
+        total = 2 * snapshot.regions.count() + 1
+        job = ReportJob.objects.create(snapshot=snapshot, total=total, created_by=by)
+        transaction.on_commit(lambda: build_reports.enqueue(job.pk))
+    return job
+
+
+@task()
+def build_reports(job_id: int) -> None:
+    """The background task: build the job's zip (see the module docstring)."""
+    run(job_id)
+
+
+def run(job_id: int) -> None:
+    """Build the zip of a queued job; a failure is recorded on the job, never half a file."""
+    job = ReportJob.objects.select_related("snapshot", "snapshot__cycle").get(pk=job_id)
+    if job.state != JobState.QUEUED:
+        return
+    job.state = JobState.RUNNING
+    job.started_at = timezone.now()
+    job.save(update_fields=["state", "started_at"])
+
+    def progress(done: int) -> None:
+        if done % PROGRESS_EVERY == 0 or done == job.total:
+            ReportJob.objects.filter(pk=job.pk).update(done=done)
+
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / zip_name(job.snapshot)
+            done = build_zip(job.snapshot, path, progress)
+            with path.open("rb") as handle:
+                job.file.save(path.name, File(handle), save=False)
+    except Exception as error:
+        log.exception("report job %s failed", job.pk)
+        job.state = JobState.FAILED
+        job.error = str(error)[:2000]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "error", "finished_at"])
+        return
+    job.state = JobState.DONE
+    job.done = done
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "done", "file", "finished_at"])

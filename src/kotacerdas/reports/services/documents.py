@@ -1,0 +1,160 @@
+"""The PDF documents of a snapshot: a region's report card and result letter, and the national
+summary. Each is rendered from the stored snapshot (never from live data), so a document of a
+published version always says what was published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kotacerdas.regions.models import Region, RegionKind
+from kotacerdas.results import charts
+from kotacerdas.results.models import Snapshot
+from kotacerdas.results.services import methodology, operator, published
+from kotacerdas.results.services import profile as profiles
+from kotacerdas.results.services import ranking as rankings
+
+from .pdf import render_pdf, svg
+
+HEADS = {
+    RegionKind.PROVINSI: "Gubernur",
+    RegionKind.KABUPATEN: "Bupati",
+    RegionKind.KOTA: "Wali Kota",
+}
+TOP = 10
+
+
+def _common(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "snapshot": snapshot,
+        "cycle": snapshot.cycle,
+        "method": methodology.describe(snapshot),
+        "generated_at": timezone.localtime(),
+        "draft": not snapshot.is_published,
+        "ministry": settings.KOTACERDAS_LETTER["ministry"],
+        "directorate": settings.KOTACERDAS_LETTER["directorate"],
+    }
+
+
+def report_card(snapshot: Snapshot, region: Region, *, include_notes: bool = False) -> bytes:
+    """The region's report card: cover, summary, radar, dimensions and elements, aspects,
+    indicator detail (with the assessors' notes when ``include_notes``), the three lists, trend
+    and a method note. Raises RegionResult.DoesNotExist when the region was not evaluated."""
+    found = profiles.profile(snapshot, region)
+    context = {
+        **_common(snapshot),
+        "profile": found,
+        "result": found.result,
+        "region": region,
+        "images": {name: svg(chart) for name, chart in found.charts.items()},
+        "indicators": _indicator_rows(found, include_notes),
+        "include_notes": include_notes,
+    }
+    return render_pdf("reports/report_card.html", context)
+
+
+@dataclass
+class IndicatorRow:
+    dimension: str
+    code: str
+    question: str
+    value: object
+    not_applicable: bool
+    score: float | None
+    notes: list[str]
+
+
+def _indicator_rows(found: profiles.Profile, include_notes: bool) -> list[IndicatorRow]:
+    names = {row.code: row.name for row in found.dimensions}
+    dimension_of = {i["code"]: i["dimension"] for i in found.snapshot.indicators}
+    return [
+        IndicatorRow(
+            dimension=names.get(dimension_of.get(row.code, ""), ""),
+            code=row.code,
+            question=row.question,
+            value=row.value,
+            not_applicable=row.not_applicable,
+            score=published.to_display(found.snapshot, row.score),
+            notes=row.notes if include_notes else [],
+        )
+        for row in operator.notes(found.result)
+    ]
+
+
+def letter_number(snapshot: Snapshot, region: Region) -> str:
+    """The letter's number as stored with the region's result."""
+    result = snapshot.regions.get(region=region)
+    return result.letter_number
+
+
+def addressee(region: Region) -> str:
+    """The head of the region the letter goes to: "Wali Kota Jambi", "Bupati Aceh Selatan"."""
+    name = region.name
+    for prefix in ("Kota ", "Kabupaten ", "Provinsi "):
+        name = name.removeprefix(prefix)
+    return f"{HEADS.get(region.kind, '')} {name}".strip()
+
+
+def letter(snapshot: Snapshot, region: Region) -> bytes:
+    """The result letter in the ministry's form: number, addressee, index, previous index and
+    improvement, scores by aspect and by dimension, weaknesses, strengths, recommendations."""
+    found = profiles.profile(snapshot, region, with_charts=False)
+    context = {
+        **_common(snapshot),
+        "profile": found,
+        "result": found.result,
+        "region": region,
+        "addressee": addressee(region),
+        "signatory": settings.KOTACERDAS_LETTER["signatory"],
+        "date": snapshot.published_at or timezone.now(),
+    }
+    return render_pdf("reports/letter.html", context)
+
+
+def national(snapshot: Snapshot) -> bytes:
+    """The national summary: cohort, predicates, the top regions, the best of each dimension,
+    medians by kind, provinces, the map of provinces as a table, and the method."""
+    ranking = rankings.ranking(snapshot, rankings.Filters())
+    summary = snapshot.summary or {}
+    dimension_medians = [
+        (
+            node["name"],
+            published.to_display(snapshot, summary.get("national_median", {}).get(node["code"])),
+        )
+        for node in published.dimensions(snapshot)
+    ]
+    chart = charts.bars(
+        "national-dimensions",
+        dimension_medians,
+        title=_("Median nasional per dimensi"),
+        value_title=_("Skor"),
+        domain=(0, snapshot.scale),
+        category_title=_("Dimensi"),
+    )
+    kinds = []
+    for kind, label in RegionKind.choices:
+        median = summary.get("kind_median", {}).get(kind, {}).get("index")
+        count = summary.get("counts", {}).get("kind", {}).get(kind, 0)
+        if count:
+            kinds.append((label, count, published.to_display(snapshot, median)))
+    predicates = [
+        (band["label"], summary.get("predicates", {}).get(band["label"], 0))
+        for band in snapshot.config.get("predicate_bands", [])
+    ]
+    context = {
+        **_common(snapshot),
+        "ranking": ranking,
+        "top": ranking.rows[:TOP],
+        "kinds": kinds,
+        "predicates": predicates,
+        "national_median": published.to_display(
+            snapshot, summary.get("national_median", {}).get("index")
+        ),
+        "chart": svg(chart),
+        "chart_table": chart,
+    }
+    return render_pdf("reports/national.html", context)

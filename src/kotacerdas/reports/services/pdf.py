@@ -1,0 +1,39 @@
+"""HTML to PDF with WeasyPrint, and Vega-Lite charts to SVG with vl-convert."""
+
+from __future__ import annotations
+
+import base64
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import vl_convert
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import CSS, HTML
+
+from kotacerdas.results.charts import FORMAT_LOCALE_ID, Chart
+from kotacerdas.results.staticfiles import VEGA_LITE_VERSION
+
+
+def svg(chart: Chart) -> str:
+    """The chart as an SVG data URI (fonts drawn as text; no network access)."""
+    markup = vl_convert.vegalite_to_svg(
+        chart.spec, vl_version=VEGA_LITE_VERSION, format_locale=FORMAT_LOCALE_ID
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(markup.encode()).decode()
+
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "reports" / "print.css"
+
+
+@cache
+def stylesheet() -> CSS:
+    return CSS(filename=str(STYLESHEET))
+
+
+def render_pdf(template: str, context: dict[str, Any], *, language: str = "id") -> bytes:
+    """Render ``template`` with ``context`` in ``language`` and return the PDF bytes."""
+    with translation.override(language):
+        html = render_to_string(template, context)
+    return HTML(string=html).write_pdf(stylesheets=[stylesheet()])

@@ -1,0 +1,401 @@
+"""Charts as Vega-Lite specifications built with Altair, each with a table alternative.
+
+A :class:`Chart` carries the spec (rendered in the browser by ``static/results/charts.js``
+through vega-embed, or to SVG on the server by vl-convert for the PDFs) and the same numbers as a
+table, which the page shows under the chart for screen readers and for anyone who prefers numbers.
+Builders take plain rows (no models) so they are easy to test and reuse.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import pandas as pd
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+# d3-format has no Indonesian locale: decimal comma, thousands dot (as Django's "id" formats).
+FORMAT_LOCALE_ID = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
+PALETTE = ["#1d4ed8", "#9a6700", "#6b7280", "#1f7a3a", "#b42318"]
+
+
+@dataclass
+class Chart:
+    """A chart: its element id, title, one-sentence description, spec and table alternative."""
+
+    id: str
+    title: str
+    description: str
+    spec: dict[str, Any]
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+
+    @property
+    def spec_id(self) -> str:
+        """The id of the page's JSON data block that holds the spec."""
+        return f"{self.id}-spec"
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """What the page's JSON data block holds for charts.js: the spec and number locale."""
+        return {"spec": self.spec, "formatLocale": FORMAT_LOCALE_ID}
+
+
+def fmt(value: float | None, digits: int = 2) -> str:
+    """A number for a table cell in the active locale (3,31), or an em dash."""
+    if value is None:
+        return "—"
+    return number_format(value, digits)
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    # Validation against the Vega-Lite schema is done once in the tests, not on every request.
+    spec = chart.to_dict(validate=False)
+    spec.pop("$schema", None)
+    return spec
+
+
+def _axis_number_format(scale: int) -> str:
+    return ".1f" if scale == 5 else ".0f"
+
+
+def radar(
+    chart_id: str,
+    axes: list[str],
+    series: dict[str, list[float | None]],
+    *,
+    title: str,
+    maximum: float,
+) -> Chart:
+    """A radar (spider) chart of ``axes`` for each named series of values (0..maximum).
+
+    Vega-Lite has no polar line mark, so the polygon points are placed in Python on a unit circle
+    (the first axis at the top, clockwise) and drawn as closed lines over a grid of rings.
+    """
+    count = len(axes)
+
+    def point(axis: int, radius: float) -> tuple[float, float]:
+        angle = 2 * math.pi * axis / count
+        return radius * math.sin(angle), radius * math.cos(angle)
+
+    grid_rows = []
+    for ring in (0.2, 0.4, 0.6, 0.8, 1.0):
+        for order, axis in enumerate([*range(count), 0]):
+            x, y = point(axis, ring)
+            grid_rows.append({"ring": ring, "order": order, "x": x, "y": y})
+    spoke_rows = [
+        {"x": 0.0, "y": 0.0, "x2": point(axis, 1)[0], "y2": point(axis, 1)[1]}
+        for axis in range(count)
+    ]
+    label_rows = []
+    for axis, label in enumerate(axes):
+        x, y = point(axis, 1.18)
+        align = "center" if abs(x) < 0.05 else ("left" if x > 0 else "right")
+        label_rows.append({"x": x, "y": y, "label": label, "align": align})
+    series_rows = []
+    for name, values in series.items():
+        for order, axis in enumerate([*range(count), 0]):
+            value = values[axis] or 0.0
+            x, y = point(axis, value / maximum)
+            series_rows.append(
+                {"series": name, "order": order, "x": x, "y": y, "axis": axes[axis], "value": value}
+            )
+
+    scale = alt.Scale(domain=[-1.45, 1.45], nice=False)
+    x = alt.X("x:Q", scale=scale, axis=None)
+    y = alt.Y("y:Q", scale=scale, axis=None)
+    grid = (
+        alt.Chart(pd.DataFrame(grid_rows))
+        .mark_line(color="#d1d5db", strokeWidth=0.8)
+        .encode(x=x, y=y, detail="ring:N", order="order:Q")
+    )
+    spokes = (
+        alt.Chart(pd.DataFrame(spoke_rows))
+        .mark_rule(color="#d1d5db", strokeWidth=0.8)
+        .encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+    )
+    # One text layer per alignment, so labels left and right of the circle grow outwards.
+    labels = [
+        alt.Chart(pd.DataFrame([row for row in label_rows if row["align"] == align]))
+        .mark_text(fontSize=11, color="#374151", align=align)
+        .encode(x=x, y=y, text="label:N")
+        for align in ("left", "center", "right")
+        if any(row["align"] == align for row in label_rows)
+    ]
+    names = list(series)
+    color = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
+        legend=alt.Legend(title=None, orient="bottom"),
+    )
+    tooltip = [
+        alt.Tooltip("series:N", title=_("Seri")),
+        alt.Tooltip("axis:N", title=_("Dimensi")),
+        alt.Tooltip("value:Q", title=_("Skor"), format=_axis_number_format(int(maximum))),
+    ]
+    base = alt.Chart(pd.DataFrame(series_rows)).encode(x=x, y=y, color=color)
+    lines = base.mark_line(strokeWidth=2).encode(order="order:Q", detail="series:N")
+    points = base.mark_point(filled=True, size=45).encode(tooltip=tooltip)
+    layered = alt.layer(grid, spokes, lines, points, *labels).properties(
+        width=340, height=340, title=title
+    )
+    layered = layered.configure_view(stroke=None)
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=_("Grafik radar skor per dimensi."),
+        spec=_spec(layered),
+        columns=[_("Dimensi"), *names],
+        rows=[[axis, *(fmt(series[name][i]) for name in names)] for i, axis in enumerate(axes)],
+    )
+
+
+def grouped_bars(
+    chart_id: str,
+    categories: list[str],
+    series: dict[str, list[float | None]],
+    *,
+    title: str,
+    maximum: float,
+    category_title: str,
+) -> Chart:
+    """Horizontal bars per category, one bar per series (e.g. region, national median, median of
+    its kind), on 0..maximum."""
+    rows = [
+        {"category": category, "series": name, "value": values[i]}
+        for name, values in series.items()
+        for i, category in enumerate(categories)
+        if values[i] is not None
+    ]
+    names = list(series)
+    chart = (
+        alt.Chart(pd.DataFrame(rows, columns=["category", "series", "value"]))
+        .mark_bar()
+        .encode(
+            y=alt.Y("category:N", sort=categories, title=None),
+            yOffset=alt.YOffset("series:N", sort=names),
+            x=alt.X(
+                "value:Q",
+                scale=alt.Scale(domain=[0, maximum]),
+                title=_("Skor"),
+                axis=alt.Axis(format=_axis_number_format(int(maximum))),
+            ),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("category:N", title=category_title),
+                alt.Tooltip("series:N", title=_("Seri")),
+                alt.Tooltip("value:Q", title=_("Skor"), format=_axis_number_format(int(maximum))),
+            ],
+        )
+        .properties(width=420, height=alt.Step(9), title=title)
+    )
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=_("Grafik batang skor dibandingkan dengan median."),
+        spec=_spec(chart),
+        columns=[category_title, *names],
+        rows=[
+            [category, *(fmt(series[name][i]) for name in names)]
+            for i, category in enumerate(categories)
+        ],
+    )
+
+
+def trend(
+    chart_id: str,
+    points: list[dict[str, Any]],
+    *,
+    title: str,
+    maximum: float,
+) -> Chart:
+    """The index across cycles: the official index per year, and for each pair of consecutive
+    cycles the index of both years on their comparable subset (with its coverage).
+
+    ``points``: ``{"year", "index", "comparable", "comparable_previous", "coverage"}`` per year,
+    oldest first; the comparable values may be None.
+    """
+    official = [
+        {
+            "year": str(p["year"]),
+            "series": _("Indeks resmi"),
+            "value": p["index"],
+            "pair": "official",
+        }
+        for p in points
+    ]
+    comparable = []
+    for before, after in itertools.pairwise(points):
+        if after.get("comparable") is None or after.get("comparable_previous") is None:
+            continue
+        pair = f"{before['year']}–{after['year']}"
+        comparable.append(
+            {
+                "year": str(before["year"]),
+                "series": _("Sebanding antarsiklus"),
+                "value": after["comparable_previous"],
+                "pair": pair,
+            }
+        )
+        comparable.append(
+            {
+                "year": str(after["year"]),
+                "series": _("Sebanding antarsiklus"),
+                "value": after["comparable"],
+                "pair": pair,
+            }
+        )
+    years = [str(p["year"]) for p in points]
+    series_names = [_("Indeks resmi"), _("Sebanding antarsiklus")]
+    number = _axis_number_format(int(maximum))
+    chart = (
+        alt.Chart(pd.DataFrame(official + comparable, columns=["year", "series", "value", "pair"]))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", sort=years, title=_("Tahun"), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "value:Q",
+                scale=alt.Scale(domain=[0, maximum]),
+                title=_("Indeks"),
+                axis=alt.Axis(format=number),
+            ),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=series_names, range=PALETTE[:2]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(domain=series_names, range=[[1, 0], [5, 3]]),
+                legend=None,
+            ),
+            detail="pair:N",
+            tooltip=[
+                alt.Tooltip("year:O", title=_("Tahun")),
+                alt.Tooltip("series:N", title=_("Seri")),
+                alt.Tooltip("value:Q", title=_("Indeks"), format=number),
+            ],
+        )
+        .properties(width=420, height=220, title=title)
+    )
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=_("Grafik garis indeks dari siklus ke siklus."),
+        spec=_spec(chart),
+        columns=[
+            _("Tahun"),
+            _("Indeks resmi"),
+            _("Sebanding: tahun sebelumnya"),
+            _("Sebanding: tahun ini"),
+            _("Cakupan sebanding"),
+        ],
+        rows=[
+            [
+                p["year"],
+                fmt(p["index"]),
+                fmt(p.get("comparable_previous")),
+                fmt(p.get("comparable")),
+                "—" if p.get("coverage") is None else f"{fmt(100 * p['coverage'], 0)} %",
+            ]
+            for p in points
+        ],
+    )
+
+
+def bars(
+    chart_id: str,
+    rows: list[tuple[str, float | None]],
+    *,
+    title: str,
+    value_title: str,
+    domain: tuple[float, float] | None = None,
+    digits: int = 2,
+    category_title: str = "",
+) -> Chart:
+    """Simple horizontal bars in the given order (e.g. agreement per indicator, worst first)."""
+    data = [{"label": label, "value": value} for label, value in rows if value is not None]
+    x = alt.X("value:Q", title=value_title)
+    if domain is not None:
+        x = alt.X("value:Q", title=value_title, scale=alt.Scale(domain=list(domain)))
+    chart = (
+        alt.Chart(pd.DataFrame(data, columns=["label", "value"]))
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            y=alt.Y("label:N", sort=[label for label, _value in rows], title=None),
+            x=x,
+            tooltip=[
+                alt.Tooltip("label:N", title=category_title or _("Butir")),
+                alt.Tooltip("value:Q", title=value_title, format=f".{digits}f"),
+            ],
+        )
+        .properties(width=420, height=alt.Step(16), title=title)
+    )
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=title,
+        spec=_spec(chart),
+        columns=[category_title or _("Butir"), value_title],
+        rows=[[label, fmt(value, digits)] for label, value in rows],
+    )
+
+
+def choropleth(
+    chart_id: str,
+    *,
+    geo_url: str,
+    values: list[dict[str, Any]],
+    title: str,
+    maximum: float,
+    value_title: str,
+) -> Chart:
+    """A choropleth of regions: boundaries loaded from ``geo_url`` (GeoJSON features whose
+    ``properties.code`` is the Kemendagri code), joined to ``values`` ``{code, name, value,
+    predicate}``. Regions without a value are drawn grey."""
+    table = pd.DataFrame(values, columns=["code", "name", "value", "predicate"])
+    number = _axis_number_format(int(maximum))
+    lookup = alt.LookupData(table, key="code", fields=["name", "value", "predicate"])
+    base = alt.Chart(
+        alt.UrlData(url=geo_url, format=alt.DataFormat(type="json", property="features"))
+    )
+    background = base.mark_geoshape(fill="#e5e7eb", stroke="#ffffff", strokeWidth=0.3).project(
+        type="mercator"
+    )
+    shaded = (
+        base.mark_geoshape(stroke="#ffffff", strokeWidth=0.3)
+        .transform_lookup(lookup="properties.code", from_=lookup)
+        .transform_filter("isValid(datum.value)")
+        .encode(
+            color=alt.Color(
+                "value:Q",
+                scale=alt.Scale(scheme="blues", domain=[0, maximum]),
+                legend=alt.Legend(title=value_title, format=number, orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title=_("Daerah")),
+                alt.Tooltip("value:Q", title=value_title, format=number),
+                alt.Tooltip("predicate:N", title=_("Predikat")),
+            ],
+        )
+        .project(type="mercator")
+    )
+    chart = alt.layer(background, shaded).properties(width=900, height=360, title=title)
+    chart = chart.configure_view(stroke=None)
+    ordered = sorted(values, key=lambda row: (-(row["value"] or 0), row["name"]))
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=_("Peta tematik indeks per daerah."),
+        spec=_spec(chart),
+        columns=[_("Kode"), _("Daerah"), value_title, _("Predikat")],
+        rows=[[row["code"], row["name"], fmt(row["value"]), row["predicate"]] for row in ordered],
+    )

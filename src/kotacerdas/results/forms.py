@@ -1,0 +1,75 @@
+"""Forms of the results pages: the ranking filters and the admin's compute and republish."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kotacerdas.regions.models import RegionKind
+
+from .services.ranking import SORTS, Filters
+
+SORT_CHOICES = [
+    ("rank", _("Peringkat")),
+    ("name", _("Nama daerah")),
+    ("index", _("Indeks")),
+    ("improvement", _("Kenaikan")),
+    ("interval", _("Lebar interval peringkat")),
+]
+
+
+class RankingFilterForm(forms.Form):
+    """Filters of the public ranking. Invalid values are dropped, never an error page."""
+
+    q = forms.CharField(label=_("Cari nama atau kode"), required=False, max_length=100)
+    province = forms.ChoiceField(label=_("Provinsi"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Jenis"), required=False, choices=[("", _("Semua")), *RegionKind.choices]
+    )
+    predicate = forms.ChoiceField(label=_("Predikat"), required=False)
+    sort = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SORT_CHOICES)
+    order = forms.ChoiceField(
+        label=_("Arah"),
+        required=False,
+        choices=[("asc", _("Naik")), ("desc", _("Turun"))],
+    )
+
+    def __init__(self, data, *, provinces: list[tuple[str, str]], predicates: list[str]):
+        super().__init__(data)
+        self.fields["province"].choices = [("", _("Semua")), *provinces]
+        self.fields["predicate"].choices = [("", _("Semua")), *((p, p) for p in predicates)]
+
+    def filters(self) -> Filters:
+        """The valid filters; a field with an invalid value counts as not set."""
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name, "") for name in self.fields}
+        sort = data["sort"] if data["sort"] in SORTS else "rank"
+        return Filters(
+            province=data["province"] or "",
+            kind=data["kind"] or "",
+            predicate=data["predicate"] or "",
+            q=(data["q"] or "").strip(),
+            sort=sort,
+            descending=data["order"] == "desc",
+        )
+
+
+class ComputeForm(forms.Form):
+    """The admin's "compute results" button, with the number of Monte Carlo samples."""
+
+    samples = forms.IntegerField(
+        label=_("Sampel Monte Carlo"), min_value=100, max_value=20000, initial=1000
+    )
+
+
+class RepublishForm(forms.Form):
+    """Republishing replaces the public results: a reason is required and published."""
+
+    reason = forms.CharField(
+        label=_("Alasan publikasi ulang"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    samples = forms.IntegerField(
+        label=_("Sampel Monte Carlo"), min_value=100, max_value=20000, initial=1000
+    )

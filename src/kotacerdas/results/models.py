@@ -1,0 +1,141 @@
+"""Stored results of a cycle: a versioned snapshot of everything the index engine produced.
+
+A snapshot is written once by ``services/compute.py`` and never changed afterwards except to be
+marked published. A published snapshot is frozen: republishing writes a new version, so every
+number that was ever public can be read again, with the engine version, the exact configuration
+and the SHA-256 fingerprint of the inputs that rebuild it (COINr's ``$Log``, our ``config``).
+
+Scores are on 0–100; the cycle's display scale (0–5 or 0–100) is applied for display only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import SnapshotState
+
+
+class Snapshot(models.Model):
+    """One computation of a cycle's results (version 1, 2, ... per cycle)."""
+
+    cycle = models.ForeignKey(
+        "evaluations.Cycle", on_delete=models.PROTECT, related_name="result_snapshots"
+    )
+    version = models.PositiveIntegerField(_("versi"))
+    state = models.CharField(
+        _("status"), max_length=10, choices=SnapshotState.choices, default=SnapshotState.COMPUTED
+    )
+    engine_version = models.CharField(_("versi mesin indeks"), max_length=40)
+    fingerprint = models.CharField(_("sidik SHA-256 masukan"), max_length=64)
+    inputs_digest = models.CharField(
+        _("sidik data siklus"),
+        max_length=64,
+        help_text=_("SHA-256 atas nilai akhir, nilai asesor, umpan balik dan pengaturan metode."),
+    )
+    config = models.JSONField(_("konfigurasi"), default=dict)
+    nodes = models.JSONField(
+        _("simpul pohon"),
+        default=list,
+        help_text=_("Aspek, dimensi dan elemen: kode, nama, jenis, induk, bobot."),
+    )
+    indicators = models.JSONField(_("indikator"), default=list)
+    summary = models.JSONField(_("ringkasan"), default=dict)
+    samples = models.PositiveIntegerField(_("sampel Monte Carlo"), default=1000)
+    seed = models.PositiveIntegerField(_("benih acak"), default=0)
+    computed_at = models.DateTimeField(_("dihitung pada"), auto_now_add=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("dipublikasikan pada"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["cycle", "-version"]
+        verbose_name = _("snapshot hasil")
+        verbose_name_plural = _("snapshot hasil")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "version"], name="snapshot_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(state=SnapshotState.COMPUTED, published_at__isnull=True)
+                | models.Q(state=SnapshotState.PUBLISHED, published_at__isnull=False),
+                name="snapshot_published_has_a_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · v{self.version}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == SnapshotState.PUBLISHED
+
+    @property
+    def scale(self) -> int:
+        """The display scale (5 or 100) recorded with the snapshot."""
+        return int(self.config.get("display_scale", 100))
+
+
+class RegionResult(models.Model):
+    """One region's results in one snapshot: scores at every node of both breakdowns, ranks,
+    uncertainty, progress, what-if, and the settled feedback."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="regions")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # The index on 0–100 and on the display scale, with its predicate and coverage.
+    index = models.FloatField(_("indeks (0–100)"))
+    display = models.FloatField(_("indeks (skala tampilan)"))
+    predicate = models.CharField(_("predikat"), max_length=50, blank=True)
+    coverage = models.FloatField(_("cakupan bobot terjawab"), default=1.0)
+    # Competition ranks ("1224"): national, within the kind, and within the province.
+    rank = models.PositiveIntegerField(_("peringkat nasional"))
+    # Within the province, among its kabupaten and kota (None for a provincial government).
+    rank_province = models.PositiveIntegerField(_("peringkat provinsi"), null=True, blank=True)
+    rank_kind = models.PositiveIntegerField(_("peringkat menurut jenis"))
+    # Monte Carlo: median rank, 5–95 % rank interval, 5–95 % score interval (0–100).
+    rank_median = models.FloatField(_("median peringkat"), null=True, blank=True)
+    rank_low = models.PositiveIntegerField(_("peringkat persentil 5"), null=True, blank=True)
+    rank_high = models.PositiveIntegerField(_("peringkat persentil 95"), null=True, blank=True)
+    score_low = models.FloatField(_("skor persentil 5"), null=True, blank=True)
+    score_high = models.FloatField(_("skor persentil 95"), null=True, blank=True)
+    # Progress: the official previous index (display scale) and, on the subset the crosswalk
+    # makes comparable, both cycles' index with the share of weight that subset covers.
+    previous_display = models.FloatField(_("indeks sebelumnya"), null=True, blank=True)
+    improvement = models.FloatField(_("kenaikan"), null=True, blank=True)
+    comparable_display = models.FloatField(_("indeks sebanding"), null=True, blank=True)
+    comparable_previous_display = models.FloatField(
+        _("indeks sebanding sebelumnya"), null=True, blank=True
+    )
+    comparable_coverage = models.FloatField(_("cakupan sebanding"), null=True, blank=True)
+    # {node code: score 0–100} for aspects, dimensions and elements of both breakdowns.
+    scores = models.JSONField(_("skor per simpul"), default=dict)
+    # [{code, value, score, not_applicable, method}] the settled value of every indicator.
+    values = models.JSONField(_("nilai akhir indikator"), default=list)
+    # {indicator code: [note, ...]}: assessors' notes, shown to the region and admins only.
+    notes = models.JSONField(_("catatan asesor"), default=dict)
+    # [{code, question, from, to, gain}] the indicators whose next step adds most.
+    what_if = models.JSONField(_("simulasi peningkatan"), default=list)
+    # {"weaknesses": [...], "strengths": [...], "recommendations": [...]}
+    feedback = models.JSONField(_("umpan balik"), default=dict)
+    letter_number = models.CharField(_("nomor surat"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["snapshot", "rank", "region__code"]
+        verbose_name = _("hasil daerah")
+        verbose_name_plural = _("hasil daerah")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "region"], name="region_once_per_snapshot"),
+        ]
+        indexes = [models.Index(fields=["snapshot", "rank"], name="result_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.snapshot}"
+
+    def score_display(self, node: str) -> float | None:
+        """A node's score on the snapshot's display scale."""
+        score = self.scores.get(node)
+        return None if score is None else score * self.snapshot.scale / 100

@@ -1,0 +1,15 @@
+"""Who may do what with results (the *when* — published or not — is in ``services/``).
+
+Published results are public: their pages need no permission. These rules cover the rest.
+"""
+
+import rules
+
+from kotacerdas.accounts.predicates import is_admin, is_operator, is_operator_of
+
+# Compute, preview, republish, the cycle dashboard and the batch of reports (obj: Cycle or None)
+rules.add_perm("results.manage_results", is_admin)
+# An operator's page of the region's own published results (obj: None)
+rules.add_perm("results.view_own_results", is_operator)
+# The assessors' notes per indicator and the result letter of a region (obj: Region)
+rules.add_perm("results.view_region_notes", is_admin | is_operator_of)

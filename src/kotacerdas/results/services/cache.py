@@ -1,0 +1,51 @@
+"""Caching of published results (pages and exports).
+
+Published results are immutable, so what is rendered from a published snapshot can be kept
+until the snapshot is replaced. Every key holds the snapshot's id and version: when an admin
+republishes, the new snapshot has a new id, so every page and export is invalidated at once and
+the old entries are never read again (the cache evicts them). The lookup of the current snapshot id stays
+a database query on purpose, so that several application processes with their own local caches
+can never serve a superseded version.
+
+Only content that is the same for every visitor is cached: the pages' main content (never the
+layout, which carries the visitor's name and CSRF token) and the export files. Nothing from an
+unpublished snapshot ever reaches a key: callers pass a snapshot from ``published``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+from ..models import Snapshot
+
+T = TypeVar("T")
+TIMEOUT = None  # until replaced: published snapshots never change
+PREFIX = "kc:results"
+
+
+def key(snapshot: Snapshot, name: str, *parts: object) -> str:
+    """The cache key of one piece of a published snapshot (language-specific)."""
+    joined = "\x1f".join(str(part) for part in parts)
+    digest = hashlib.sha256(joined.encode()).hexdigest()[:32]  # search text may hold anything
+    return f"{PREFIX}:{snapshot.pk}:v{snapshot.version}:{get_language()}:{name}:{digest}"
+
+
+def cached(snapshot: Snapshot, name: str, parts: tuple, build: Callable[[], T]) -> T:
+    """The cached value for (snapshot, name, parts), built and stored on a miss.
+
+    Guarantees: refuses (ValueError) a snapshot that is not published, so a draft can never be
+    cached where the public reads.
+    """
+    if not snapshot.is_published:
+        raise ValueError("only published snapshots are cached")
+    cache_key = key(snapshot, name, *parts)
+    value = cache.get(cache_key)
+    if value is None:
+        value = build()
+        cache.set(cache_key, value, TIMEOUT)
+    return value

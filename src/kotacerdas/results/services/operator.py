@@ -1,0 +1,44 @@
+"""A region's own results for its operator: published only, with the assessors' notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kotacerdas.regions.models import Region
+
+from ..models import RegionResult
+from . import published
+
+
+@dataclass
+class NoteRow:
+    code: str
+    question: str
+    value: object
+    not_applicable: bool
+    score: float | None
+    notes: list[str]
+
+
+def published_results(region: Region) -> list[RegionResult]:
+    """The region's results in every published cycle, oldest first (never a draft)."""
+    return published.region_history(region)
+
+
+def notes(result: RegionResult) -> list[NoteRow]:
+    """Every indicator with its final value and the assessors' notes, in instrument order."""
+    values = {value["code"]: value for value in result.values}
+    rows = []
+    for indicator in result.snapshot.indicators:
+        value = values.get(indicator["code"], {})
+        rows.append(
+            NoteRow(
+                code=indicator["code"],
+                question=indicator["question"],
+                value=value.get("value"),
+                not_applicable=bool(value.get("not_applicable")),
+                score=value.get("score"),
+                notes=result.notes.get(indicator["code"], []),
+            )
+        )
+    return rows

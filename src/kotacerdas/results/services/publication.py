@@ -1,0 +1,120 @@
+"""Publication of results, tied to the cycle's lifecycle.
+
+- Before a cycle may move to ``published``, its latest snapshot must exist and be current (its
+  inputs digest equals the cycle's data now): ``results_current`` is appended to the
+  lifecycle's ``CHECKS[published]``.
+- Entering ``published`` marks that snapshot published (``ON_ENTER[published]``), inside the
+  lifecycle's transaction: the cycle and its results become public together.
+- After publication nothing changes; an admin may ``republish``: a new snapshot version is
+  computed and published at once with a stated reason, and the cache is invalidated (every
+  cache key holds the snapshot id).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kotacerdas.accounts.predicates import is_admin
+from kotacerdas.core.errors import ServiceError
+from kotacerdas.evaluations.models import Cycle, CycleState
+
+from ..choices import SnapshotState
+from ..models import RegionResult, Snapshot
+from . import inputs
+
+
+def latest(cycle: Cycle) -> Snapshot | None:
+    """The cycle's snapshot of the highest version (published or not)."""
+    return cycle.result_snapshots.order_by("-version").first()
+
+
+def is_current(snapshot: Snapshot) -> bool:
+    """Whether ``snapshot`` was computed from the cycle's data as it is now."""
+    return snapshot.inputs_digest == inputs.digest(snapshot.cycle)
+
+
+def results_current(cycle: Cycle) -> list[str]:
+    """The lifecycle's precondition for ``published``: results computed and current."""
+    snapshot = latest(cycle)
+    if snapshot is None:
+        return [_("Hasil belum dihitung: tekan «Hitung hasil» pada dasbor hasil siklus.")]
+    if not is_current(snapshot):
+        return [
+            _(
+                "Hasil versi %(version)s sudah usang: nilai akhir, umpan balik atau pengaturan "
+                "metode berubah sesudah dihitung. Hitung ulang hasil."
+            )
+            % {"version": snapshot.version}
+        ]
+    return []
+
+
+def publish_snapshot(cycle: Cycle, by) -> Snapshot:
+    """Mark the cycle's latest snapshot published (the lifecycle's effect on entering published).
+
+    Guarantees: runs inside the caller's transaction; refuses (ServiceError) when there is no
+    snapshot; a snapshot already published stays as it is.
+    """
+    snapshot = Snapshot.objects.select_for_update().filter(cycle=cycle).order_by("-version").first()
+    if snapshot is None:
+        raise ServiceError(_("Hasil belum dihitung."))
+    if snapshot.state != SnapshotState.PUBLISHED:
+        _publish(snapshot, cycle.published_at or timezone.now(), by)
+    return snapshot
+
+
+def _publish(snapshot: Snapshot, when, by) -> None:
+    """Stamp the snapshot published and number its result letters (see settings)."""
+    snapshot.state = SnapshotState.PUBLISHED
+    snapshot.published_at = when
+    snapshot.published_by = by
+    snapshot.save(update_fields=["state", "published_at", "published_by"])
+    letter = settings.KOTACERDAS_LETTER
+    local = timezone.localtime(when)
+    results = list(snapshot.regions.select_related("region").order_by("region__code"))
+    for position, result in enumerate(results):
+        result.letter_number = letter["number_format"].format(
+            number=letter["first_number"] + position, month=local.month, year=local.year
+        )
+    RegionResult.objects.bulk_update(results, ["letter_number"], batch_size=500)
+
+
+def republish(cycle: Cycle, *, by, reason: str, samples: int = 1000) -> Snapshot:
+    """Compute a new snapshot of a published cycle and publish it at once, with ``reason``.
+
+    Guarantees: admins only (PermissionDenied); the cycle must be published (ServiceError);
+    a reason is required; earlier versions stay stored unchanged; all or nothing. The public
+    sees the new version from the commit on (the cache keys change with it).
+    """
+    from .compute import compute_results
+
+    if not is_admin(by):
+        raise PermissionDenied(_("Hanya admin yang dapat mempublikasikan ulang hasil."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Alasan publikasi ulang wajib diisi."))
+    if cycle.state != CycleState.PUBLISHED:
+        raise ServiceError(
+            _("Hanya siklus yang sudah dipublikasikan yang dapat dipublikasikan ulang.")
+        )
+    with transaction.atomic():
+        snapshot = compute_results(cycle, by=by, samples=samples, note=reason, allow_published=True)
+        _publish(snapshot, timezone.now(), by)
+    return snapshot
+
+
+def register_with_lifecycle() -> None:
+    """Add the results check and the publication effect to the cycle's lifecycle (once)."""
+    from kotacerdas.evaluations.services import lifecycle
+
+    checks = lifecycle.CHECKS.setdefault(CycleState.PUBLISHED, [])
+    if results_current not in checks:
+        checks.append(results_current)
+    effects = lifecycle.ON_ENTER.setdefault(CycleState.PUBLISHED, [])
+    if publish_snapshot not in effects:
+        # Before the announcement email: the results are public when it goes out.
+        effects.insert(0, publish_snapshot)

@@ -1,0 +1,96 @@
+"""Template helpers of the results pages and reports: signed numbers, predicate badges, links."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+BADGES = ["badge-good", "badge-good", "", "badge-warn", "badge-bad"]
+
+
+@register.filter
+def num(value, digits: int = 2) -> str:
+    """A localised number with ``digits`` decimals (3,31), or an em dash for None."""
+    if value is None or value == "":
+        return "—"
+    return number_format(value, int(digits))
+
+
+@register.filter
+def signed(value, digits: int = 2) -> str:
+    """A change with its sign (+0,25, −0,10, ±0,00), or an em dash for None."""
+    if value is None or value == "":
+        return "—"
+    value = round(float(value), int(digits))
+    text = number_format(abs(value), int(digits))
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"−{text}"
+    return f"±{text}"
+
+
+@register.filter
+def percent(value, digits: int = 0) -> str:
+    """A share 0–1 as a percentage (80 %), or an em dash for None."""
+    if value is None or value == "":
+        return "—"
+    return f"{number_format(100 * float(value), int(digits))} %"
+
+
+@register.filter
+def predicate_badge(label: str, snapshot) -> str:
+    """The badge class of a predicate by its position among the snapshot's bands."""
+    labels = [band["label"] for band in snapshot.config.get("predicate_bands", [])]
+    if label not in labels:
+        return ""
+    position = labels.index(label)
+    # The last band is always the lowest; map positions so that it is "bad".
+    if position == len(labels) - 1:
+        return BADGES[-1]
+    return BADGES[min(position, len(BADGES) - 2)]
+
+
+@register.filter
+def get(mapping, key):
+    """``mapping[key]`` in a template, or None."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.simple_tag
+def sort_query(filters, key: str) -> str:
+    """The query string of the ranking sorted by ``key`` with the current filters (a second click
+    on the current key reverses the order)."""
+    # Each sort's natural order comes first (best index, largest improvement, A–Z).
+    descending = (not filters.descending) if filters.sort == key else False
+    params = {
+        "q": filters.q,
+        "province": filters.province,
+        "kind": filters.kind,
+        "predicate": filters.predicate,
+        "sort": key,
+        "order": "desc" if descending else "asc",
+    }
+    return "?" + urlencode({name: value for name, value in params.items() if value})
+
+
+@register.filter
+def get_display(score, snapshot) -> str:
+    """A 0–100 score shown on the snapshot's display scale."""
+    if score is None:
+        return "—"
+    return number_format(float(score) * snapshot.scale / 100, 2)
+
+
+@register.filter
+def minus(value, other):
+    """``value - other``, or None when either is missing."""
+    if value is None or other is None or value == "" or other == "":
+        return None
+    return float(value) - float(other)

@@ -1,0 +1,24 @@
+"""Routes of the results: public pages under /hasil/, internal ones under /hasil/kelola/."""
+
+from django.urls import path
+
+from . import views, views_manage
+
+app_name = "results"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("peta/<str:level>.geojson", views.boundaries, name="boundaries"),
+    path("kelola/", views_manage.manage, name="manage"),
+    path("kelola/<int:year>/", views_manage.dashboard, name="dashboard"),
+    path("kelola/<int:year>/hitung/", views_manage.compute_view, name="compute"),
+    path("kelola/<int:year>/pratinjau/", views_manage.preview, name="preview"),
+    path("kelola/<int:year>/publikasi-ulang/", views_manage.republish_view, name="republish"),
+    path("daerah-saya/", views_manage.my_results, name="my_results"),
+    path("<int:year>/", views.ranking, name="ranking"),
+    path("<int:year>/metodologi/", views.methodology_page, name="methodology"),
+    path("<int:year>/peta/", views.map_page, name="map"),
+    path("<int:year>/unduh/hasil.<str:fmt>", views.export, name="export"),
+    path("<int:year>/daerah/<str:code>/", views.profile, name="profile"),
+    path("<int:year>/daerah/<str:code>/unduh.<str:fmt>", views.region_export, name="region_export"),
+]
