@@ -1,0 +1,111 @@
+"""Results and reports: public pages of a published cycle, the admin's dashboard and actions,
+the operator's own results, PDFs and the batch of reports."""
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from kotacerdas.evaluations.models import Cycle, CycleState
+from kotacerdas.reports.choices import JobState
+from kotacerdas.reports.models import ReportJob
+from tests.results.builders import make_six_instrument, make_stored_snapshot
+
+from .framework import ADMIN_ONLY, EVERYONE, Case
+
+OPERATORS = frozenset({"operator_own", "operator_other"})
+REGION_AND_ADMIN = frozenset({"admin", "operator_own"})
+YEAR = 2019
+
+
+def build(world):
+    """A published cycle (2019) with stored results for both regions of the world, and a
+    finished report job."""
+    cycle = Cycle.objects.create(
+        year=YEAR,
+        name=f"Evaluasi Smart City {YEAR}",
+        instrument=make_six_instrument(f"matrix-{YEAR}"),
+        state=CycleState.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    snapshot = make_stored_snapshot(
+        cycle, {world.own_region.code: 66.0, world.other_region.code: 72.0}
+    )
+    job = ReportJob.objects.create(snapshot=snapshot, total=5, done=5, state=JobState.DONE)
+    job.file.save("laporan-matriks.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    world.objects["results_year"] = YEAR
+    world.objects["report_job"] = job
+
+
+def _year(w):
+    return {"year": w.results_year}
+
+
+def _region(w):
+    return {"year": w.results_year, "code": w.own_region.code}
+
+
+CASES = [
+    # Public pages and downloads of a published cycle
+    Case("results:index", EVERYONE),
+    Case("results:ranking", EVERYONE, kwargs=_year),
+    Case(
+        "results:ranking",
+        EVERYONE,
+        kwargs=_year,
+        htmx=True,
+        query=lambda w: {"province": "15"},
+        note="htmx filter",
+    ),
+    Case("results:profile", EVERYONE, kwargs=_region),
+    Case("results:methodology", EVERYONE, kwargs=_year),
+    Case("results:map", EVERYONE, kwargs=_year),
+    Case("results:boundaries", EVERYONE, kwargs=lambda w: {"level": "provinsi"}),
+    Case("results:export", EVERYONE, kwargs=lambda w: {"year": w.results_year, "fmt": "csv"}),
+    Case(
+        "results:region_export",
+        EVERYONE,
+        kwargs=lambda w: {"year": w.results_year, "code": w.own_region.code, "fmt": "json"},
+    ),
+    Case("reports:report_card", EVERYONE, kwargs=_region),
+    Case("reports:national", EVERYONE, kwargs=_year),
+    # The region's own letter
+    Case("reports:letter", REGION_AND_ADMIN, kwargs=_region),
+    # The operator's own results
+    Case("results:my_results", OPERATORS),
+    # The admin's dashboard and actions
+    Case("results:manage", ADMIN_ONLY),
+    Case("results:dashboard", ADMIN_ONLY, kwargs=_year),
+    Case("results:preview", ADMIN_ONLY, kwargs=_year),
+    Case(
+        "results:compute",
+        ADMIN_ONLY,
+        method="post",
+        kwargs=_year,
+        data=lambda w: {"samples": 100},
+        note="refused for a published cycle, with a message",
+    ),
+    Case(
+        "results:republish",
+        ADMIN_ONLY,
+        method="post",
+        kwargs=_year,
+        data=lambda w: {"reason": ""},
+        note="invalid form: back to the dashboard",
+    ),
+    Case(
+        "reports:batch_start",
+        ADMIN_ONLY,
+        method="post",
+        kwargs=_year,
+        note="a job is already done: starts another",
+    ),
+    Case(
+        "reports:batch_status",
+        ADMIN_ONLY,
+        kwargs=lambda w: {"year": w.results_year, "job": w.report_job.pk},
+    ),
+    Case(
+        "reports:batch_download",
+        ADMIN_ONLY,
+        kwargs=lambda w: {"year": w.results_year, "job": w.report_job.pk},
+    ),
+]
