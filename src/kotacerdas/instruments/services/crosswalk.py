@@ -17,28 +17,23 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy
 
 from kotacerdas.core.errors import ServiceError
 
 from .. import schema
 from ..models import Crosswalk, CrosswalkEntry, CrosswalkKind, Indicator, Instrument
 from .sources import max_file_bytes, read_bytes
+from .tree import ProblemList
 
 CSV_HEADER = ["kind", "source_code", "target_code", "rescale", "note"]
 PAIRED = (CrosswalkKind.SAME, CrosswalkKind.RENAMED, CrosswalkKind.RESCALED)
 
 
-class CrosswalkFileError(ServiceError):
+class CrosswalkFileError(ProblemList):
     """A crosswalk (CSV or form) that cannot be saved; ``details`` names each row's problem."""
 
-    def __init__(self, details: list[str]):
-        message = ngettext(
-            "Crosswalk tidak disimpan: %(n)d masalah.",
-            "Crosswalk tidak disimpan: %(n)d masalah.",
-            len(details),
-        ) % {"n": len(details)}
-        super().__init__(message, details)
+    summary = gettext_lazy("Crosswalk tidak disimpan: %(n)d masalah.")
 
 
 @dataclass

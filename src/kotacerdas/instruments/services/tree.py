@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy
 
 from kotacerdas.core.errors import ServiceError
 
@@ -33,19 +33,22 @@ from ..models import (
 INVALID = object()  # a field value that could not be read (its problem is already listed)
 
 
-class InstrumentFileError(ServiceError):
+class ProblemList(ServiceError):
+    """A refusal with a list of problems, each naming its place; the message counts them."""
+
+    summary = ""  # "... %(n)d masalah." in subclasses
+
+    def __init__(self, details: list[str]):
+        super().__init__(self.summary % {"n": len(details)}, details)
+
+
+class InstrumentFileError(ProblemList):
     """An instrument file that cannot be imported; ``details`` lists every problem with its place.
 
     Nothing is written when it is raised.
     """
 
-    def __init__(self, details: list[str]):
-        message = ngettext(
-            "Berkas instrumen tidak dapat diimpor: %(n)d masalah.",
-            "Berkas instrumen tidak dapat diimpor: %(n)d masalah.",
-            len(details),
-        ) % {"n": len(details)}
-        super().__init__(message, details)
+    summary = gettext_lazy("Berkas instrumen tidak dapat diimpor: %(n)d masalah.")
 
 
 @dataclass
