@@ -124,3 +124,22 @@ def test_box_is_on_the_self_assessment_and_the_assessor_workspace(
     response = client.get(reverse("evaluations:assessor_workspace", args=[cycle.year, region.code]))
     page = response.content.decode()
     assert box in page and "GOV-01 Mal Pelayanan Publik" in page and "Lepas" not in page
+
+
+def test_without_javascript_the_operator_returns_to_the_page(client, answer, programmes, operator):
+    client.force_login(operator)
+    page = reverse("evaluations:submission_form", args=[answer.submission.cycle.year, "15.71"])
+    response = client.post(
+        reverse("masterplans:cite", args=[answer.pk]),
+        {"programme": programmes[0].pk},
+        headers={"Referer": f"http://testserver{page}"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith(page)
+    assert ProgrammeCitation.objects.filter(answer=answer).count() == 1
+    response = client.post(
+        reverse("masterplans:cite", args=[answer.pk]),
+        {"programme": programmes[0].pk},
+        headers={"Referer": "https://elsewhere.example/"},
+    )
+    assert response.status_code == 200  # a foreign referer is never followed
+    assert "sudah dikutip" in response.content.decode()

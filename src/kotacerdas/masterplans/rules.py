@@ -25,32 +25,15 @@ from kotacerdas.accounts.predicates import (
 )
 
 from .models import Programme
+from .services.editing import MASTERPLAN_FIELDS, PROGRAMME_FIELDS
 
-# What the public may see (documented in docs/masterplans.md).
-PUBLIC_MASTERPLAN_FIELDS = (
-    "title",
-    "start_year",
-    "end_year",
-    "status",
-    "legal_basis_kind",
-    "legal_basis_number",
-    "legal_basis_year",
-    "legal_basis_title",
-    "summary",
-)
+# What the public may see (documented in docs/masterplans.md): everything but internal notes
+# (and the publication flag itself), plus the quick-win years and the yearly budgets.
+PUBLIC_MASTERPLAN_FIELDS = tuple(f for f in MASTERPLAN_FIELDS if f != "internal_notes")
 PUBLIC_PROGRAMME_FIELDS = (
-    "code",
-    "name",
-    "description",
-    "dimension",
-    "element",
-    "kind",
-    "agency",
-    "start_year",
-    "end_year",
-    "status",
+    *(f for f in PROGRAMME_FIELDS if f not in {"internal_notes", "published"}),
     "quick_win_years",
-    "budgets (planned and realised per year)",
+    "budgets",
 )
 
 

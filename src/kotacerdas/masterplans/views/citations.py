@@ -4,9 +4,11 @@ assessor workspace include it (``{% programme_citations answer %}``) and it refr
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -53,6 +55,12 @@ def _change(request, answer_pk: int, action):
             action(answer, programme, by=request.user)
         except ServiceError as refused:
             error = str(refused)
+    back = request.headers.get("Referer", "")
+    if not request.htmx and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        # Without JavaScript: back to the page that holds the box, with the outcome as a message.
+        if error:
+            messages.error(request, error)
+        return redirect(back)
     context = citations_context(answer, request.user)
     context["error"] = error
     return render(request, "masterplans/_citations.html", context)
