@@ -169,7 +169,7 @@ def test_without_a_tree_every_indicator_is_ordinal_and_pooled_overall():
     overall = result.to_frame().iloc[-1]
     # Six answers have two values (X: a1, a2, n, y; Y: a1, n); Y a2 has one.
     assert (overall["scope"], overall["units"], overall["values"]) == ("overall", 6, 12)
-    interval = agreement(frame, levels="interval")
+    interval = agreement(frame, level_of_measurement="interval")
     expected = krippendorff.alpha(reliability(frame, "n"), level_of_measurement="interval")
     assert interval.by_indicator.loc["n", "alpha"] == pytest.approx(expected, abs=TOLERANCE)
 

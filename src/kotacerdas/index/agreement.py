@@ -84,7 +84,7 @@ class AgreementResult:
 
 def agreement(
     values: Values | pd.DataFrame,
-    levels: str | Mapping[str, str] | None = None,
+    level_of_measurement: str | Mapping[str, str] | None = None,
     tree: Tree | None = None,
     *,
     level_gap: float = 2,
@@ -92,8 +92,8 @@ def agreement(
 ) -> AgreementResult:
     """Krippendorff's alpha per indicator, per aggregate node and overall; severity; pairs.
 
-    ``levels`` gives the level of measurement (nominal, ordinal, interval) for every indicator
-    (a string) or per indicator code (a mapping; others by default). By default it follows the
+    ``level_of_measurement`` (nominal, ordinal, interval) is one for every indicator (a string)
+    or given per indicator code (a mapping; the others by default). By default it follows the
     tree's types (level: ordinal, yes/no: nominal, number and percent: interval), or ordinal for
     all without a tree. Without a tree, the values are checked as plain numbers.
 
@@ -103,7 +103,7 @@ def agreement(
     frame_tree = tree if tree is not None else _flat_tree(values)
     prepared = Values.coerce(values, frame_tree)
     codes = prepared.indicators
-    level = _levels(levels, frame_tree, codes, has_tree=tree is not None)
+    level = _levels(level_of_measurement, frame_tree, codes, has_tree=tree is not None)
     scaled = comparable(frame_tree, prepared)
     alpha = np.full(len(codes), np.nan)
     units = np.zeros(len(codes), dtype=int)
@@ -197,7 +197,9 @@ def _levels(
     else:
         unknown = sorted(set(levels) - set(codes))
         if unknown:
-            raise InputError("levels", None, f"unknown indicator(s) {', '.join(unknown)}")
+            raise InputError(
+                "level_of_measurement", None, f"unknown indicator(s) {', '.join(unknown)}"
+            )
         chosen = [levels.get(code, fallback) for code, fallback in zip(codes, default, strict=True)]
     for kind in chosen:
         if kind not in LEVELS:

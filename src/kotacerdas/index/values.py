@@ -347,11 +347,12 @@ def _check_ranges(
     tree: Tree, indicator: np.ndarray, value: np.ndarray, source: str, rows: pd.Index
 ) -> None:
     nodes = [tree.node(code) for code in tree.indicators]
-    kind = np.array([node.type for node in nodes], dtype=object)[indicator]
+    is_level = np.array([node.type == "level" for node in nodes])[indicator]
+    is_yesno = np.array([node.type == "yesno" for node in nodes])[indicator]
     low = np.array([(node.bounds() or (np.nan, np.nan))[0] for node in nodes])[indicator]
     high = np.array([(node.bounds() or (np.nan, np.nan))[1] for node in nodes])[indicator]
     given = ~np.isnan(value)
-    level = given & (kind == "level")
+    level = given & is_level
     bad = level & ((value < low) | (value > high) | (value != np.floor(value)))
     if bad.any():
         first = int(np.argmax(bad))
@@ -362,8 +363,7 @@ def _check_ranges(
             f"level {value[first]:g} of {code!r} is not a whole level in "
             f"{low[first]:g}..{high[first]:g}",
         )
-    yesno = given & (kind == "yesno")
-    bad = yesno & (value != 0) & (value != 1)
+    bad = given & is_yesno & (value != 0) & (value != 1)
     if bad.any():
         first = int(np.argmax(bad))
         raise InputError(
