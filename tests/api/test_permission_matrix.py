@@ -202,6 +202,22 @@ ENTRIES = [
             "version": 1,
         },
     ),
+    # Published results: open data; a cycle that is not published does not exist for anyone.
+    Entry("GET", "/api/v1/results/", PUBLIC),
+    Entry("GET", "/api/v1/results/{year}/", PUBLIC, lambda w: {"year": 2020}),
+    Entry(
+        "GET",
+        "/api/v1/results/{year}/",
+        expect(404),
+        lambda w: {"year": 2022},
+        note="computed, not published",
+    ),
+    Entry(
+        "GET",
+        "/api/v1/results/{year}/{code}/",
+        PUBLIC,
+        lambda w: {"year": 2020, "code": w.own_region.code},
+    ),
     # Assessors.
     Entry("GET", "/api/v1/assignments/", SIGNED_IN, note="operators get an empty list"),
     Entry(

@@ -6,6 +6,8 @@
   assigned to it;
 - ``masterplan`` of the own region (2018–2022) with a ``published_programme`` (budgets, a
   quick win) and an ``unpublished_programme`` with internal notes;
+- ``published_snapshot``: the 2020 cycle, published, Kota Bandung first and Kota Jambi second;
+  the review cycle (2022) has a computed snapshot that is not published;
 - ``moderation_cycle`` (2021, moderation): the own region submitted with two assessors whose
   scores disagree (so the queue is not empty).
 
@@ -24,6 +26,7 @@ from kotacerdas.evaluations.models import CycleState, Evidence, Score, Submissio
 from kotacerdas.masterplans.models import Budget, Masterplan, Programme, QuickWin
 from tests.conftest import make_user
 from tests.factories import assign, enrol, make_cycle
+from tests.results.builders import make_stored_snapshot, publish_cycle
 
 ROLES = (
     "anonymous",
@@ -133,4 +136,7 @@ def build_world(own_region, other_region) -> ApiWorld:
     o["unpublished_programme"] = Programme.objects.create(
         code="sipin", name="Wisata Danau Sipin", published=False, internal_notes="Rahasia", **common
     )
+
+    o["published_snapshot"] = publish_cycle(2020, {"15.71": 62.5, "32.73": 71.0})
+    make_stored_snapshot(o["review_cycle"], {"15.71": 80.0, "32.73": 40.0}, published=False)
     return world

@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import problems, views
-from .endpoints import evaluations, instruments, masterplans, regions
+from .endpoints import evaluations, instruments, masterplans, regions, results
 
 app_name = "api"
 
@@ -25,6 +25,17 @@ urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("results/", results.ResultViewSet.as_view({"get": "list"}), name="results"),
+    path(
+        "results/<int:year>/",
+        results.ResultViewSet.as_view({"get": "ranking"}),
+        name="results-year",
+    ),
+    path(
+        "results/<int:year>/<str:code>/",
+        results.ResultViewSet.as_view({"get": "region"}),
+        name="results-region",
+    ),
     *router.urls,
     # Anything else under /api/v1/ is a 404 problem, not an HTML page.
     re_path(r"^[\s\S]*$", problems.not_found),
