@@ -10,6 +10,7 @@ DEMO_STEPS = [
     "kotacerdas.accounts.demo.load",
     "kotacerdas.masterplans.demo.load",
     "kotacerdas.evaluations.demo.load",
+    "kotacerdas.results.demo.load",
 ]
 
 

@@ -68,13 +68,19 @@ def publish_snapshot(cycle: Cycle, by) -> Snapshot:
 
 
 def _publish(snapshot: Snapshot, when, by) -> None:
-    """Stamp the snapshot published and number its result letters (see settings)."""
+    """Stamp the snapshot published and number its result letters."""
     snapshot.state = SnapshotState.PUBLISHED
     snapshot.published_at = when
     snapshot.published_by = by
     snapshot.save(update_fields=["state", "published_at", "published_by"])
+    number_letters(snapshot)
+
+
+def number_letters(snapshot: Snapshot) -> None:
+    """Give every region's result letter its number (``KOTACERDAS_LETTER``): counted from
+    ``first_number`` by region code, with the month and year of the publication."""
     letter = settings.KOTACERDAS_LETTER
-    local = timezone.localtime(when)
+    local = timezone.localtime(snapshot.published_at or timezone.now())
     results = list(snapshot.regions.select_related("region").order_by("region__code"))
     for position, result in enumerate(results):
         result.letter_number = letter["number_format"].format(
