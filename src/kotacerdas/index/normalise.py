@@ -102,7 +102,8 @@ def resolve(tree: Tree, method: str, scope: str) -> Rule:
 
 
 def apply(rule: Rule, raw: np.ndarray, columns: np.ndarray | None = None) -> np.ndarray:
-    """Normalised scores of ``raw`` ``(..., U, I)`` (or of the given ``columns`` of the rule).
+    """Normalised scores of ``raw`` ``(..., U, I)`` (or of the given ``columns`` of the rule,
+    ``raw`` then holding just those columns).
 
     Cohort statistics are taken over the unit axis (-2) separately for every leading index,
     ignoring NaN. Guarantees: the result is in [0, 100], and NaN exactly where ``raw`` is NaN.
@@ -111,45 +112,45 @@ def apply(rule: Rule, raw: np.ndarray, columns: np.ndarray | None = None) -> np.
         columns = np.arange(len(rule.kind))
     kind = rule.kind[columns]
     flip = rule.direction[columns] < 0
-    # Every rule is s = (x - a) / d * 100 + c (then clipped): per column, or per column and
-    # leading index for the cohort rules. Direction -1 swaps the anchor and the sign of d.
+    sign = np.where(flip, -1.0, 1.0)
+    # Every rule is s = (x - a) * k + c, clipped to [0, 100]: per column, or per column and
+    # leading index for the cohort rules. Direction -1 anchors at the other end, k negative.
     shape = (*raw.shape[:-2], 1, raw.shape[-1])
-    a = np.broadcast_to(np.where(flip, rule.high[columns], rule.low[columns]), shape).copy()
-    d = np.broadcast_to(
-        np.where(flip, -1.0, 1.0) * (rule.high[columns] - rule.low[columns]), shape
-    ).copy()
-    scale = np.full(shape, 100.0)
-    c = np.zeros(shape)
     with np.errstate(invalid="ignore", divide="ignore"):
+        a = np.broadcast_to(np.where(flip, rule.high[columns], rule.low[columns]), shape).copy()
+        k = np.broadcast_to(sign * 100.0 / (rule.high[columns] - rule.low[columns]), shape).copy()
+        c = np.zeros(shape)
         minmax = np.flatnonzero(kind == MINMAX)
         if minmax.size:
-            x = raw[..., minmax]
+            x = _columns(raw, minmax)
             low = np.fmin.reduce(x, axis=-2, keepdims=True)
             high = np.fmax.reduce(x, axis=-2, keepdims=True)
             spread = high - low
             flat = ~(spread > 0)  # all equal (or no value): everyone scores 50
-            sign = np.where(flip[minmax], -1.0, 1.0)
             a[..., minmax] = np.where(flip[minmax], high, low)
-            d[..., minmax] = np.where(flat, 1.0, sign * spread)
-            scale[..., minmax] = np.where(flat, 0.0, 100.0)
+            k[..., minmax] = np.where(flat, 0.0, sign[minmax] * 100.0 / spread)
             c[..., minmax] = np.where(flat, 50.0, 0.0)
         zscore = np.flatnonzero(kind == ZSCORE)
         if zscore.size:
-            x = raw[..., zscore]
+            x = _columns(raw, zscore)
             present = ~np.isnan(x)
             n = present.sum(axis=-2, keepdims=True)
             mean = np.where(present, x, 0.0).sum(axis=-2, keepdims=True) / np.maximum(n, 1)
             deviation = np.where(present, x - mean, 0.0)
             sd = np.sqrt((deviation**2).sum(axis=-2, keepdims=True) / np.maximum(n - 1, 1))
             usable = (n > 1) & (sd > 0)
-            sign = np.where(flip[zscore], -1.0, 1.0)
             a[..., zscore] = mean
-            d[..., zscore] = np.where(usable, sign * sd, 1.0)
-            scale[..., zscore] = np.where(usable, 10.0, 0.0)
+            k[..., zscore] = np.where(usable, sign[zscore] * 10.0 / sd, 0.0)
             c[..., zscore] = 50.0
-        out = raw[..., columns] if len(columns) != raw.shape[-1] else raw
-        out = (out - a) / d
-        out *= scale
+        out = raw - a
+        out *= k
         out += c
     np.clip(out, 0.0, 100.0, out=out)
     return out
+
+
+def _columns(raw: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``raw[..., index]``, without a copy when ``index`` is every column in order."""
+    if index.size == raw.shape[-1]:
+        return raw
+    return raw[..., index]

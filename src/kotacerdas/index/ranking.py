@@ -8,38 +8,25 @@ import pandas as pd
 __all__ = ["competition_ranks", "group_ranks"]
 
 
-def competition_ranks(scores: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
-    """Ranks of each row of ``scores`` ``(R, U)``, highest score first, optionally within groups.
+def competition_ranks(scores: np.ndarray) -> np.ndarray:
+    """Ranks of each row of ``scores`` ``(R, U)``, highest score first.
 
-    Guarantees: a unit's rank is 1 + the number of units (of its group) in the same row with a
-    strictly greater score; equal scores share a rank; NaN scores get rank NaN and do not
-    count; with ``group`` (``(U,)`` integer codes, -1 = no group) a unit without a group gets
-    NaN. Returns float ``(R, U)``.
+    Guarantees: a unit's rank is 1 + the number of units in the same row with a strictly
+    greater score; equal scores share a rank; NaN scores get rank NaN and do not count.
+    Returns float ``(R, U)``.
     """
     scores = np.asarray(scores, dtype=float)
     width = scores.shape[1]
     ranks = np.full(scores.shape, np.nan)
     if width == 0:
         return ranks
-    codes = np.zeros(width, dtype=np.intp) if group is None else np.asarray(group, dtype=np.intp)
-    # Sort by descending score (NaN last), then stably by group: scores stay sorted per group.
-    order = np.argsort(-scores, axis=1)
-    if group is not None:
-        by_group = np.argsort(codes[order], axis=1, kind="stable")
-        order = np.take_along_axis(order, by_group, axis=1)
+    order = np.argsort(-scores, axis=1)  # NaN last; the order within a tie does not matter
     ordered = np.take_along_axis(scores, order, axis=1)
-    ordered_group = codes[order]
-    position = np.broadcast_to(np.arange(width), scores.shape)
-    group_start = np.ones(scores.shape, dtype=bool)
-    group_start[:, 1:] = ordered_group[:, 1:] != ordered_group[:, :-1]
-    tie_start = group_start.copy()
-    tie_start[:, 1:] |= ordered[:, 1:] != ordered[:, :-1]
-    first_of_tie = np.maximum.accumulate(np.where(tie_start, position, 0), axis=1)
-    first_of_group = np.maximum.accumulate(np.where(group_start, position, 0), axis=1)
-    np.put_along_axis(ranks, order, (first_of_tie - first_of_group + 1).astype(float), axis=1)
+    tie_start = np.ones(scores.shape, dtype=bool)
+    tie_start[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first_of_tie = np.maximum.accumulate(np.where(tie_start, np.arange(width), 0), axis=1)
+    np.put_along_axis(ranks, order, first_of_tie + 1.0, axis=1)
     ranks[np.isnan(scores)] = np.nan
-    if group is not None:
-        ranks[:, codes < 0] = np.nan
     return ranks
 
 
@@ -48,5 +35,12 @@ def group_ranks(scores: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
     ``labels`` is ``(U,)``; units whose label is missing (None/NaN) get rank NaN.
     """
+    scores = np.asarray(scores, dtype=float)
+    ranks = np.full(scores.shape, np.nan)
     codes, _ = pd.factorize(pd.Series(labels, dtype=object), use_na_sentinel=True)
-    return competition_ranks(scores, codes)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    for members in np.split(order, bounds):
+        if members.size and codes[members[0]] >= 0:
+            ranks[:, members] = competition_ranks(scores[:, members])
+    return ranks
