@@ -75,17 +75,21 @@ def current_evidence(submission: Submission) -> QuerySet[Evidence]:
     return submission.evidence.filter(superseded=False)
 
 
-def progress(submission: Submission) -> list[DimensionProgress]:
+def progress(submission: Submission, *, dimension_id: int | None = None) -> list[DimensionProgress]:
     """Per dimension, in order: indicators answered of the total, required evidence present,
-    and one line for each thing still missing (what ``submit`` would list)."""
-    answers = {answer.indicator_id: answer for answer in submission.answers.all()}
-    with_evidence = set(
-        current_evidence(submission)
-        .filter(indicator__isnull=False)
-        .values_list("indicator_id", flat=True)
-    )
+    and one line for each thing still missing (what ``submit`` would list). With
+    ``dimension_id``, only that dimension (what one autosave changes)."""
+    indicators = indicators_of(submission)
+    answers = submission.answers.all()
+    evidence = current_evidence(submission).filter(indicator__isnull=False)
+    if dimension_id is not None:
+        indicators = indicators.filter(element__dimension_id=dimension_id)
+        answers = answers.filter(indicator__element__dimension_id=dimension_id)
+        evidence = evidence.filter(indicator__element__dimension_id=dimension_id)
+    answers = {answer.indicator_id: answer for answer in answers}
+    with_evidence = set(evidence.values_list("indicator_id", flat=True))
     by_dimension: dict[int, DimensionProgress] = {}
-    for indicator in indicators_of(submission):
+    for indicator in indicators:
         dimension = indicator.element.dimension
         row = by_dimension.setdefault(dimension.pk, DimensionProgress(dimension=dimension))
         row.total += 1

@@ -49,7 +49,11 @@ def require(request: HttpRequest, permission: str, obj) -> None:
 
 
 def get_indicator(submission: Submission, code: str) -> Indicator:
-    return get_object_or_404(Indicator, instrument_id=submission.cycle.instrument_id, code=code)
+    return get_object_or_404(
+        Indicator.objects.select_related("element"),
+        instrument_id=submission.cycle.instrument_id,
+        code=code,
+    )
 
 
 def form_url(submission: Submission, indicator: Indicator | None = None) -> str:
@@ -206,11 +210,7 @@ def answer_save(request: HttpRequest, year: int, code: str, indicator: str) -> H
     if not request.htmx:
         messages.success(request, _("Jawaban %(code)s tersimpan.") % {"code": item.code})
         return redirect(form_url(submission, item))
-    progress = next(
-        row
-        for row in submissions.progress(submission)
-        if row.dimension.pk == item.element.dimension_id
-    )
+    (progress,) = submissions.progress(submission, dimension_id=item.element.dimension_id)
     context = {
         "indicator": item,
         "answer": answer,
