@@ -237,3 +237,38 @@ def test_an_instrument_reads_as_its_tree_and_exports_as_yaml_and_xlsx(world):
     assert xlsx.content.startswith(b"PK")
     assert 'filename="test-2023.xlsx"' in xlsx["Content-Disposition"]
     assert client.get("/api/v1/instruments/test-2023/export/", {"as": "pdf"}).status_code == 400
+
+
+def test_an_assessor_writes_the_judgement_and_completes_the_review(world):
+    client = client_for(world.users["assessor_assigned"])
+    base = f"/api/v1/assignments/{world.review_assignment.pk}"
+    saved = client.put(
+        f"{base}/judgement/",
+        {"strengths": " MPP terintegrasi \n", "recommendations": "Perluas layanan daring"},
+        format="json",
+    )
+    assert saved.status_code == 200
+    assert saved.json()["strengths"] == "MPP terintegrasi"
+    refused = client.post(f"{base}/complete/")
+    assert refused.status_code == 409
+    assert set(refused.json()["details"]) == {
+        "GOV.SVC.01",
+        "GOV.SVC.02",
+        "ENV.WAS.01",
+        "ENV.WAS.02",
+    }
+    for code, value in [
+        ("GOV.SVC.01", "4"),
+        ("GOV.SVC.02", "1"),
+        ("ENV.WAS.01", "80"),
+        ("ENV.WAS.02", "120"),
+    ]:
+        assert (
+            client.put(
+                f"{base}/scores/{code}/", {"value": value, "version": 0}, format="json"
+            ).status_code
+            == 200
+        )
+    done = client.post(f"{base}/complete/")
+    assert done.status_code == 200
+    assert done.json()["completed_at"] is not None

@@ -233,6 +233,26 @@ ENTRIES = [
         lambda w: {"id": w.review_assignment.pk},
     ),
     Entry(
+        "GET",
+        "/api/v1/assignments/{id}/judgement/",
+        expect(404, anonymous=401, admin=200, assessor_assigned=200),
+        lambda w: {"id": w.review_assignment.pk},
+    ),
+    Entry(
+        "PUT",
+        "/api/v1/assignments/{id}/judgement/",
+        expect(404, anonymous=401, admin=403, assessor_assigned=200),
+        lambda w: {"id": w.review_assignment.pk},
+        body=lambda w: {"strengths": "MPP terintegrasi\nPerda smart city", "weaknesses": ""},
+    ),
+    Entry(
+        "POST",
+        "/api/v1/assignments/{id}/complete/",
+        expect(404, anonymous=401, admin=403, assessor_assigned=409),
+        lambda w: {"id": w.review_assignment.pk},
+        note="refused: indicators without a score",
+    ),
+    Entry(
         "PUT",
         "/api/v1/assignments/{id}/scores/{indicator}/",
         expect(404, anonymous=401, admin=403, assessor_assigned=200),

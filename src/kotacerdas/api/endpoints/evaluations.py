@@ -234,6 +234,15 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return found.pk if found else None
 
 
+class JudgementSerializer(serializers.ModelSerializer):
+    """The assessor's written judgement of the region (one item per line) and interview notes."""
+
+    class Meta:
+        model = Assignment
+        fields = ["weaknesses", "strengths", "recommendations", "interview_notes"]
+        extra_kwargs = {name: {"required": False, "allow_blank": True} for name in fields}
+
+
 class TransitionInput(serializers.Serializer):
     to = serializers.ChoiceField(choices=CycleState.choices)
     reason = serializers.CharField(allow_blank=True, default="", max_length=2000)
@@ -609,6 +618,9 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         "retrieve": "evaluations.view_scores",
         "scores": "evaluations.view_scores",
         "score": "evaluations.score_region",
+        "judgement": "evaluations.view_scores",
+        "save_judgement": "evaluations.score_region",
+        "complete": "evaluations.score_region",
     }
     filterset_fields = {"cycle__year": ["exact"], "region__code": ["exact"]}
     ordering_fields = ["id", "region__code", "cycle__year"]
@@ -656,6 +668,33 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
             by=request.user,
         )
         return Response(ScoreSerializer(saved).data)
+
+    @extend_schema(methods=["get"], responses=JudgementSerializer)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def judgement(self, request, pk=None):
+        """The assessor's weaknesses, strengths, recommendations and interview notes."""
+        return Response(JudgementSerializer(self.get_object()).data)
+
+    @extend_schema(methods=["put"], request=JudgementSerializer, responses=JudgementSerializer)
+    @judgement.mapping.put
+    def save_judgement(self, request, pk=None):
+        """Save the written judgement (``scoring.save_judgement``; in review only)."""
+        assignment = self.get_object()
+        data = JudgementSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        texts = {
+            name: data.validated_data.get(name, "") for name in JudgementSerializer.Meta.fields
+        }
+        saved = scoring.save_judgement(assignment, **texts, by=request.user)
+        return Response(JudgementSerializer(saved).data)
+
+    @extend_schema(request=None, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def complete(self, request, pk=None):
+        """Declare the review of the region complete (``scoring.mark_complete``); a 409 problem
+        lists the indicators still without a score."""
+        assignment = scoring.mark_complete(self.get_object(), by=request.user)
+        return Response(AssignmentSerializer(assignment).data)
 
 
 __all__ = [
