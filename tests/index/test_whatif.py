@@ -41,7 +41,9 @@ def test_top_keeps_the_best(tree, values):
     assert what_if(tree, values, Config(), "X", top=2)["indicator"].tolist() == ["a2", "b2"]
 
 
-def test_the_new_index_is_what_build_gives_with_the_raise():
+@pytest.mark.parametrize("normalise", ["rubric", "minmax", "zscore"])
+@pytest.mark.parametrize("unit", ["U1", "U2", "U3"])
+def test_the_new_index_is_what_build_gives_with_the_raise(normalise, unit):
     tree = Tree(
         [
             Node("R"),
@@ -56,18 +58,20 @@ def test_the_new_index_is_what_build_gives_with_the_raise():
             "value": [5.0, 1.0, 10.0, 4.0, 20.0, 2.0],
         }
     )
-    config = Config(normalise="zscore")
-    raises = what_if(tree, frame, config, "U1", top=None).set_index("indicator")
+    # U1's n (5) is the smallest: raising it moves every unit's min-max score of n; U2's (10)
+    # is inside the range: only U2 moves. Z-scores move everyone.
+    config = Config(normalise=normalise)
+    raises = what_if(tree, frame, config, unit, top=None).set_index("indicator")
     for code, row in raises.iterrows():
         changed = frame.copy()
-        changed.loc[(changed["unit"] == "U1") & (changed["indicator"] == code), "value"] = row[
+        changed.loc[(changed["unit"] == unit) & (changed["indicator"] == code), "value"] = row[
             "new_value"
         ]
         rebuilt = build(tree, changed, config)
-        assert row["new_index"] == pytest.approx(rebuilt.index["U1"], abs=1e-12)
-        assert row["new_rank"] == rebuilt.rank["U1"]
-    # n rises to the best value given (20); the z-scores of all three units move.
-    assert raises.loc["n", "new_value"] == 20.0
+        assert row["new_index"] == pytest.approx(rebuilt.index[unit], abs=1e-12)
+        assert row["new_rank"] == rebuilt.rank[unit]
+    if unit != "U3":  # U3 gave the best n already
+        assert raises.loc["n", "new_value"] == 20.0
 
 
 def test_an_unknown_unit_is_refused():

@@ -76,33 +76,45 @@ def what_if(
     nodes = [tree.node(code) for code in tree.indicators]
     targets = _targets(nodes, raw, row, na[row])
     rule = normalise.resolve(tree, config.normalise, config.scope)
-    cohort = set(rule.cohort.tolist())
     candidates = [int(column) for column in np.flatnonzero(~np.isnan(targets))]
-    fixed = [column for column in candidates if column not in cohort]
-    outcome: dict[int, tuple[float, float, float]] = {}  # column -> new score, index, rank
     others = np.delete(rounded, row)
-    if fixed:
-        # Under fixed rules only this unit's row changes: score all its scenarios at once.
-        rows = np.repeat(level0[row][None], len(fixed), axis=0)
-        usable = np.repeat(available[row][None], len(fixed), axis=0)
-        for k, column in enumerate(fixed):
-            changed = raw[row].copy()
-            changed[column] = targets[column]
-            rows[k, column] = normalise.apply(rule, changed[None])[0, column]
-            usable[k, column] = True
+    outcome: dict[int, tuple[float, float, float]] = {}  # column -> new score, index, rank
+    alone: list[tuple[int, np.ndarray]] = []  # scenarios that move no other unit
+    cohort = set(rule.cohort.tolist())
+    # Under a fixed rule a score depends on its own value only: all new scores in one call.
+    fixed_scores = normalise.apply(rule, targets[None, :])[0]
+    for column in candidates:
+        if column not in cohort:
+            scores = level0[:, column].copy()
+            scores[row] = fixed_scores[column]
+            alone.append((column, scores))
+            continue
+        changed = raw[:, column].copy()
+        changed[row] = targets[column]
+        scores = _column(rule, column, changed, na[:, column], config)
+        before = np.delete(level0[:, column], row)
+        if np.array_equal(np.delete(scores, row), before, equal_nan=True):
+            alone.append((column, scores))
+            continue
+        # A cohort rule whose statistics moved: every unit's score changes in this column.
+        matrix = level0.copy()
+        matrix[:, column] = scores
+        usable = available.copy()
+        usable[:, column] = ~np.isnan(scores)
+        totals = _index(plan, matrix, usable, config)
+        rank = 1 + (np.delete(config.round(totals), row) > config.round(totals[row])).sum()
+        outcome[column] = (scores[row], totals[row], rank)
+    if alone:
+        # Only this unit's row changes: score all these scenarios at once.
+        rows = np.repeat(level0[row][None], len(alone), axis=0)
+        usable = np.repeat(available[row][None], len(alone), axis=0)
+        for k, (column, scores) in enumerate(alone):
+            rows[k, column] = scores[row]
+            usable[k, column] = not np.isnan(scores[row])
         scored = _index(plan, rows, usable, config)
         ranks = 1 + (others[None, :] > config.round(scored)[:, None]).sum(axis=1)
-        for k, column in enumerate(fixed):
+        for k, (column, _) in enumerate(alone):
             outcome[column] = (rows[k, column], scored[k], ranks[k])
-    for column in candidates:
-        if column in cohort:
-            # Under cohort rules the whole column is normalised again with the new value.
-            changed = raw.copy()
-            changed[row, column] = targets[column]
-            scores, usable = score_matrix(tree, changed, na, config)
-            totals = _index(plan, scores, usable, config)
-            rank = 1 + (np.delete(config.round(totals), row) > config.round(totals[row])).sum()
-            outcome[column] = (scores[row, column], totals[row], rank)
     frame = pd.DataFrame(
         [
             {
@@ -126,6 +138,16 @@ def what_if(
     frame = frame[config.round(frame["gain"].to_numpy(dtype=float)) > 0]
     frame = frame.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
     return frame if top is None else frame.head(top)
+
+
+def _column(
+    rule: normalise.Rule, column: int, raw: np.ndarray, not_applicable: np.ndarray, config: Config
+) -> np.ndarray:
+    """One indicator's scores over the units after the missing policy (NaN: unavailable)."""
+    scores = normalise.apply(rule, raw[:, None], columns=np.array([column]))[:, 0]
+    if config.missing == "zero":
+        scores = np.where(np.isnan(raw), 0.0, scores)
+    return np.where(not_applicable, np.nan, scores)
 
 
 def _targets(
