@@ -156,3 +156,9 @@ def test_the_draw_of_a_slot_is_uniform():
 def test_it_refuses_bad_arguments(cycle, arguments, message):
     with pytest.raises(InputError, match=message):
         uncertainty(cycle.tree, cycle.values, Config(), **arguments)
+
+
+def test_other_percentiles_name_their_columns(cycle):
+    result = uncertainty(cycle.tree, cycle.values, Config(), samples=20, quantiles=(0.1, 0.9))
+    assert {"rank_p10", "rank_p90", "score_p10", "score_p90"} <= set(result.summary.columns)
+    assert (result.summary["rank_p10"] <= result.summary["rank_p90"]).all()

@@ -54,8 +54,9 @@ class UncertaintyResult:
     """Distribution of every unit's rank and index over the Monte Carlo runs.
 
     ``summary`` (one row per unit): the nominal ``rank`` and ``score`` (of the plain build),
-    ``rank_median``, ``rank_p05``, ``rank_p95``, ``score_median``, ``score_p05``, ``score_p95``,
-    and for each grouping ``g`` the same three rank statistics as ``rank_<g>_median`` etc.
+    ``rank_median``, ``rank_p05``, ``rank_p95``, ``score_median``, ``score_p05``, ``score_p95``
+    (``p05``/``p95`` follow the ``quantiles`` asked for, e.g. ``p10``/``p90``), and for each
+    grouping ``g`` the same three rank statistics as ``rank_<g>_median`` etc.
     Percentiles use the inverted empirical distribution (each is a value some run produced).
     ``sensitivity`` (one row per assumption): ``first_order`` (pooled over units: the sum of
     the per-unit covariance terms over the sum of the per-unit variances; NaN when inactive or
@@ -198,12 +199,18 @@ def _distinct(names: Sequence[str]) -> tuple[str, ...]:
 
 
 def _describe(frame: pd.DataFrame, name: str, runs: np.ndarray, low: float, high: float) -> None:
+    """Median and the two percentiles of each column of ``runs``, as ``<name>_median``,
+    ``<name>_p05`` and ``<name>_p95`` (named after the percentiles asked for)."""
     with np.errstate(invalid="ignore"):
         stats = np.quantile(runs, [0.5, low, high], axis=0, method="inverted_cdf")
     stats = np.where(np.isnan(runs).all(axis=0), np.nan, stats)
     frame[f"{name}_median"] = stats[0]
-    frame[f"{name}_p05"] = stats[1]
-    frame[f"{name}_p95"] = stats[2]
+    frame[f"{name}_{_percentile(low)}"] = stats[1]
+    frame[f"{name}_{_percentile(high)}"] = stats[2]
+
+
+def _percentile(quantile: float) -> str:
+    return f"p{100 * quantile:02g}"  # 0.05 -> p05, 0.975 -> p97.5
 
 
 @dataclass(frozen=True, eq=False)
