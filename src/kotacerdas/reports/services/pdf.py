@@ -15,11 +15,16 @@ from weasyprint import CSS, HTML
 from kotacerdas.results.charts import FORMAT_LOCALE_ID, Chart
 from kotacerdas.results.staticfiles import VEGA_LITE_VERSION
 
+# The font the PDFs are set in (print.css): vl-convert measures the chart's text with the same
+# font WeasyPrint then draws it with, so labels are never clipped.
+CHART_FONT = "DejaVu Sans"
+
 
 def svg(chart: Chart) -> str:
-    """The chart as an SVG data URI (fonts drawn as text; no network access)."""
+    """The chart as an SVG data URI (text drawn in CHART_FONT; no network access)."""
+    spec = {**chart.spec, "config": {**chart.spec.get("config", {}), "font": CHART_FONT}}
     markup = vl_convert.vegalite_to_svg(
-        chart.spec, vl_version=VEGA_LITE_VERSION, format_locale=FORMAT_LOCALE_ID
+        spec, vl_version=VEGA_LITE_VERSION, format_locale=FORMAT_LOCALE_ID
     )
     return "data:image/svg+xml;base64," + base64.b64encode(markup.encode()).decode()
 
