@@ -189,7 +189,7 @@ def test_levels_on_a_yes_no_indicator_and_goalposts_on_a_level_are_refused(db):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("code: [unclosed", "baris 1: YAML tidak valid"),
+        ("code: [unclosed", ": YAML tidak valid"),
         ("- just\n- a list\n", "(dokumen) (baris 1): harus berupa mapping"),
         ("", "berkas YAML kosong"),
         ("a: &x 1\nb: *x\n", "baris 2: alias YAML (*nama) tidak diizinkan"),

@@ -209,13 +209,20 @@ def _row(entry: CrosswalkEntry) -> EntryRow:
 
 
 def _still_valid(old: dict, new: dict, entries: list[CrosswalkEntry]) -> list[EntryRow]:
-    """The entries (as rows) that still fit the two instruments, each checked with those kept
-    before it, so a later duplicate is dropped rather than the first."""
+    """The entries (as rows) that still fit the two instruments; of two entries naming the same
+    code the first is kept."""
     kept: list[EntryRow] = []
+    used: set[tuple[str, str]] = set()
     for entry in entries:
         row = _row(entry)
-        if not _problems(old, new, [*kept, row]):
-            kept.append(row)
+        codes = {("source", row.source_code), ("target", row.target_code)} - {
+            ("source", ""),
+            ("target", ""),
+        }
+        if codes & used or _problems(old, new, [row]):
+            continue
+        kept.append(row)
+        used |= codes
     return kept
 
 

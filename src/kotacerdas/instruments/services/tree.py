@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from kotacerdas.core.errors import ServiceError
 
@@ -292,35 +293,42 @@ def create_instrument(tree: dict, *, based_on: Instrument | None = None) -> Inst
         AspectWeight(instrument=instrument, aspect=item["aspect"], weight=item["weight"])
         for item in tree["aspects"]
     )
-    levels: list[LevelDescriptor] = []
-    for d_order, d in enumerate(tree["dimensions"], start=1):
-        dimension = Dimension.objects.create(
-            instrument=instrument,
-            code=d["code"],
-            name=d["name"],
-            name_en=d["name_en"],
-            weight=d["weight"],
-            order=d_order,
+    # One bulk insert per level of the tree; indicators get their history rows too.
+    dimensions = Dimension.objects.bulk_create(
+        Dimension(instrument=instrument, order=order, **_pick(d, TREE_KEYS))
+        for order, d in enumerate(tree["dimensions"], start=1)
+    )
+    elements = Element.objects.bulk_create(
+        Element(dimension=dimension, order=order, **_pick(e, TREE_KEYS))
+        for dimension, d in zip(dimensions, tree["dimensions"], strict=True)
+        for order, e in enumerate(d["elements"], start=1)
+    )
+    specs = [e for d in tree["dimensions"] for e in d["elements"]]
+    pending = [
+        (
+            Indicator(
+                instrument=instrument, element=element, order=order, **_pick(i, INDICATOR_KEYS)
+            ),
+            i,
         )
-        for e_order, e in enumerate(d["elements"], start=1):
-            element = Element.objects.create(
-                dimension=dimension,
-                code=e["code"],
-                name=e["name"],
-                name_en=e["name_en"],
-                weight=e["weight"],
-                order=e_order,
-            )
-            for i_order, i in enumerate(e["indicators"], start=1):
-                indicator = Indicator.objects.create(
-                    instrument=instrument,
-                    element=element,
-                    order=i_order,
-                    **{key: i[key] for key in INDICATOR_KEYS},
-                )
-                levels += [LevelDescriptor(indicator=indicator, **level) for level in i["levels"]]
-    LevelDescriptor.objects.bulk_create(levels)
+        for element, e in zip(elements, specs, strict=True)
+        for order, i in enumerate(e["indicators"], start=1)
+    ]
+    indicators = bulk_create_with_history([indicator for indicator, _i in pending], Indicator)
+    by_code = {indicator.code: indicator for indicator in indicators}
+    LevelDescriptor.objects.bulk_create(
+        LevelDescriptor(indicator=by_code[i["code"]], **level)
+        for _indicator, i in pending
+        for level in i["levels"]
+    )
     return instrument
+
+
+TREE_KEYS = ("code", "name", "name_en", "weight")
+
+
+def _pick(data: dict, keys: tuple[str, ...]) -> dict:
+    return {key: data[key] for key in keys}
 
 
 def instrument_tree(instrument: Instrument) -> dict:

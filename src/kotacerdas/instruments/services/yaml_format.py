@@ -18,6 +18,10 @@ from .. import schema
 from .sources import max_file_bytes, read_bytes
 from .tree import InstrumentFileError, Record, validate
 
+# libyaml's C parser and emitter when PyYAML was built with it (same safe semantics, ~10x faster).
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 TOP_KEYS = ("format", "code", "name", "name_en", "description", "aspects", "dimensions")
 CHILDREN = {"dimensions": "elements", "elements": "indicators", "indicators": "levels"}
 
@@ -30,7 +34,7 @@ def _fields(kind: str) -> set[str]:
 class _Reader:
     """Walks the composed YAML node tree into records, noting each value's line."""
 
-    def __init__(self, loader: yaml.SafeLoader):
+    def __init__(self, loader):
         self.loader = loader
         self.errors: list[str] = []
         self.records: dict[str, list[Record]] = {kind: [] for kind in schema.RECORD_FIELDS}
@@ -144,9 +148,7 @@ def read_yaml(text: str) -> dict:
     InstrumentFileError listing every problem with its path and line."""
     errors: list[str] = []
     try:
-        aliases = [
-            e for e in yaml.parse(text, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent)
-        ]
+        aliases = [e for e in yaml.parse(text, Loader=Loader) if isinstance(e, yaml.AliasEvent)]
         if aliases:
             raise InstrumentFileError(
                 [
@@ -155,7 +157,7 @@ def read_yaml(text: str) -> dict:
                     for event in aliases
                 ]
             )
-        loader = yaml.SafeLoader(text)
+        loader = Loader(text)
         try:
             root = loader.get_single_node()
             if root is None:
@@ -218,7 +220,7 @@ def tree_to_yaml(tree: dict) -> str:
         }
         for dimension in tree["dimensions"]
     ]
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(document, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def _compact(item: dict, keys: tuple[str, ...]) -> dict:
