@@ -20,6 +20,7 @@ from kotacerdas.evaluations.models import (
 from kotacerdas.evaluations.services import lifecycle
 from kotacerdas.evaluations.services.lifecycle import TransitionRefused
 from kotacerdas.instruments.models import AspectWeight, Element, Indicator, LevelDescriptor
+from kotacerdas.results.services.compute import compute_results
 from tests.conftest import make_user
 from tests.evaluations.cycle_setup import answer_everything, open_cycle, submission_of
 from tests.factories import assign, enrol, make_cycle
@@ -192,6 +193,9 @@ def test_a_cycle_without_disagreement_goes_to_final_and_is_published(
         settled_by=admin_user,
     )
     lifecycle.transition(cycle, CycleState.FINAL, by=admin_user)
+    # Publication also needs the results computed (the results app's precondition).
+    assert lifecycle.check(cycle, CycleState.PUBLISHED)
+    compute_results(cycle, by=admin_user, samples=20)
     with django_capture_on_commit_callbacks(execute=True):
         published = lifecycle.transition(cycle, CycleState.PUBLISHED, by=admin_user)
     assert published.state == CycleState.PUBLISHED

@@ -5,10 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from kotacerdas.accounts.roles import Role
 from kotacerdas.evaluations.models import CycleState, VirtualSession
-from kotacerdas.evaluations.services import lifecycle, notifications, submissions
+from kotacerdas.evaluations.services import notifications, submissions
 from tests.conftest import make_user
 from tests.evaluations.cycle_setup import answer_everything, open_cycle, submission_of
 
@@ -129,10 +130,11 @@ def test_results_published_goes_to_every_enrolled_regions_operators(
     jambi, bandung, people, mailoutbox, django_capture_on_commit_callbacks
 ):
     cycle = open_cycle(jambi, bandung)
-    cycle.state = CycleState.FINAL
+    cycle.state = CycleState.PUBLISHED
+    cycle.published_at = timezone.now()
     cycle.save()
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.transition(cycle, CycleState.PUBLISHED, by=people["admin"])
+        notifications.results_published(cycle)
     assert sorted(m.to[0] for m in mailoutbox) == [
         "diskominfo@jambikota.go.id",
         "kominfo@bandung.go.id",
