@@ -1,0 +1,123 @@
+"""Chart specs (valid Vega-Lite, with table alternatives), and the vega-embed bundle finder."""
+
+import jsonschema
+import pytest
+import vl_convert
+from altair.vegalite.v6.schema import load_schema
+
+from kotacerdas.results import charts, staticfiles
+
+AXES = [
+    "Smart Governance",
+    "Smart Branding",
+    "Smart Economy",
+    "Smart Living",
+    "Smart Society",
+    "Smart Environment",
+]
+
+
+def built() -> list[charts.Chart]:
+    return [
+        charts.radar(
+            "r",
+            AXES,
+            {
+                "Kota Jambi": [3.4, 3.8, 3.2, 3.1, 3.1, 3.5],
+                "Median nasional": [2.6, 3.0, 3.0, 3.0, 3.0, 2.7],
+            },
+            title="Skor enam dimensi",
+            maximum=5,
+        ),
+        charts.grouped_bars(
+            "b",
+            AXES,
+            {
+                "Kota Jambi": [3.4, 3.8, 3.2, 3.1, 3.1, None],
+                "Median": [2.6, 3.0, 3.0, 3.0, 3.0, 2.7],
+            },
+            title="Dimensi",
+            maximum=5,
+            category_title="Dimensi",
+        ),
+        charts.trend(
+            "t",
+            [
+                {
+                    "year": 2021,
+                    "index": 3.2,
+                    "comparable": None,
+                    "comparable_previous": None,
+                    "coverage": None,
+                },
+                {
+                    "year": 2022,
+                    "index": 3.3,
+                    "comparable": 3.4,
+                    "comparable_previous": 3.2,
+                    "coverage": 0.9,
+                },
+            ],
+            title="Tren",
+            maximum=5,
+        ),
+        charts.bars(
+            "a",
+            [("GOV.SVC.01", 0.41), ("ENV.WAS.02", 0.9)],
+            title="Alpha",
+            value_title="Alpha",
+            domain=(-1, 1),
+            digits=3,
+        ),
+        charts.choropleth(
+            "m",
+            geo_url="/hasil/peta/provinsi.geojson",
+            values=[{"code": "15", "name": "Jambi", "value": 3.47, "predicate": "Baik"}],
+            title="Provinsi",
+            maximum=5,
+            value_title="Indeks",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("chart", built(), ids=lambda chart: chart.id)
+def test_every_spec_is_valid_vega_lite_with_a_table(chart):
+    jsonschema.validate(chart.spec, load_schema())
+    assert chart.columns and chart.rows
+    assert all(len(row) == len(chart.columns) for row in chart.rows)
+    assert chart.payload["formatLocale"] == {
+        "decimal": ",",
+        "thousands": ".",
+        "grouping": [3],
+        "currency": ["Rp", ""],
+    }
+
+
+def test_the_table_alternative_holds_the_numbers_in_the_locale():
+    radar = built()[0]
+    assert radar.columns == ["Dimensi", "Kota Jambi", "Median nasional"]
+    assert radar.rows[0] == ["Smart Governance", "3,40", "2,60"]
+    bars = built()[1]
+    assert bars.rows[-1] == ["Smart Environment", "—", "2,70"]
+    trend = built()[2]
+    assert trend.rows[1] == [2022, "3,30", "3,20", "3,40", "90 %"]
+
+
+def test_the_radar_renders_to_svg_with_its_labels():
+    svg = vl_convert.vegalite_to_svg(built()[0].spec, vl_version=staticfiles.VEGA_LITE_VERSION)
+    assert svg.count("<path") > 10
+    for axis in AXES:
+        assert axis in svg
+
+
+def test_the_bundle_is_generated_once_and_found(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    finder = staticfiles.VegaBundleFinder()
+    found = finder.find(staticfiles.BUNDLE_PATH)
+    assert found == str(tmp_path / "generated-static" / staticfiles.BUNDLE_PATH)
+    text = (tmp_path / "generated-static" / staticfiles.BUNDLE_PATH).read_text()
+    assert text == staticfiles.bundle_text()
+    assert "window.vegaEmbed=" in text and "expressionInterpreter" in text
+    assert finder.find("vendor/other.js") is None
+    assert finder.find(staticfiles.BUNDLE_PATH, find_all=True) == [found]
+    assert [path for path, _storage in finder.list([])] == [staticfiles.BUNDLE_PATH]
