@@ -19,6 +19,7 @@ from kotacerdas.regions.models import Region
 
 from .models import Cycle, CycleState
 from .services.answers import MAX_JUSTIFICATION
+from .services.cycles import METHOD_FIELDS, SCHEDULE_FIELDS
 from .services.evidence import MAX_DESCRIPTION, MAX_URL_LENGTH
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -98,14 +99,7 @@ class PredicateBandsField(forms.CharField):
 class CycleSettingsForm(forms.ModelForm):
     """The cycle's schedule and method; field names are the Cycle model's."""
 
-    SCHEDULE = (
-        "name",
-        "opens_on",
-        "submission_deadline",
-        "review_deadline",
-        "moderation_deadline",
-        "publication_date",
-    )
+    SCHEDULE = SCHEDULE_FIELDS
     predicate_bands = PredicateBandsField(
         label=_("Predikat"),
         help_text=_("Satu baris per predikat: «nama: nilai minimal» pada skala tampilan."),
@@ -113,24 +107,7 @@ class CycleSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Cycle
-        fields = [
-            "name",
-            "opens_on",
-            "submission_deadline",
-            "review_deadline",
-            "moderation_deadline",
-            "publication_date",
-            "aggregate_along",
-            "aggregation",
-            "missing_policy",
-            "final_rule",
-            "display_scale",
-            "predicate_bands",
-            "disagreement_levels",
-            "disagreement_points",
-            "min_assessors",
-            "previous",
-        ]
+        fields = [*SCHEDULE_FIELDS, *METHOD_FIELDS, "previous"]
         widgets = {
             "opens_on": DATE_INPUT,
             "publication_date": DATE_INPUT,

@@ -14,7 +14,16 @@ from kotacerdas.instruments.models import Instrument
 from ..models import Cycle, CycleState
 from .locks import ensure_not_frozen
 
-# Method settings carried over when a cycle starts from an earlier one.
+# The cycle's schedule (the settings page's first part).
+SCHEDULE_FIELDS = (
+    "name",
+    "opens_on",
+    "submission_deadline",
+    "review_deadline",
+    "moderation_deadline",
+    "publication_date",
+)
+# Method settings, carried over when a cycle starts from an earlier one.
 METHOD_FIELDS = (
     "aggregate_along",
     "aggregation",

@@ -21,6 +21,7 @@ from kotacerdas.instruments.models import Indicator
 
 from ..models import Answer, Cycle, Evidence, FinalValue, Score, Submission
 from .answers import plain
+from .cycles import METHOD_FIELDS, SCHEDULE_FIELDS
 from .locks import when
 
 ACTIONS = {"+": gettext_lazy("dibuat"), "~": gettext_lazy("diubah"), "-": gettext_lazy("dihapus")}
@@ -29,26 +30,7 @@ EVIDENCE_FIELDS = ("kind", "original_name", "url", "description", "size", "sha25
 SCORE_FIELDS = ("value", "not_applicable", "note", "evidence_missing")
 FINAL_FIELDS = ("value", "not_applicable", "method", "reason")
 SUBMISSION_FIELDS = ("state", "return_reason")
-CYCLE_FIELDS = (
-    "state",
-    "name",
-    "opens_on",
-    "submission_deadline",
-    "review_deadline",
-    "moderation_deadline",
-    "publication_date",
-    "aggregate_along",
-    "aggregation",
-    "missing_policy",
-    "final_rule",
-    "display_scale",
-    "predicate_bands",
-    "disagreement_levels",
-    "disagreement_points",
-    "min_assessors",
-    "previous",
-    "published_at",
-)
+CYCLE_FIELDS = ("state", *SCHEDULE_FIELDS, *METHOD_FIELDS, "previous", "published_at")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,15 @@ STATUS_STALE = 409
 STATUS_LOCKED = 423
 
 
+def refusal_status(error: ServiceError) -> int:
+    """The status of an htmx answer to a refused save: 409 stale, 423 locked, 422 otherwise."""
+    if isinstance(error, StaleVersion):
+        return STATUS_STALE
+    if isinstance(error, Locked):
+        return STATUS_LOCKED
+    return STATUS_INVALID
+
+
 def get_submission(year: int, code: str) -> Submission:
     """The self-assessment of region ``code`` in the cycle of ``year``, or 404."""
     return get_object_or_404(
@@ -195,13 +204,7 @@ def answer_save(request: HttpRequest, year: int, code: str, indicator: str) -> H
             by=request.user,
         )
     except ServiceError as error:
-        status = (
-            STATUS_STALE
-            if isinstance(error, StaleVersion)
-            else STATUS_LOCKED
-            if isinstance(error, Locked)
-            else STATUS_INVALID
-        )
+        status = refusal_status(error)
         if not request.htmx:
             messages.error(request, f"{item.code}: {error}")
             return redirect(form_url(submission, item))
