@@ -161,6 +161,24 @@ def _panel_values(panel: list[int], scores: dict[int, Score]) -> list[tuple[Deci
     return values
 
 
+def _score_values(cycle: Cycle) -> dict[tuple[int, int], dict[int, tuple[Decimal | None, bool]]]:
+    """(region id, indicator id) → {assessor id: (value, not_applicable)} for the whole cycle,
+    read as plain tuples (a national cycle has hundreds of thousands of scores)."""
+    by_pair: dict[tuple[int, int], dict[int, tuple[Decimal | None, bool]]] = defaultdict(dict)
+    rows = Score.objects.filter(assignment__cycle=cycle).values_list(
+        "assignment__region_id",
+        "indicator_id",
+        "assignment__assessor_id",
+        "value",
+        "not_applicable",
+    )
+    for region_id, indicator_id, assessor_id, value, not_applicable in rows.iterator(
+        chunk_size=10_000
+    ):
+        by_pair[(region_id, indicator_id)][assessor_id] = (value, not_applicable)
+    return by_pair
+
+
 @transaction.atomic
 def prepare(cycle: Cycle) -> None:
     """Settle automatically every indicator of every submitted region on which its assessors
@@ -173,25 +191,30 @@ def prepare(cycle: Cycle) -> None:
     """
     indicators = list(Indicator.objects.filter(instrument_id=cycle.instrument_id))
     panels = _panels(cycle)
-    scores = _scores(cycle)
+    scores = _score_values(cycle)
     method = _auto_method(cycle)
     existing = {
-        (final.submission_id, final.indicator_id): final
-        for final in FinalValue.objects.filter(submission__cycle=cycle)
+        (submission_id, indicator_id): (pk, value, not_applicable, final_method)
+        for pk, submission_id, indicator_id, value, not_applicable, final_method in (
+            FinalValue.objects.filter(submission__cycle=cycle).values_list(
+                "pk", "submission_id", "indicator_id", "value", "not_applicable", "method"
+            )
+        )
     }
-    to_create, to_update, to_delete = [], [], []
+    to_create, to_update, to_delete = [], {}, []
     for submission in _submitted(cycle):
         panel = panels.get(submission.region_id, [])
         for indicator in indicators:
             final = existing.get((submission.pk, indicator.pk))
-            if final is not None and final.method == FinalMethod.MODERATED:
+            if final is not None and final[3] == FinalMethod.MODERATED:
                 continue
             pair_scores = scores.get((submission.region_id, indicator.pk), {})
-            judged = verdict(cycle, indicator, _panel_values(panel, pair_scores))
+            judged = verdict(cycle, indicator, [pair_scores.get(pk, (None, False)) for pk in panel])
             if judged.reason:
                 if final is not None:
-                    to_delete.append(final.pk)
+                    to_delete.append(final[0])
                 continue
+            wanted = (judged.value, judged.not_applicable, method)
             if final is None:
                 to_create.append(
                     FinalValue(
@@ -202,24 +225,19 @@ def prepare(cycle: Cycle) -> None:
                         method=method,
                     )
                 )
-            elif (final.value, final.not_applicable, final.method) != (
-                judged.value,
-                judged.not_applicable,
-                method,
-            ):
-                final.value = judged.value
-                final.not_applicable = judged.not_applicable
-                final.method = method
-                final.version += 1
-                to_update.append(final)
-    if to_delete:
-        for final in FinalValue.objects.filter(pk__in=to_delete):
-            final.delete()
+            elif final[1:] != wanted:
+                to_update[final[0]] = wanted
+    for final in FinalValue.objects.filter(pk__in=to_delete):
+        final.delete()
     if to_create:
         bulk_create_with_history(to_create, FinalValue, batch_size=1000)
     if to_update:
+        changed = list(FinalValue.objects.filter(pk__in=list(to_update)))
+        for final in changed:
+            final.value, final.not_applicable, final.method = to_update[final.pk]
+            final.version += 1
         bulk_update_with_history(
-            to_update, FinalValue, ["value", "not_applicable", "method", "version"], batch_size=1000
+            changed, FinalValue, ["value", "not_applicable", "method", "version"], batch_size=1000
         )
 
 
