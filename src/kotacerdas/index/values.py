@@ -64,21 +64,11 @@ class Values:
             raise InputError(source, None, "no answers: the table has no rows")
         rows = frame.index
         unit_code, units = _codes(frame["unit"], source, rows, "unit")
-        order = np.argsort(np.array(units, dtype=object), kind="stable")
-        rank = np.empty(len(units), dtype=np.intp)
-        rank[order] = np.arange(len(units))
-        unit_code = rank[unit_code]
-        units = [units[k] for k in order]
         indicator_code = _indicator_codes(frame["indicator"], tree, source, rows)
         value, na = _parse_values(frame, source, rows)
         _check_ranges(tree, indicator_code, value, source, rows)
         if "assessor" in frame.columns:
             assessor_code, assessors = _codes(frame["assessor"], source, rows, "assessor")
-            order = np.argsort(np.array(assessors, dtype=object), kind="stable")
-            rank = np.empty(len(assessors), dtype=np.intp)
-            rank[order] = np.arange(len(assessors))
-            assessor_code = rank[assessor_code]
-            assessors = [assessors[k] for k in order]
         else:
             assessor_code = np.zeros(len(frame), dtype=np.intp)
             assessors = []
@@ -228,7 +218,7 @@ class Values:
 def _codes(
     column: pd.Series, source: str, rows: pd.Index, name: str
 ) -> tuple[np.ndarray, list[str]]:
-    """Integer codes and the distinct texts of a key column; empty keys are refused."""
+    """Integer codes into the sorted distinct texts of a key column; empty keys are refused."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy()
         uniques = [str(value).strip() for value in column.cat.categories]
@@ -249,11 +239,9 @@ def _codes(
     empty = np.flatnonzero(texts == "")
     if empty.size:
         raise InputError(source, rows[int(np.argmax(np.isin(codes, empty)))], f"{name} is empty")
+    # Sorted texts; keys that read the same (" A" and "A", or 1 and "1") become one.
     distinct, merged = np.unique(texts.astype(str), return_inverse=True)
-    if len(distinct) != len(uniques):  # e.g. " A" and "A", or 1 and "1"
-        codes = merged[codes]
-        uniques = list(distinct)
-    return np.asarray(codes, dtype=np.intp), uniques
+    return np.asarray(merged[codes], dtype=np.intp), [str(text) for text in distinct]
 
 
 def _indicator_codes(column: pd.Series, tree: Tree, source: str, rows: pd.Index) -> np.ndarray:
