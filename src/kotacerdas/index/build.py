@@ -33,8 +33,8 @@ class IndexResult:
     Frames are indexed by unit (sorted) with one column per node in the tree's given order.
     ``scores`` are 0-100 (NaN where a node is not applicable to the unit, or has no answer under
     the "exclude" policy); ``coverage`` is the share (0-1) of the node's applicable weight that
-    was answered; ``ranks`` are competition ranks among all units (nullable integers, ``<NA>``
-    where the score is NaN),
+    was answered; ``ranks`` are competition ranks among all units (whole numbers as floats, NaN
+    where the score is NaN; ``to_long``/``to_frame`` give nullable integers),
     ``group_ranks[g]`` the same within each value of group column ``g``. ``fingerprint`` is the
     SHA-256 of the canonical inputs and config: building again from the same inputs and
     ``Config.from_dict(result.config.to_dict())`` gives the same fingerprint and scores.
@@ -89,11 +89,11 @@ class IndexResult:
                 "unit": np.repeat(np.array(self.scores.index, dtype=object), len(nodes)),
                 "node": np.tile(np.array(nodes, dtype=object), len(self.scores)),
                 "score": self.scores.to_numpy().ravel(),
-                "rank": _int(self.ranks.to_numpy(dtype=float, na_value=np.nan).ravel()),
+                "rank": _int(self.ranks.to_numpy().ravel()),
             }
         )
         for name, ranks in self.group_ranks.items():
-            frame[f"rank_{name}"] = _int(ranks.to_numpy(dtype=float, na_value=np.nan).ravel())
+            frame[f"rank_{name}"] = _int(ranks.to_numpy().ravel())
         frame["display"] = self.display.to_numpy().ravel()
         frame["coverage"] = self.coverage.to_numpy().ravel()
         frame["predicate"] = self.predicates.to_numpy().ravel()
@@ -107,12 +107,12 @@ class IndexResult:
                 "index": self.scores[root],
                 "display": self.display[root],
                 "predicate": self.predicates[root],
-                "rank": self.ranks[root],
+                "rank": _int(self.ranks[root].to_numpy()),
             },
             index=self.scores.index,
         )
         for name, ranks in self.group_ranks.items():
-            frame[f"rank_{name}"] = ranks[root]
+            frame[f"rank_{name}"] = _int(ranks[root].to_numpy())
         frame["coverage"] = self.coverage[root]
         nodes = self.scores.add_prefix("score_")
         return pd.concat([frame, self.groups, nodes], axis=1)
@@ -293,8 +293,8 @@ def fingerprint(tree: Tree, prepared: Values, config: Config, groups: pd.DataFra
 
 
 def _ranks(ranks: np.ndarray, units: pd.Index, nodes: list[str]) -> pd.DataFrame:
-    """Ranks as nullable integers (``<NA>`` where a unit has no score)."""
-    return pd.DataFrame(ranks, index=units, columns=nodes).astype("Int64")
+    """Ranks (whole numbers; NaN where a unit has no score) as a units x nodes frame."""
+    return pd.DataFrame(ranks, index=units, columns=nodes)
 
 
 def _int(ranks: np.ndarray) -> pd.api.extensions.ExtensionArray:

@@ -144,7 +144,7 @@ def uncertainty(
     units = pd.Index(prepared.units, name="unit")
     summary = pd.DataFrame(
         {
-            "rank": nominal.rank.to_numpy(dtype=float, na_value=np.nan),
+            "rank": nominal.rank.to_numpy(),
             "score": nominal.index.to_numpy(),
         },
         index=units,
