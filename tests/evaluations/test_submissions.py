@@ -58,6 +58,17 @@ def test_progress_per_dimension(submission, operator):
     assert not rows["ENV"].complete
 
 
+@pytest.mark.parametrize("drop", ["ENV.WAS.02", "GOV.SVC.01"])
+def test_one_dimensions_progress_has_the_same_counts(submission, operator, drop):
+    answer_everything(submission, operator)
+    Answer.objects.filter(indicator__code=drop).delete()
+    Answer.objects.filter(indicator__code="GOV.SVC.02").update(not_applicable=True, value=None)
+    for full in submissions.progress(submission):
+        one = submissions.dimension_progress(submission, full.dimension)
+        counts = ("total", "answered", "evidence_needed", "evidence_present", "complete")
+        assert [getattr(one, name) for name in counts] == [getattr(full, name) for name in counts]
+
+
 def test_a_complete_submission_is_sent_and_then_read_only(submission, operator):
     answer_everything(submission, operator)
     sent = submissions.submit(submission, by=operator)

@@ -42,7 +42,7 @@ class DimensionProgress:
 
     @property
     def complete(self) -> bool:
-        return not self.missing
+        return self.answered == self.total and self.evidence_present == self.evidence_needed
 
 
 def visible_to(user) -> QuerySet[Submission]:
@@ -75,19 +75,16 @@ def current_evidence(submission: Submission) -> QuerySet[Evidence]:
     return submission.evidence.filter(superseded=False)
 
 
-def progress(submission: Submission, *, dimension_id: int | None = None) -> list[DimensionProgress]:
+def progress(submission: Submission) -> list[DimensionProgress]:
     """Per dimension, in order: indicators answered of the total, required evidence present,
-    and one line for each thing still missing (what ``submit`` would list). With
-    ``dimension_id``, only that dimension (what one autosave changes)."""
+    and one line for each thing still missing (what ``submit`` would list)."""
     indicators = indicators_of(submission)
-    answers = submission.answers.all()
-    evidence = current_evidence(submission).filter(indicator__isnull=False)
-    if dimension_id is not None:
-        indicators = indicators.filter(element__dimension_id=dimension_id)
-        answers = answers.filter(indicator__element__dimension_id=dimension_id)
-        evidence = evidence.filter(indicator__element__dimension_id=dimension_id)
-    answers = {answer.indicator_id: answer for answer in answers}
-    with_evidence = set(evidence.values_list("indicator_id", flat=True))
+    answers = {answer.indicator_id: answer for answer in submission.answers.all()}
+    with_evidence = set(
+        current_evidence(submission)
+        .filter(indicator__isnull=False)
+        .values_list("indicator_id", flat=True)
+    )
     by_dimension: dict[int, DimensionProgress] = {}
     for indicator in indicators:
         dimension = indicator.element.dimension
@@ -112,6 +109,36 @@ def progress(submission: Submission, *, dimension_id: int | None = None) -> list
                     % {"code": indicator.code, "question": _short(indicator.question)}
                 )
     return list(by_dimension.values())
+
+
+def dimension_progress(submission: Submission, dimension: Dimension) -> DimensionProgress:
+    """The counts of ``progress`` for one dimension, in one query (what an autosave shows);
+    ``missing`` is left empty."""
+    answers = Answer.objects.filter(submission=submission, indicator=OuterRef("pk"))
+    rows = (
+        Indicator.objects.filter(
+            instrument_id=submission.cycle.instrument_id, element__dimension=dimension
+        )
+        .annotate(
+            answered=Exists(answers.filter(Q(not_applicable=True) | Q(value__isnull=False))),
+            not_applicable=Exists(answers.filter(not_applicable=True)),
+            has_evidence=Exists(
+                Evidence.objects.filter(
+                    submission=submission, indicator=OuterRef("pk"), superseded=False
+                )
+            ),
+        )
+        .values_list("evidence_required", "answered", "not_applicable", "has_evidence")
+        .order_by()
+    )
+    row = DimensionProgress(dimension=dimension)
+    for required, answered, not_applicable, has_evidence in rows:
+        row.total += 1
+        row.answered += answered
+        if required and not not_applicable:
+            row.evidence_needed += 1
+            row.evidence_present += has_evidence
+    return row
 
 
 def missing_items(submission: Submission) -> list[str]:

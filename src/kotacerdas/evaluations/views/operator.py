@@ -41,7 +41,7 @@ def refusal_status(error: ServiceError) -> int:
 def get_submission(year: int, code: str) -> Submission:
     """The self-assessment of region ``code`` in the cycle of ``year``, or 404."""
     return get_object_or_404(
-        Submission.objects.select_related("cycle__instrument", "region"),
+        Submission.objects.select_related("cycle", "region"),
         cycle__year=year,
         region__code=code,
     )
@@ -59,7 +59,7 @@ def require(request: HttpRequest, permission: str, obj) -> None:
 
 def get_indicator(submission: Submission, code: str) -> Indicator:
     return get_object_or_404(
-        Indicator.objects.select_related("element"),
+        Indicator.objects.select_related("element__dimension"),
         instrument_id=submission.cycle.instrument_id,
         code=code,
     )
@@ -213,7 +213,7 @@ def answer_save(request: HttpRequest, year: int, code: str, indicator: str) -> H
     if not request.htmx:
         messages.success(request, _("Jawaban %(code)s tersimpan.") % {"code": item.code})
         return redirect(form_url(submission, item))
-    (progress,) = submissions.progress(submission, dimension_id=item.element.dimension_id)
+    progress = submissions.dimension_progress(submission, item.element.dimension)
     context = {
         "indicator": item,
         "answer": answer,
