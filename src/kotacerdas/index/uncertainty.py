@@ -47,6 +47,7 @@ __all__ = ["ASSUMPTIONS", "UncertaintyResult", "uncertainty"]
 
 ASSUMPTIONS: tuple[str, ...] = ("weights", "aggregation", "normalisation", "assessors")
 TABLE_BUDGET = 256 * 2**20  # bytes for the precomputed draw tables of all alternatives
+BATCH_BYTES = 8 * 2**20  # level-0 scores of the runs computed together
 
 
 @dataclass(frozen=True, eq=False)
@@ -325,7 +326,7 @@ class _Model:
     def run(self, design: _Design, *, jobs: int | None) -> np.ndarray:
         """Root score of every run, ``(samples, U)``."""
         out = np.empty((design.samples, self.units))
-        size = int(max(1, min(32, (8 * 2**20) // max(self.units * self.width * 8, 1))))
+        size = int(max(1, min(64, BATCH_BYTES // max(self.units * self.width * 8, 1))))
         batches = []
         for key in sorted(set(zip(design.aggregation, design.normalisation, strict=True))):
             runs = np.flatnonzero((design.aggregation == key[0]) & (design.normalisation == key[1]))
