@@ -184,7 +184,10 @@ def test_republishing_makes_a_new_public_version(
     cycle.refresh_from_db()
     with pytest.raises(ServiceError, match="Alasan"):
         publication.republish(cycle, by=admin, reason=" ")
-    new = publication.republish(cycle, by=admin, reason="Koreksi data Kota Jambi", samples=SAMPLES)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = publication.republish(
+            cycle, by=admin, reason="Koreksi data Kota Jambi", samples=SAMPLES
+        )
     assert new.version == 2 and new.state == SnapshotState.PUBLISHED and new.note
     first = cycle.result_snapshots.get(version=1)
     assert first.state == SnapshotState.PUBLISHED  # kept, unchanged

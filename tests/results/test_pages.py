@@ -225,3 +225,26 @@ def test_the_public_sees_the_highest_published_version(client, published):
     page = text_of(client.get(reverse("results:profile", args=[2022, "15.71"])))
     assert 'data-testid="index">4,50<' in page
     assert published.cycle.result_snapshots.filter(state=SnapshotState.PUBLISHED).count() == 2
+
+
+def test_the_ranking_has_pages_of_a_hundred(client, db):
+    province = Region.objects.create(code="11", name="Aceh", kind=RegionKind.PROVINSI)
+    for number in range(1, 121):
+        Region.objects.create(
+            code=f"11.{number:02d}" if number < 100 else f"11.A{number - 99}",
+            name=f"Kabupaten Uji {number:03d}",
+            kind=RegionKind.KABUPATEN,
+            parent=province,
+        )
+    codes = list(Region.objects.filter(parent=province).values_list("code", flat=True))
+    publish_cycle(2022, {code: 90 - n * 0.5 for n, code in enumerate(codes)})
+    url = reverse("results:ranking", args=[2022])
+    first = text_of(client.get(url))
+    assert len(re.findall(r"<tr data-region=", first)) == 100
+    assert "halaman 1 dari 2" in first and "?page=2" in first
+    second = text_of(client.get(url, {"page": 2}))
+    ranks = re.findall(
+        r'<tr data-region="[^"]+"> <td class="numeric"><strong>(\d+)</strong>', second
+    )
+    assert ranks[0] == "101" and len(ranks) == 20
+    assert len(re.findall(r"<tr data-region=", text_of(client.get(url, {"page": 99})))) == 20

@@ -33,6 +33,7 @@ class RankingFilterForm(forms.Form):
         required=False,
         choices=[("asc", _("Naik")), ("desc", _("Turun"))],
     )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, data, *, provinces: list[tuple[str, str]], predicates: list[str]):
         super().__init__(data)
@@ -51,6 +52,7 @@ class RankingFilterForm(forms.Form):
             q=(data["q"] or "").strip(),
             sort=sort,
             descending=data["order"] == "desc",
+            page=data["page"] or 1,
         )
 
 

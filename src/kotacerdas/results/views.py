@@ -22,9 +22,10 @@ from .services import ranking as rankings
 
 
 def public_snapshot(year: int) -> Snapshot:
-    """The published snapshot of ``year`` or 404: unpublished results never reach a page."""
+    """The published snapshot of ``year`` (light: its large fields load only on a cache miss)
+    or 404: unpublished results never reach a page."""
     try:
-        return published.snapshot_for_year(year)
+        return cache.current(year, lambda: published.snapshot_for_year(year, light=True))
     except published.NotPublished as refused:
         raise Http404(refused.message) from None
 
@@ -39,31 +40,66 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "results/index.html", {"cycles": cycles})
 
 
-def ranking_form(snapshot: Snapshot, data) -> RankingFilterForm:
-    summary = snapshot.summary or {}
-    bands = [band["label"] for band in snapshot.config.get("predicate_bands", [])]
-    return RankingFilterForm(
-        data, provinces=[tuple(p) for p in summary.get("provinces", [])], predicates=bands
-    )
+def ranking_choices(snapshot: Snapshot) -> dict:
+    """What the ranking page needs beyond its table: provinces, bands, cohort size (cached)."""
+
+    def build() -> dict:
+        summary = snapshot.summary or {}
+        return {
+            "provinces": [tuple(p) for p in summary.get("provinces", [])],
+            "predicates": [band["label"] for band in snapshot.config.get("predicate_bands", [])],
+            "regions": summary.get("regions", 0),
+        }
+
+    return cache.cached(snapshot, "ranking_choices", (), build)
 
 
-def ranking_table(request: HttpRequest, snapshot: Snapshot, filters) -> str:
+def ranking_table(snapshot: Snapshot, filters) -> str:
     """The ranking table for ``filters`` as HTML (not cached: the caller decides)."""
     context = {"ranking": rankings.ranking(snapshot, filters), "filters": filters}
     return render_to_string("results/partials/ranking_table.html", context)
 
 
 def ranking(request: HttpRequest, year: int) -> HttpResponse:
-    """The national ranking with filters, search and sort (htmx updates the table only)."""
+    """The national ranking with filters, search, sort and pages (htmx updates the table).
+
+    The whole content (form included, rendered from the cleaned filters) is cached per filter.
+    """
     snapshot = public_snapshot(year)
-    form = ranking_form(snapshot, request.GET)
-    filters = form.filters()
-    table = cache.cached(
-        snapshot, "ranking", (filters.key(),), lambda: ranking_table(request, snapshot, filters)
-    )
+    choices = ranking_choices(snapshot)
+    filters = RankingFilterForm(
+        request.GET, provinces=choices["provinces"], predicates=choices["predicates"]
+    ).filters()
+
+    def build() -> dict:
+        table = ranking_table(snapshot, filters)
+        form = RankingFilterForm(
+            filters.as_data(), provinces=choices["provinces"], predicates=choices["predicates"]
+        )
+        context = {
+            "snapshot": snapshot,
+            "cycle": snapshot.cycle,
+            "form": form,
+            "table": table,
+            "awards": awards(snapshot),
+            "regions": choices["regions"],
+        }
+        content = render_to_string("results/partials/ranking_content.html", context)
+        return {"table": table, "content": content}
+
+    page = cache.cached(snapshot, "ranking", (filters.key(),), build)
     if request.htmx:
-        return HttpResponse(table)
-    awards = cache.cached(
+        return HttpResponse(page["table"])
+    return render(
+        request,
+        "results/ranking.html",
+        {"snapshot": snapshot, "cycle": snapshot.cycle, "content": page["content"]},
+    )
+
+
+def awards(snapshot: Snapshot) -> str:
+    """The best region of each dimension, as HTML (cached)."""
+    return cache.cached(
         snapshot,
         "awards",
         (),
@@ -72,38 +108,35 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
             {"ranking": rankings.ranking(snapshot, rankings.Filters()), "snapshot": snapshot},
         ),
     )
-    return render(
-        request,
-        "results/ranking.html",
-        {
-            "snapshot": snapshot,
-            "cycle": snapshot.cycle,
-            "form": form,
-            "table": table,
-            "awards": awards,
-        },
-    )
 
 
 def profile(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    """A region's published profile."""
+    """A region's published profile (the whole content, breadcrumb included, is cached)."""
     snapshot = public_snapshot(year)
-    region = get_object_or_404(Region.objects.select_related("parent"), code=code)
 
-    def build() -> str:
+    def build() -> dict:
+        region = Region.objects.select_related("parent").filter(code=code).first()
+        if region is None:
+            return {"title": "", "body": ""}
         try:
             found = profiles.profile(snapshot, region)
         except RegionResult.DoesNotExist:
-            return ""
-        return render_to_string("results/partials/profile_body.html", {"profile": found})
+            return {"title": "", "body": ""}
+        body = render_to_string("results/partials/profile_body.html", {"profile": found})
+        return {"title": region.name, "body": body}
 
-    body = cache.cached(snapshot, "profile", (region.code,), build)
-    if not body:
+    page = cache.cached(snapshot, "profile", (code,), build)
+    if not page["body"]:
         raise Http404(_("Daerah ini tidak dinilai pada siklus tersebut."))
     return render(
         request,
         "results/profile.html",
-        {"snapshot": snapshot, "cycle": snapshot.cycle, "region": region, "body": body},
+        {
+            "snapshot": snapshot,
+            "cycle": snapshot.cycle,
+            "title": page["title"],
+            "body": page["body"],
+        },
     )
 
 

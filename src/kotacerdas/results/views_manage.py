@@ -141,7 +141,7 @@ def preview(request: HttpRequest, year: int) -> HttpResponse:
         {
             "cycle": cycle,
             "snapshot": snapshot,
-            "ranking": rankings.ranking(snapshot, filters),
+            "ranking": rankings.ranking(snapshot, filters, page_size=None),
             "filters": filters,
         },
     )

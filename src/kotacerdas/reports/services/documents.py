@@ -118,7 +118,7 @@ def letter(snapshot: Snapshot, region: Region) -> bytes:
 def national(snapshot: Snapshot) -> bytes:
     """The national summary: cohort, predicates, the top regions, the best of each dimension,
     medians by kind, provinces, the map of provinces as a table, and the method."""
-    ranking = rankings.ranking(snapshot, rankings.Filters())
+    ranking = rankings.ranking(snapshot, rankings.Filters(), page_size=None)
     summary = snapshot.summary or {}
     dimension_medians = [
         (

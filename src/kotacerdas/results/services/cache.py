@@ -5,7 +5,8 @@ until the snapshot is replaced. Every key holds the snapshot's id and version: w
 republishes, the new snapshot has a new id, so every page and export is invalidated at once and
 the old entries are never read again (the cache evicts them). The lookup of the current snapshot id stays
 a database query on purpose, so that several application processes with their own local caches
-can never serve a superseded version.
+can serve a superseded version for at most ``POINTER_SECONDS``: the current snapshot of a year
+is remembered that long (and forgotten at once in a shared cache when a snapshot is published).
 
 Only content that is the same for every visitor is cached: the pages' main content (never the
 layout, which carries the visitor's name and CSRF token) and the export files. Nothing from an
@@ -26,6 +27,7 @@ from ..models import Snapshot
 T = TypeVar("T")
 TIMEOUT = None  # until replaced: published snapshots never change
 PREFIX = "kc:results"
+POINTER_SECONDS = 10
 
 
 def key(snapshot: Snapshot, name: str, *parts: object) -> str:
@@ -49,3 +51,26 @@ def cached(snapshot: Snapshot, name: str, parts: tuple, build: Callable[[], T]) 
         value = build()
         cache.set(cache_key, value, TIMEOUT)
     return value
+
+
+def _pointer_key(year: int) -> str:
+    return f"{PREFIX}:current:{year}"
+
+
+def current(year: int, load: Callable[[], Snapshot]) -> Snapshot:
+    """The public snapshot of ``year`` as ``load`` finds it, remembered ``POINTER_SECONDS``.
+
+    ``load`` raises when the year is not public; nothing is remembered then, so a cycle becomes
+    visible the moment it is published.
+    """
+    pointer = _pointer_key(year)
+    snapshot = cache.get(pointer)
+    if snapshot is None:
+        snapshot = load()
+        cache.set(pointer, snapshot, POINTER_SECONDS)
+    return snapshot
+
+
+def forget_current(year: int) -> None:
+    """Drop the remembered current snapshot of ``year`` (after a publication commits)."""
+    cache.delete(_pointer_key(year))

@@ -75,7 +75,8 @@ def compute_results(
         raise PermissionDenied(_("Hanya admin yang dapat menghitung hasil."))
     with transaction.atomic():
         locked = (
-            Cycle.objects.select_for_update()
+            # of=("self",): PostgreSQL cannot lock the nullable side of an outer join.
+            Cycle.objects.select_for_update(of=("self",))
             .select_related("instrument", "previous")
             .get(pk=cycle.pk)
         )

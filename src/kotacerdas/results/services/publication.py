@@ -24,7 +24,7 @@ from kotacerdas.evaluations.models import Cycle, CycleState
 
 from ..choices import SnapshotState
 from ..models import RegionResult, Snapshot
-from . import inputs
+from . import cache, inputs
 
 
 def latest(cycle: Cycle) -> Snapshot | None:
@@ -68,12 +68,15 @@ def publish_snapshot(cycle: Cycle, by) -> Snapshot:
 
 
 def _publish(snapshot: Snapshot, when, by) -> None:
-    """Stamp the snapshot published and number its result letters."""
+    """Stamp the snapshot published, number its result letters, and (after the commit) make the
+    pages forget the version they showed."""
     snapshot.state = SnapshotState.PUBLISHED
     snapshot.published_at = when
     snapshot.published_by = by
     snapshot.save(update_fields=["state", "published_at", "published_by"])
     number_letters(snapshot)
+    year = snapshot.cycle.year
+    transaction.on_commit(lambda: cache.forget_current(year))
 
 
 def number_letters(snapshot: Snapshot) -> None:

@@ -61,14 +61,23 @@ def current_snapshot_id(year: int) -> int | None:
     )
 
 
-def snapshot_for_year(year: int) -> Snapshot:
-    """The public snapshot of the cycle of ``year``; NotPublished when there is none."""
-    snapshot_id = current_snapshot_id(year)
-    if snapshot_id is None:
+def snapshot_for_year(year: int, *, light: bool = False) -> Snapshot:
+    """The public snapshot of the cycle of ``year``; NotPublished when there is none.
+
+    ``light``: one query, without the large JSON fields (config, nodes, indicators, summary),
+    which load when first used; for pages whose content usually comes from the cache.
+    """
+    snapshots = Snapshot.objects.filter(
+        cycle__year=year, cycle__state__in=PUBLIC_STATES, state=SnapshotState.PUBLISHED
+    ).select_related("cycle")
+    if light:
+        snapshots = snapshots.defer("config", "nodes", "indicators", "summary")
+    snapshot = snapshots.order_by("-version").first()
+    if snapshot is None:
         raise NotPublished(
             _("Hasil evaluasi tahun %(year)s belum dipublikasikan.") % {"year": year}
         )
-    return Snapshot.objects.select_related("cycle").get(pk=snapshot_id)
+    return snapshot
 
 
 def results_for(cycle: Cycle, region: Region | None = None) -> QuerySet[RegionResult]:

@@ -34,6 +34,19 @@ class Filters:
     q: str = ""
     sort: str = "rank"
     descending: bool = False
+    page: int = 1
+
+    def as_data(self) -> dict[str, str]:
+        """The filters as query data (for a form showing them)."""
+        return {
+            "q": self.q,
+            "province": self.province,
+            "kind": self.kind,
+            "predicate": self.predicate,
+            "sort": self.sort,
+            "order": "desc" if self.descending else "asc",
+            "page": str(self.page),
+        }
 
     def key(self) -> str:
         """A canonical text for cache keys."""
@@ -45,6 +58,7 @@ class Filters:
                 self.q.lower(),
                 self.sort,
                 str(self.descending),
+                str(self.page),
             ]
         )
 
@@ -59,15 +73,25 @@ class Row:
     dimension_scores: list[tuple[str, float | None, bool]]  # (code, display, is best)
 
 
+PAGE_SIZE = 100
+
+
 @dataclass
 class Ranking:
     snapshot: Snapshot
     rows: list[Row]
     total: int
     dimensions: list[dict[str, Any]]
+    matched: int = 0
+    page: int = 1
+    pages: int = 1
     best: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     predicates: list[str] = field(default_factory=list)
     provinces: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def page_numbers(self) -> range:
+        return range(1, self.pages + 1)
 
     @property
     def awards(self) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
@@ -88,7 +112,7 @@ def province_code(result: RegionResult) -> str:
     return result.region.code.split(".")[0]
 
 
-def ranking(snapshot: Snapshot, filters: Filters) -> Ranking:
+def ranking(snapshot: Snapshot, filters: Filters, *, page_size: int | None = PAGE_SIZE) -> Ranking:
     """The ranking of ``snapshot`` under ``filters``.
 
     Guarantees: the rank, rank interval and rank within the province are those computed for the
@@ -116,6 +140,11 @@ def ranking(snapshot: Snapshot, filters: Filters) -> Ranking:
     selected = sorted(selected, key=SORTS.get(filters.sort, SORTS["rank"]))
     if filters.descending:
         selected.reverse()
+    matched = len(selected)
+    pages = max(1, -(-matched // page_size)) if page_size else 1
+    page = min(max(filters.page, 1), pages)
+    if page_size:
+        selected = selected[(page - 1) * page_size : page * page_size]
     rows = []
     for result in selected:
         code = province_code(result)
@@ -139,6 +168,9 @@ def ranking(snapshot: Snapshot, filters: Filters) -> Ranking:
         snapshot=snapshot,
         rows=rows,
         total=len(results),
+        matched=matched,
+        page=page,
+        pages=pages,
         dimensions=dimensions,
         best=best,
         predicates=predicates,

@@ -63,21 +63,32 @@ def get(mapping, key):
     return mapping.get(key)
 
 
+def _query(filters, **changes) -> str:
+    params = {
+        "q": filters.q,
+        "province": filters.province,
+        "kind": filters.kind,
+        "predicate": filters.predicate,
+        "sort": filters.sort if filters.sort != "rank" else "",
+        "order": "desc" if filters.descending else "",
+        **changes,
+    }
+    return "?" + urlencode({name: value for name, value in params.items() if value})
+
+
+@register.simple_tag
+def page_query(filters, number: int) -> str:
+    """The query string of page ``number`` of the ranking with the current filters and sort."""
+    return _query(filters, page=number if number > 1 else "")
+
+
 @register.simple_tag
 def sort_query(filters, key: str) -> str:
     """The query string of the ranking sorted by ``key`` with the current filters (a second click
     on the current key reverses the order)."""
     # Each sort's natural order comes first (best index, largest improvement, A–Z).
     descending = (not filters.descending) if filters.sort == key else False
-    params = {
-        "q": filters.q,
-        "province": filters.province,
-        "kind": filters.kind,
-        "predicate": filters.predicate,
-        "sort": key,
-        "order": "desc" if descending else "asc",
-    }
-    return "?" + urlencode({name: value for name, value in params.items() if value})
+    return _query(filters, sort=key, order="desc" if descending else "asc")
 
 
 @register.filter
