@@ -158,6 +158,9 @@ def start_server(args: argparse.Namespace, env: dict[str, str], port: int) -> su
             "--worker-class=gthread",
             f"--workers={args.workers}",
             f"--threads={args.threads}",
+            # Longer than the longest think time, so the server never closes a kept-alive
+            # connection just as the client reuses it.
+            "--keep-alive=5",
             "--log-level=warning",
         ],
         env=env,
