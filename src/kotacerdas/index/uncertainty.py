@@ -216,12 +216,13 @@ def _percentile(quantile: float) -> str:
 
 @dataclass(frozen=True, eq=False)
 class _Cohort:
-    """The columns of one normalisation whose scores depend on the drawn values of all units."""
+    """The columns of one normalisation whose scores depend on the drawn values of all units.
+
+    In the draw table these columns hold raw values; each run normalises them after drawing.
+    """
 
     indicators: np.ndarray  # (J,) indicator positions (depth-first)
     positions: np.ndarray  # (J,) padded level-0 columns
-    raw: np.ndarray  # flat (U, J, stride) candidate raw values
-    base: np.ndarray  # (U, J) index of each answer's first candidate in ``raw``
     unanswered: np.ndarray  # (U, J)
     unavailable: np.ndarray  # (U, J)
 
@@ -298,29 +299,30 @@ class _Model:
         self.tables = []
         for rule in rules:
             # Without draws every answer has one candidate, so cohort statistics are computed
-            # once here; with draws the cohort columns are normalised again in every run.
+            # once here; with draws the cohort columns hold the raw candidates, which each run
+            # normalises again after drawing (see _cohort).
             scores = normalise.apply(rule, np.moveaxis(candidates, 2, 0))  # (S, U, I)
             scores = np.where(available[None] & ~np.isnan(scores), scores, 0.0)
+            cohort = None
+            if self.draws and rule.cohort.size:
+                columns = rule.cohort
+                scores[:, :, columns] = np.moveaxis(candidates[:, columns, :], 2, 0)
+                cohort = _Cohort(
+                    indicators=columns,
+                    positions=position[columns],
+                    unanswered=~answered[:, columns],
+                    unavailable=~available[:, columns],
+                )
             padded = np.moveaxis(pad_level0(plan, scores), 0, -1)  # (U, P, K, S)
             padded = np.ascontiguousarray(padded.reshape(self.units, self.width, self.stride))
             logs = None
             if geometric:
-                with np.errstate(divide="ignore"):
-                    logs = np.where(keep, np.log(padded + config.geometric_offset), 0.0).ravel()
-            cohort = None
-            if self.draws and rule.cohort.size:
-                columns = rule.cohort
-                cohort = _Cohort(
-                    indicators=columns,
-                    positions=position[columns],
-                    raw=np.ascontiguousarray(candidates[:, columns, :]).ravel(),
-                    base=np.arange(self.units * columns.size, dtype=np.int64).reshape(
-                        self.units, columns.size
-                    )
-                    * self.stride,
-                    unanswered=~answered[:, columns],
-                    unavailable=~available[:, columns],
-                )
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    logs = np.log(padded + config.geometric_offset)
+                logs = np.where(keep, logs, 0.0)
+                if cohort is not None:
+                    logs[:, cohort.positions, :] = padded[:, cohort.positions, :]
+                logs = logs.ravel()
             self.tables.append(_Table(rule=rule, scores=padded.ravel(), logs=logs, cohort=cohort))
 
     def run(self, design: _Design, *, jobs: int | None) -> np.ndarray:
@@ -357,7 +359,7 @@ class _Model:
             slot = draws if self.stride == self.lcm else draws % self.count_padded
             level0 = source.take(self.base + slot)
             if table.cohort is not None:
-                self._cohort(table, level0, slot, geometric)
+                self._cohort(table, level0, geometric)
         else:
             level0 = np.broadcast_to(source, (batch, source.size))
         level0 = level0.reshape(batch, self.units, *self.plan.steps[0].child.shape)
@@ -374,20 +376,20 @@ class _Model:
         )
         return levels[-1][:, :, 0]
 
-    def _cohort(self, table: _Table, level0: np.ndarray, slot: np.ndarray, geometric: bool) -> None:
-        """Normalise the drawn values of the cohort-dependent columns, in place in ``level0``."""
+    def _cohort(self, table: _Table, level0: np.ndarray, geometric: bool) -> None:
+        """Normalise the drawn raw values of the cohort-dependent columns in ``level0``, in place."""
         cohort = table.cohort
         assert cohort is not None
-        batch = slot.shape[0]
-        picked = slot.reshape(batch, self.units, self.width)[:, :, cohort.positions]
-        raw = cohort.raw.take(cohort.base + picked)  # (B, U, J)
-        scores = normalise.apply(table.rule, raw, columns=cohort.indicators)
+        view = level0.reshape(level0.shape[0], self.units, self.width)
+        scores = normalise.apply(
+            table.rule, view[:, :, cohort.positions], columns=cohort.indicators
+        )
         np.copyto(scores, 0.0, where=cohort.unanswered)  # missing scores 0 or is excluded below
         if geometric:
             with np.errstate(divide="ignore"):
                 np.log(scores + self.config.geometric_offset, out=scores)
         np.copyto(scores, 0.0, where=cohort.unavailable)
-        level0.reshape(batch, self.units, self.width)[:, :, cohort.positions] = scores
+        view[:, :, cohort.positions] = scores
 
 
 def _uniform(bits: np.random.BitGenerator, size: int, bound: int) -> np.ndarray:
