@@ -56,9 +56,9 @@ def test_each_run_equals_a_build_on_its_drawn_assumptions(cycle, normalisation):
     count = np.maximum(prepared.count, 1)
     for run in range(samples):
         bits = np.random.PCG64(design.draw_seeds[design.draw_id[run]])
-        draws = _uniform(bits, model.base.size, model.lcm).reshape(len(prepared.units), -1)
+        draws = _uniform(bits, model.base.size, model.lcm).reshape(-1, len(prepared.units))
         pick = np.empty(prepared.raw.shape[:2], dtype=np.intp)
-        pick[:, indicator_of_column] = draws[:, used]
+        pick[:, indicator_of_column] = draws[used].T  # the draw table is (column, unit)
         chosen = np.take_along_axis(prepared.raw, (pick % count)[..., None], axis=2)
         drawn = Values(
             units=prepared.units,

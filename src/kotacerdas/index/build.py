@@ -224,9 +224,10 @@ def _score(tree: Tree, prepared: Values, config: Config) -> tuple[np.ndarray, np
 
 
 def _by_node(plan: Plan, level0: np.ndarray, levels: list[np.ndarray]) -> np.ndarray:
-    stacked = [level0, *levels]
+    """``(U, nodes)`` from the ``(U, I)`` indicator scores and each level's ``(P_s, U)``."""
+    stacked = [level0.T, *levels]
     return np.column_stack(
-        [stacked[level][:, position] for level, position in map(plan.location.get, plan.codes)]
+        [stacked[level][position] for level, position in map(plan.location.get, plan.codes)]
     )
 
 

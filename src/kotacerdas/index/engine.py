@@ -7,8 +7,8 @@ the weighted mean of one value is the value, so padding a ragged tree this way c
 score. Each step is a padded gather of the children (``P`` parents x ``K`` slots, unused slots
 pointing at an always-zero column with weight 0) followed by one ``einsum`` over the slots.
 
-Scores are ``(B, U, P)`` arrays: ``B`` samples (1 for a plain build) x ``U`` units x ``P``
-nodes of the level. A unit's unavailable children (not applicable, or missing under the
+Scores are ``(B, P, U)`` arrays: ``B`` samples (1 for a plain build) x ``P`` nodes of the
+level x ``U`` units, units last so that every step multiplies contiguous rows of units. A unit's unavailable children (not applicable, or missing under the
 "exclude" policy) hold 0 and their weight is taken out of the denominator, which renormalises
 the weights of the siblings that remain; a node none of whose children is available is
 unavailable itself (NaN).
@@ -123,22 +123,24 @@ class Fix:
 class Availability:
     """Which unit has which node available, and the cells whose weights renormalise.
 
-    ``levels[s]`` is a ``(U, P_s)`` boolean array; a node is available when at least one child
+    ``levels[s]`` is a ``(P_s, U)`` boolean array; a node is available when at least one child
     is. ``fixes[s]`` lists the cells of step ``s`` with some unavailable child.
     """
 
     def __init__(self, plan: Plan, indicators: np.ndarray) -> None:
-        current = np.asarray(indicators, dtype=bool)
+        """``indicators`` is ``(U, I)``: which unit has which indicator available."""
+        current = np.asarray(indicators, dtype=bool).T
         levels = [current]
         fixes = []
         for step in plan.steps:
-            padded = np.concatenate([current, np.zeros((current.shape[0], 1), bool)], axis=1)
-            gathered = padded[:, step.child]  # (U, P, K)
-            used = step.child < step.prev_size
-            current = gathered.any(axis=2)
-            incomplete = current & ~np.all(gathered | ~used, axis=2)
-            unit, parent = np.nonzero(incomplete)
-            fixes.append(Fix(unit=unit, parent=parent, mask=gathered[unit, parent].astype(float)))
+            gathered = _children(current, step)  # (P, K, U)
+            used = (step.child < step.prev_size)[:, :, None]
+            current = gathered.any(axis=1)
+            incomplete = current & ~np.all(gathered | ~used, axis=1)
+            parent, unit = np.nonzero(incomplete)
+            fixes.append(
+                Fix(unit=unit, parent=parent, mask=gathered[parent, :, unit].astype(float))
+            )
             levels.append(current)
         self.levels: tuple[np.ndarray, ...] = tuple(levels)
         self.unavailable = tuple(np.nonzero(~level) for level in levels)
@@ -146,11 +148,9 @@ class Availability:
 
 
 def pad_level0(plan: Plan, values: np.ndarray) -> np.ndarray:
-    """Arrange ``(..., U, I)`` indicator values as the first step's ``(..., U, P, K)`` slots."""
-    step = plan.steps[0]
-    shape = values.shape[:-1]
-    padded = np.concatenate([values, np.zeros((*shape, 1), values.dtype)], axis=-1)
-    return padded[..., step.child]
+    """Arrange ``(..., U, I)`` indicator values as the first step's ``(..., P, K, U)`` slots."""
+    moved = np.moveaxis(np.asarray(values), -1, -2)  # (..., I, U)
+    return np.ascontiguousarray(_children(moved, plan.steps[0]))
 
 
 def aggregate(
@@ -165,43 +165,45 @@ def aggregate(
 ) -> list[np.ndarray]:
     """Scores of every level above the indicators, for ``B`` weight vectors at once.
 
-    ``level0`` is ``(B, U, P1, K1)`` (see :func:`pad_level0`) holding the indicator scores, or
-    ``log(score + offset)`` when ``level0_logged``, with 0 in unavailable and unused slots.
+    ``level0`` is ``(B, P1, K1, U)`` (see :func:`pad_level0`) holding the indicator scores,
+    or ``log(score + offset)`` when ``level0_logged``, with 0 in unavailable and unused slots.
     ``weights`` is ``(B, n_nodes + 2)`` (see :meth:`Plan.extended_weights`). Returns one
-    ``(B, U, P_s)`` array per level ``s = 1..D``; unavailable cells are NaN.
+    ``(B, P_s, U)`` array per level ``s = 1..D``; unavailable cells are NaN.
 
     Arithmetic: ``sum(w x) / sum(w)`` over the available children. Geometric:
     ``exp(sum(w log(x + c)) / sum(w)) - c`` with ``c = offset`` (see docs/methodology.md).
     """
     out: list[np.ndarray] = []
     values = level0
-    logged = level0_logged
-    if geometric and not logged:
-        values = _log(values, offset, keep=_slot_available(plan, availability, 0))
+    if geometric and not level0_logged:
+        values = _log(values, offset, keep=_children(availability.levels[0], plan.steps[0]))
     for s, step in enumerate(plan.steps):
         w = weights[:, step.weight_index]  # (B, P, K)
-        num = np.einsum("bupk,bpk->bup", values, w)
-        total = w.sum(axis=2)
-        score = num / total[:, None, :]
+        num = np.einsum("bpku,bpk->bpu", values, w)
+        score = num / w.sum(axis=2)[:, :, None]
         fix = availability.fixes[s]
         if fix.unit.size:
             den = np.einsum("nk,bnk->bn", fix.mask, w[:, fix.parent, :])
-            score[:, fix.unit, fix.parent] = num[:, fix.unit, fix.parent] / den
+            score[:, fix.parent, fix.unit] = num[:, fix.parent, fix.unit] / den
         if geometric:
             score = np.exp(score) - offset
         np.clip(score, 0.0, 100.0, out=score)  # a mean of values in [0, 100], up to rounding
-        available = availability.levels[s + 1]
-        unit, parent = availability.unavailable[s + 1]
+        parent, unit = availability.unavailable[s + 1]
         if unit.size:
-            score[:, unit, parent] = np.nan
+            score[:, parent, unit] = np.nan
         out.append(score)
         if s + 1 < len(plan.steps):
-            nxt = plan.steps[s + 1]
+            available = availability.levels[s + 1]
             source = _log(score, offset, keep=available) if geometric else score
-            source = np.where(available, source, 0.0)
-            padded = np.concatenate([source, np.zeros((*source.shape[:-1], 1))], axis=-1)
-            values = padded[..., nxt.child]
+            values = _children(np.where(available, source, 0.0), plan.steps[s + 1])
     return out
+
+
+def _children(level: np.ndarray, step: Step) -> np.ndarray:
+    """``(..., P, K, U)``: each parent's children from a ``(..., prev_size, U)`` level, unused
+    slots 0 (False)."""
+    pad = np.zeros((*level.shape[:-2], 1, level.shape[-1]), dtype=level.dtype)
+    return np.concatenate([level, pad], axis=-2)[..., step.child, :]
 
 
 def _log(values: np.ndarray, offset: float, keep: np.ndarray) -> np.ndarray:
@@ -209,10 +211,3 @@ def _log(values: np.ndarray, offset: float, keep: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         logged = np.log(values + offset)
     return np.where(keep, logged, 0.0)
-
-
-def _slot_available(plan: Plan, availability: Availability, level: int) -> np.ndarray:
-    step = plan.steps[level]
-    current = availability.levels[level]
-    padded = np.concatenate([current, np.zeros((current.shape[0], 1), bool)], axis=1)
-    return padded[:, step.child]

@@ -289,13 +289,14 @@ class _Model:
         self.stride = self.lcm if table_bytes * self.lcm <= TABLE_BUDGET else slots
         pick = np.arange(self.stride)[None, None, :] % np.maximum(count, 1)[..., None]
         candidates = np.take_along_axis(raw, np.minimum(pick, slots - 1), axis=2)  # (U, I, S)
+        # Tables are laid out (padded column, unit, candidate), as the engine's (P, K, U).
         counts = pad_level0(plan, np.maximum(count, 1).astype(np.uint8)[None])[0]
         self.count_padded = np.maximum(counts, 1).reshape(-1)
-        self.base = np.arange(self.units * self.width, dtype=np.int64) * self.stride
+        self.base = np.arange(self.width * self.units, dtype=np.int64) * self.stride
         used = step.child < step.prev_size
         position = np.empty(len(plan.indicators), dtype=np.intp)
         position[step.child[used]] = np.flatnonzero(used.ravel())
-        keep = pad_level0(plan, available[None])[0].reshape(self.units, self.width, 1)
+        keep = pad_level0(plan, available[None])[0].reshape(self.width, self.units, 1)
         self.tables = []
         for rule in rules:
             # Without draws every answer has one candidate, so cohort statistics are computed
@@ -313,15 +314,15 @@ class _Model:
                     unanswered=~answered[:, columns],
                     unavailable=~available[:, columns],
                 )
-            padded = np.moveaxis(pad_level0(plan, scores), 0, -1)  # (U, P, K, S)
-            padded = np.ascontiguousarray(padded.reshape(self.units, self.width, self.stride))
+            padded = np.moveaxis(pad_level0(plan, scores), 0, -1)  # (P, K, U, S)
+            padded = np.ascontiguousarray(padded.reshape(self.width, self.units, self.stride))
             logs = None
             if geometric:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     logs = np.log(padded + config.geometric_offset)
                 logs = np.where(keep, logs, 0.0)
                 if cohort is not None:
-                    logs[:, cohort.positions, :] = padded[:, cohort.positions, :]
+                    logs[cohort.positions] = padded[cohort.positions]
                 logs = logs.ravel()
             self.tables.append(_Table(rule=rule, scores=padded.ravel(), logs=logs, cohort=cohort))
 
@@ -362,7 +363,7 @@ class _Model:
                 self._cohort(table, level0, geometric)
         else:
             level0 = np.broadcast_to(source, (batch, source.size))
-        level0 = level0.reshape(batch, self.units, *self.plan.steps[0].child.shape)
+        level0 = level0.reshape(batch, *self.plan.steps[0].child.shape, self.units)
         multipliers = design.multipliers[runs]
         weights = self.plan.extended_weights(self.plan.weights[: self.n_weights] * multipliers)
         levels = aggregate(
@@ -374,22 +375,21 @@ class _Model:
             offset=self.config.geometric_offset,
             level0_logged=geometric,
         )
-        return levels[-1][:, :, 0]
+        return levels[-1][:, 0, :]
 
     def _cohort(self, table: _Table, level0: np.ndarray, geometric: bool) -> None:
         """Normalise the drawn raw values of the cohort-dependent columns in ``level0``, in place."""
         cohort = table.cohort
         assert cohort is not None
-        view = level0.reshape(level0.shape[0], self.units, self.width)
-        scores = normalise.apply(
-            table.rule, view[:, :, cohort.positions], columns=cohort.indicators
-        )
+        view = level0.reshape(level0.shape[0], self.width, self.units)
+        drawn = view[:, cohort.positions, :].transpose(0, 2, 1)  # (B, U, J)
+        scores = normalise.apply(table.rule, drawn, columns=cohort.indicators)
         np.copyto(scores, 0.0, where=cohort.unanswered)  # missing scores 0 or is excluded below
         if geometric:
             with np.errstate(divide="ignore"):
                 np.log(scores + self.config.geometric_offset, out=scores)
         np.copyto(scores, 0.0, where=cohort.unavailable)
-        view[:, :, cohort.positions] = scores
+        view[:, cohort.positions, :] = scores.transpose(0, 2, 1)
 
 
 def _uniform(bits: np.random.BitGenerator, size: int, bound: int) -> np.ndarray:

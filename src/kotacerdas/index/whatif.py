@@ -194,4 +194,4 @@ def _index(plan: Plan, scores: np.ndarray, available: np.ndarray, config: Config
         geometric=config.aggregate == "geometric",
         offset=config.geometric_offset,
     )
-    return levels[-1][0, :, 0]
+    return levels[-1][0, 0, :]
