@@ -6,8 +6,10 @@ response conforms to the schema (status code documented, content type, body and 
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -34,6 +36,18 @@ CHECKS = [
 FUZZED_ROLES = ("anonymous", "admin", "assessor_assigned", "operator_own")
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calling the WSGI app directly fires request_started/finished, whose handler closes a
+    connection that is inside a transaction, the test's own on PostgreSQL. Django's test client
+    disconnects it for the same reason; so do we."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

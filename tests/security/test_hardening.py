@@ -127,3 +127,32 @@ def test_production_refuses_demo_mode():
     )
     assert result.returncode != 0
     assert "never production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/regions/?search=ja%00mbi",
+        "/api/v1/results/2020/15.71%00/",
+        "/api/v1/regions/?ordering=%00",
+        "/daerah/?q=%00",
+    ],
+)
+def test_nul_characters_in_the_address_are_a_400_not_a_database_error(client, jambi, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert response["Content-Type"] == "application/problem+json"
+        assert "NUL" in response.json()["detail"]
+    # The connection is still usable (PostgreSQL would have aborted the transaction).
+    assert client.get("/api/v1/regions/15.71/").status_code == 200
+
+
+def test_nul_characters_in_an_api_body_are_a_field_error(db, operator):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_login(operator)
+    response = api.post("/akun/token-api/", {"name": "a\x00b", "scope": "read"})
+    assert response.status_code == 200  # the web form shows the error
+    assert not operator.api_tokens.exists()

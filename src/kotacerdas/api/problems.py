@@ -19,7 +19,6 @@ from django.views import csrf
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, renderers
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
 
@@ -89,54 +88,35 @@ def _one(field: str, message) -> dict:
     return {"field": field, "pointer": pointer, "detail": str(message)}
 
 
-def _is_invalid_input(exc: ServiceError) -> bool:
-    """Refusals of the input itself (a value out of range, a rejected file) rather than of the
-    moment: the services name these ``Invalid*``, ``*Rejected`` or ``*FileError``."""
+def _service_refusal(exc: ServiceError) -> tuple[int, str, str]:
+    """(status, problem kind, title) of a service's refusal.
+
+    Refusals of the input itself (a value out of range, a rejected file) are 400: the services
+    name these ``Invalid*``, ``*Rejected`` or ``*FileError``. Refusals of the moment are 409.
+    """
+    if isinstance(exc, StaleVersion):
+        return 409, "stale-version", _("Data sudah diubah orang lain")
+    if isinstance(exc, Locked):
+        return 409, "locked", _("Terkunci")
     name = type(exc).__name__
-    return name.startswith("Invalid") or name.endswith(("Rejected", "FileError"))
+    if name.startswith("Invalid") or name.endswith(("Rejected", "FileError")):
+        return 400, "validation", _("Data tidak valid")
+    return 409, "refused", _("Tidak dapat dilakukan sekarang")
 
 
 def exception_handler(exc, context) -> Response | None:
     """DRF's exception handler, answering every error as a problem."""
+    # Imported here: rest_framework.views reads the renderer setting, which names this module.
+    from rest_framework.views import set_rollback
+
     request = context.get("request")
     instance = request.get_full_path() if request is not None else ""
     headers: dict[str, str] = {}
 
-    if isinstance(exc, StaleVersion):
+    if isinstance(exc, ServiceError):
+        status_code, kind, title = _service_refusal(exc)
         body = problem(
-            409,
-            exc.message,
-            instance=instance,
-            kind="stale-version",
-            title=_("Data sudah diubah orang lain"),
-            details=exc.details,
-        )
-    elif isinstance(exc, Locked):
-        body = problem(
-            409,
-            exc.message,
-            instance=instance,
-            kind="locked",
-            title=_("Terkunci"),
-            details=exc.details,
-        )
-    elif isinstance(exc, ServiceError) and _is_invalid_input(exc):
-        body = problem(
-            400,
-            exc.message,
-            instance=instance,
-            kind="validation",
-            title=_("Data tidak valid"),
-            details=exc.details,
-        )
-    elif isinstance(exc, ServiceError):
-        body = problem(
-            409,
-            exc.message,
-            instance=instance,
-            kind="refused",
-            title=_("Tidak dapat dilakukan sekarang"),
-            details=exc.details,
+            status_code, exc.message, instance=instance, kind=kind, title=title, details=exc.details
         )
     elif isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages

@@ -41,6 +41,7 @@ from kotacerdas.evaluations.services import evidence as evidence_service
 from kotacerdas.instruments.models import Indicator
 
 from ..permissions import Rules
+from . import validated
 
 DECIMAL = {"max_digits": 20, "decimal_places": 6, "allow_null": True, "required": False}
 INDICATOR_CODE = r"[A-Za-z0-9._-]+"
@@ -351,11 +352,8 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         """Move the cycle to another stage (``lifecycle.transition``); a refusal lists every
         unmet precondition in ``details``."""
         cycle = self.get_object()
-        data = TransitionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        cycle = lifecycle.transition(
-            cycle, data.validated_data["to"], by=request.user, reason=data.validated_data["reason"]
-        )
+        values = validated(TransitionInput, request.data)
+        cycle = lifecycle.transition(cycle, values["to"], by=request.user, reason=values["reason"])
         return Response(CycleSerializer(cycle).data)
 
     @extend_schema(
@@ -385,9 +383,7 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
     def settle(self, request, year=None):
         """Set an indicator's final value for a region as the moderator (``moderation.settle``)."""
         cycle = self.get_object()
-        data = SettleInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(SettleInput, request.data)
         submission = get_object_or_404(Submission, pk=values["submission"], cycle=cycle)
         final = moderation.settle(
             submission,
@@ -453,9 +449,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         ``stale-version`` problem and nothing is overwritten."""
         submission = self.get_object()
         target = indicator_of(submission.cycle, indicator)
-        data = AnswerInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(AnswerInput, request.data)
         saved = answers.save_answer(
             submission,
             target,
@@ -497,9 +491,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         """Upload a file or record a link (``evaluations.services.evidence``); the file is checked
         by content, size and name before anything is stored."""
         submission = self.get_object()
-        data = EvidenceInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(EvidenceInput, request.data)
         target = (
             indicator_of(submission.cycle, values["indicator"]) if values["indicator"] else None
         )
@@ -543,10 +535,9 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     def return_to_region(self, request, pk=None):
         """Send a submitted self-assessment back to the region with a reason (admins)."""
         submission = self.get_object()
-        data = ReturnInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = validated(ReturnInput, request.data)
         submission = submissions.return_submission(
-            submission, reason=data.validated_data["reason"], by=request.user
+            submission, reason=values["reason"], by=request.user
         )
         return Response(SubmissionSerializer(submission).data)
 
@@ -654,9 +645,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         409 problem."""
         assignment = self.get_object()
         target = indicator_of(assignment.cycle, indicator)
-        data = ScoreInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(ScoreInput, request.data)
         saved = scoring.save_score(
             assignment,
             target,
@@ -680,11 +669,8 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def save_judgement(self, request, pk=None):
         """Save the written judgement (``scoring.save_judgement``; in review only)."""
         assignment = self.get_object()
-        data = JudgementSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        texts = {
-            name: data.validated_data.get(name, "") for name in JudgementSerializer.Meta.fields
-        }
+        values = validated(JudgementSerializer, request.data)
+        texts = {name: values.get(name, "") for name in JudgementSerializer.Meta.fields}
         saved = scoring.save_judgement(assignment, **texts, by=request.user)
         return Response(JudgementSerializer(saved).data)
 

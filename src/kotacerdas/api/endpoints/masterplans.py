@@ -20,6 +20,7 @@ from kotacerdas.masterplans.models import Masterplan, Programme
 from kotacerdas.masterplans.services import editing
 
 from ..permissions import ANYONE, SIGNED_IN, Rules
+from . import validated
 
 
 class BudgetSerializer(serializers.Serializer):
@@ -159,9 +160,7 @@ class ProgrammeViewSet(viewsets.ModelViewSet):
         return masterplan_rules.visible_programmes(self.request.user, programmes).distinct()
 
     def _save(self, request, programme: Programme | None):
-        data = ProgrammeInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(ProgrammeInput, request.data)
         if programme is None:
             if "masterplan" not in values:
                 raise serializers.ValidationError({"masterplan": ["Required to create."]})
