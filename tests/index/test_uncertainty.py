@@ -10,7 +10,7 @@ import pytest
 
 from kotacerdas.index import Config, InputError, Tree, Values, build, uncertainty
 from kotacerdas.index.synthetic import synthetic_cycle
-from kotacerdas.index.uncertainty import _Design, _Model, _uniform
+from kotacerdas.index.uncertainty import _Design, _Model, _rank_quantiles, _uniform
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +162,13 @@ def test_other_percentiles_name_their_columns(cycle):
     result = uncertainty(cycle.tree, cycle.values, Config(), samples=20, quantiles=(0.1, 0.9))
     assert {"rank_p10", "rank_p90", "score_p10", "score_p90"} <= set(result.summary.columns)
     assert (result.summary["rank_p10"] <= result.summary["rank_p90"]).all()
+
+
+def test_rank_percentiles_by_counting_equal_numpys_inverted_cdf():
+    rng = np.random.default_rng(4)
+    for runs in (1, 2, 7, 20, 101):
+        ranks = rng.integers(1, 9, size=(runs, 8)).astype(np.float32)
+        ranks[:, 3] = np.nan  # a unit that never has a score
+        quantiles = (0.5, 0.05, 0.95, 0.0, 1.0, 0.1)
+        expected = np.quantile(ranks, quantiles, axis=0, method="inverted_cdf")
+        np.testing.assert_array_equal(_rank_quantiles(ranks, quantiles), expected)

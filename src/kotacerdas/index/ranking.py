@@ -16,17 +16,20 @@ def competition_ranks(scores: np.ndarray) -> np.ndarray:
     Returns float ``(R, U)``.
     """
     scores = np.asarray(scores, dtype=float)
-    width = scores.shape[1]
-    ranks = np.full(scores.shape, np.nan)
+    rows, width = scores.shape
     if width == 0:
-        return ranks
+        return np.full(scores.shape, np.nan)
     order = np.argsort(-scores, axis=1)  # NaN last; the order within a tie does not matter
     ordered = np.take_along_axis(scores, order, axis=1)
     tie_start = np.ones(scores.shape, dtype=bool)
     tie_start[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
     first_of_tie = np.maximum.accumulate(np.where(tie_start, np.arange(width), 0), axis=1)
-    np.put_along_axis(ranks, order, first_of_tie + 1.0, axis=1)
-    ranks[np.isnan(scores)] = np.nan
+    ranks = np.empty(scores.shape)
+    flat = order + (np.arange(rows) * width)[:, None]
+    ranks.reshape(-1)[flat.reshape(-1)] = (first_of_tie + 1.0).reshape(-1)
+    missing = np.isnan(scores)
+    if missing.any():
+        ranks[missing] = np.nan
     return ranks
 
 

@@ -47,7 +47,7 @@ __all__ = ["ASSUMPTIONS", "UncertaintyResult", "uncertainty"]
 
 ASSUMPTIONS: tuple[str, ...] = ("weights", "aggregation", "normalisation", "assessors")
 TABLE_BUDGET = 256 * 2**20  # bytes for the precomputed draw tables of all alternatives
-BATCH_BYTES = 8 * 2**20  # level-0 scores of the runs computed together
+BATCH_BYTES = 16 * 2**20  # level-0 scores of the runs computed together
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,12 +202,34 @@ def _distinct(names: Sequence[str]) -> tuple[str, ...]:
 def _describe(frame: pd.DataFrame, name: str, runs: np.ndarray, low: float, high: float) -> None:
     """Median and the two percentiles of each column of ``runs``, as ``<name>_median``,
     ``<name>_p05`` and ``<name>_p95`` (named after the percentiles asked for)."""
-    with np.errstate(invalid="ignore"):
-        stats = np.quantile(runs, [0.5, low, high], axis=0, method="inverted_cdf")
-    stats = np.where(np.isnan(runs).all(axis=0), np.nan, stats)
+    if name.startswith("rank"):
+        stats = _rank_quantiles(runs, (0.5, low, high))
+    else:
+        with np.errstate(invalid="ignore"):
+            stats = np.quantile(runs, [0.5, low, high], axis=0, method="inverted_cdf")
+        stats = np.where(np.isnan(runs).all(axis=0), np.nan, stats)
     frame[f"{name}_median"] = stats[0]
     frame[f"{name}_{_percentile(low)}"] = stats[1]
     frame[f"{name}_{_percentile(high)}"] = stats[2]
+
+
+def _rank_quantiles(ranks: np.ndarray, quantiles: Sequence[float]) -> np.ndarray:
+    """``np.quantile(ranks, quantiles, axis=0, method="inverted_cdf")`` for whole-number ranks,
+    by counting: the smallest rank ``r`` whose count of runs at or below it reaches
+    ``ceil(q n)`` (at least 1). A unit never ranked (NaN in every run) gets NaN."""
+    runs, units = ranks.shape
+    unranked = np.isnan(ranks[0]) if runs else np.ones(units, dtype=bool)
+    whole = np.nan_to_num(ranks, nan=0.0).astype(np.int64)  # ranks are 1..units
+    counts = np.bincount(
+        (whole + np.arange(units) * (units + 1)).ravel(), minlength=units * (units + 1)
+    ).reshape(units, units + 1)
+    cumulative = np.cumsum(counts, axis=1)
+    out = np.empty((len(quantiles), units))
+    for row, quantile in enumerate(quantiles):
+        needed = max(int(np.ceil(quantile * runs - 1e-9)), 1)
+        out[row] = np.argmax(cumulative >= needed, axis=1)
+    out[:, unranked] = np.nan
+    return out
 
 
 def _percentile(quantile: float) -> str:
