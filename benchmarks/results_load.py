@@ -8,9 +8,9 @@ What it does:
    it to ``final``, computes the results (``results.services.compute``, 1,000 Monte Carlo samples;
    timed) and publishes them through the lifecycle.
 3. Starts Redis (the shared cache) and gunicorn (gthread workers), warms the cache with one pass
-   over the ranking and every profile, then lets ``--clients`` anonymous readers request, for
+   over every ranking variant and every profile, then lets ``--clients`` anonymous readers request, for
    ``--seconds``, the ranking (unfiltered, or filtered by a random province, kind or search) or
-   a random region's profile, half and half, without think time.
+   a random region's profile, half and half, waiting ``--think`` seconds between pages.
 
 Reports p50/p95/p99/max latency per page, throughput and errors. Keeps the database (``--keep``)
 for ``reports_pdf.py``. Results go in docs/benchmarks.md ("Published results").
@@ -58,6 +58,14 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(0.5, 1.5),
+        metavar=("MIN", "MAX"),
+        help="seconds a reader waits between two pages (uniform; default 0.5 1.5; 0 0 saturates)",
+    )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--samples", type=int, default=1000)
@@ -130,6 +138,7 @@ def start_redis(port: int, folder: Path) -> subprocess.Popen:
 @dataclass
 class Results:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    slow: list[tuple[float, float]] = field(default_factory=list)  # (start offset, seconds)
     statuses: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -146,10 +155,19 @@ def ranking_url(rng: random.Random) -> str:
     return f"/hasil/{YEAR}/?q={rng.choice(SEARCHES)}"
 
 
-def reader(base: str, codes: list[str], number: int, stop_at: float, results: Results) -> None:
+def reader(
+    base: str,
+    codes: list[str],
+    number: int,
+    stop_at: float,
+    think: tuple[float, float],
+    results: Results,
+) -> None:
     rng = random.Random(number)  # load generation, not security
     latencies: dict[str, list[float]] = defaultdict(list)
     statuses: Counter = Counter()
+    slow = []
+    begin = time.monotonic()
     with requests.Session() as http:
         while time.monotonic() < stop_at:
             if rng.random() < 0.5:
@@ -163,21 +181,34 @@ def reader(base: str, codes: list[str], number: int, stop_at: float, results: Re
                 with results.lock:
                     results.errors[type(exc).__name__] += 1
                 continue
-            latencies[page].append(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            latencies[page].append(elapsed)
             statuses[response.status_code] += 1
+            if elapsed > 1:
+                slow.append((round(time.monotonic() - begin - elapsed, 1), round(elapsed, 2)))
+            if think[1] > 0:
+                time.sleep(rng.uniform(*think))
     with results.lock:
         for page, values in latencies.items():
             results.latencies[page].extend(values)
         results.statuses.update(statuses)
+        results.slow.extend(slow)
 
 
 def warm(base: str, codes: list[str]) -> float:
-    """One pass over the unfiltered ranking and every profile; return its seconds."""
+    """One pass over every ranking variant the readers ask for and every profile (what the first
+    readers after publication do); return its seconds."""
+    variants = [
+        f"/hasil/{YEAR}/",
+        *(f"/hasil/{YEAR}/?province={number}" for number in range(11, 95)),
+        *(f"/hasil/{YEAR}/?kind={kind}" for kind in ("provinsi", "kabupaten", "kota")),
+        *(f"/hasil/{YEAR}/?q={text}" for text in SEARCHES),
+        *(f"/hasil/{YEAR}/daerah/{code}/" for code in codes),
+    ]
     started = time.perf_counter()
     with requests.Session() as http:
-        http.get(f"{base}/hasil/{YEAR}/", timeout=60).raise_for_status()
-        for code in codes:
-            http.get(f"{base}/hasil/{YEAR}/daerah/{code}/", timeout=60).raise_for_status()
+        for path in variants:
+            http.get(base + path, timeout=60).raise_for_status()
     return time.perf_counter() - started
 
 
@@ -221,9 +252,12 @@ def main() -> None:
     try:
         report["warm_up_s"] = round(warm(base, codes), 1)
         results = Results()
+        load_before = os.getloadavg()
         stop_at = time.monotonic() + args.seconds
         threads = [
-            threading.Thread(target=reader, args=(base, codes, n, stop_at, results))
+            threading.Thread(
+                target=reader, args=(base, codes, n, stop_at, tuple(args.think), results)
+            )
             for n in range(args.clients)
         ]
         started = time.monotonic()
@@ -240,6 +274,9 @@ def main() -> None:
     report.update(
         {
             "clients": args.clients,
+            "think_time_s": list(args.think),
+            "load_average_before": [round(value, 2) for value in load_before],
+            "load_average_after": [round(value, 2) for value in os.getloadavg()],
             "seconds": round(elapsed, 1),
             "gunicorn": f"gthread, {args.workers} workers x {args.threads} threads",
             "cache": "redis",
@@ -250,6 +287,9 @@ def main() -> None:
             "errors": sum(n for s, n in results.statuses.items() if s != 200)
             + sum(results.errors.values()),
             "client_errors": dict(results.errors),
+            # When the requests slower than 1 s started (seconds into the run) and how long
+            # they took: all at one moment points at the machine, spread out at the server.
+            "slow_requests": sorted(results.slow),
         }
     )
     print(json.dumps(report, indent=2))
