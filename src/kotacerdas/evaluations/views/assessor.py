@@ -23,11 +23,17 @@ from kotacerdas.instruments.models import Indicator
 from ..forms_assessor import ConflictForm, JudgementForm, ScoreForm
 from ..models import Assignment, ConflictOfInterest, Submission, VirtualSession
 from ..services import answers, assignments, scoring
+from .operator import STATUS_INVALID, STATUS_LOCKED, STATUS_STALE
 
-# Status codes of a refused htmx save, as on the operator's form (evaluations.js swaps them in).
-STATUS_INVALID = 422
-STATUS_STALE = 409
-STATUS_LOCKED = 423
+
+def refusal_status(error: ServiceError) -> int:
+    """The status of a refused htmx save, as on the operator's form (evaluations.js swaps these
+    responses in): 409 stale version, 423 locked, 422 anything else."""
+    if isinstance(error, StaleVersion):
+        return STATUS_STALE
+    if isinstance(error, Locked):
+        return STATUS_LOCKED
+    return STATUS_INVALID
 
 
 def get_assignment(request: HttpRequest, year: int, code: str) -> Assignment:
@@ -154,13 +160,7 @@ def score_save(request: HttpRequest, year: int, code: str, indicator: str) -> Ht
             by=request.user,
         )
     except ServiceError as error:
-        status = (
-            STATUS_STALE
-            if isinstance(error, StaleVersion)
-            else STATUS_LOCKED
-            if isinstance(error, Locked)
-            else STATUS_INVALID
-        )
+        status = refusal_status(error)
         if not request.htmx:
             messages.error(request, f"{item.code}: {error}")
             return redirect(workspace_url(assignment, item.element.dimension.code))

@@ -15,16 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
+from kotacerdas.core.errors import Locked, ServiceError
 from kotacerdas.instruments.models import Dimension, Indicator
 
 from ..forms_assessor import FeedbackForm, QueueFilterForm, SettleForm
 from ..models import Cycle, CycleState, Feedback, Submission, SubmissionState
 from ..services import answers, feedback, moderation
+from .assessor import refusal_status
 
-STATUS_INVALID = 422
-STATUS_STALE = 409
-STATUS_LOCKED = 423
 PAGE_SIZE = 50
 
 
@@ -163,13 +161,7 @@ def moderation_settle(request: HttpRequest, year: int, code: str, indicator: str
             by=request.user,
         )
     except ServiceError as error:
-        status = (
-            STATUS_STALE
-            if isinstance(error, StaleVersion)
-            else STATUS_LOCKED
-            if isinstance(error, Locked)
-            else STATUS_INVALID
-        )
+        status = refusal_status(error)
         if not request.htmx:
             messages.error(request, f"{item_indicator.code}: {error}")
             return redirect(reverse("evaluations:moderation_settle", args=[year, code, indicator]))

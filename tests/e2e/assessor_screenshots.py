@@ -8,7 +8,7 @@ Run against a demo server that has the demo data plus a cycle in moderation:
         build_demo_cycle(2021, state='moderation', regions=['15.71', '32.73', '35.78', \\
         '33.74', '73.71', '51.71'], seed=2021)"
     KOTACERDAS_DEMO=1 kotacerdas runserver 127.0.0.1:8614
-    .venv/bin/python benchmarks/assessor_screenshots.py http://127.0.0.1:8614
+    .venv/bin/python -m tests.e2e.assessor_screenshots http://127.0.0.1:8614
 
 It signs in as ``asesor1`` for Kota Jambi's workspace (2022, in review) and as ``admin`` for the
 moderation queue of the 2021 cycle (synthetic data).
@@ -21,15 +21,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from tests.e2e.browser import launch
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def sign_in(browser, base: str, username: str):
@@ -45,7 +39,7 @@ def sign_in(browser, base: str, username: str):
 def main(base: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch(playwright)
         assessor = sign_in(browser, base, "asesor1")
         assessor.goto(f"{base}/evaluasi/asesor/2022/15.71/?dimensi=GOV")
         assessor.wait_for_selector("[data-testid='indicator-GOV.SVC.01']")
