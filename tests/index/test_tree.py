@@ -125,3 +125,9 @@ def test_the_plan_carries_shallow_indicators_up_unchanged():
     assert plan.levels == (("i0", "i1", "i2"), ("i0", "E"), ("i0", "D"), ("R",))
     assert plan.location["E"] == (1, 1)
     assert plan.location["i0"] == (0, 0)
+
+
+def test_a_tree_without_a_root_is_a_cycle(tmp_path):
+    path = write_csv(tmp_path / "tree.csv", HEADER + "A,B,1,,,,\nB,A,1,,,,\n")
+    with pytest.raises(InputError, match=r"tree.csv, row 2: cycle in the tree: A -> B -> A"):
+        Tree.from_csv(path)

@@ -290,9 +290,7 @@ class Tree:
                     raise self._error(position, f"unknown parent {node.parent!r}")
                 grouped[node.parent].append(node.code)
         self._children = {code: tuple(kids) for code, kids in grouped.items()}
-        self._check_cycles()
-        if not roots:  # pragma: no cover - a parentless-free finite graph always has a cycle
-            raise InputError(self.source, None, "the tree has no root")
+        self._check_cycles()  # with every parent known, no root means a cycle: refused here
         self._root = self.nodes[roots[0]].code
         self._depth = {self._root: 0}
         for code in self.order:
