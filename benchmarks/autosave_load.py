@@ -186,6 +186,24 @@ def stop_server(server: subprocess.Popen) -> None:
         server.kill()
 
 
+def cpu_seconds(parent: int) -> float:
+    """User + system CPU time of the server's worker processes (children of ``parent``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def cookie_header(cookies: dict[str, str]) -> str:
     # Production cookies are Secure; over plain HTTP on localhost we send them ourselves.
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
@@ -329,12 +347,18 @@ def main() -> None:
             )
             for op in operators
         ]
+        load_before = load_average()
+        server_cpu = cpu_seconds(server.pid)
+        client_cpu = time.process_time()
         started = time.monotonic()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
+        server_cpu = cpu_seconds(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
+        load_after = load_average()
     finally:
         stop_server(server)
     checked, lost = lost_saves(operators)
@@ -358,6 +382,9 @@ def main() -> None:
         "client_errors": dict(results.errors),
         "answers_checked": checked,
         "lost_saves": lost,
+        "server_cpu_ms_per_save": round(1000 * server_cpu / max(1, len(ms)), 1),
+        "load_generator_cpu_s": round(client_cpu, 1),
+        "load_average_before_after": [load_before, load_after],
         "form_load_p50_ms": round(percentile([t * 1000 for t in form_times], 0.5), 1),
         "form_load_max_ms": round(max(form_times) * 1000, 1),
     }

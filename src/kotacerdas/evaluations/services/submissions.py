@@ -112,33 +112,34 @@ def progress(submission: Submission) -> list[DimensionProgress]:
 
 
 def dimension_progress(submission: Submission, dimension: Dimension) -> DimensionProgress:
-    """The counts of ``progress`` for one dimension, in one query (what an autosave shows);
-    ``missing`` is left empty."""
-    answers = Answer.objects.filter(submission=submission, indicator=OuterRef("pk"))
-    rows = (
+    """The counts of ``progress`` for one dimension in three small queries (what an autosave
+    shows); ``missing`` is left empty."""
+    required = dict(
         Indicator.objects.filter(
             instrument_id=submission.cycle.instrument_id, element__dimension=dimension
-        )
-        .annotate(
-            answered=Exists(answers.filter(Q(not_applicable=True) | Q(value__isnull=False))),
-            not_applicable=Exists(answers.filter(not_applicable=True)),
-            has_evidence=Exists(
-                Evidence.objects.filter(
-                    submission=submission, indicator=OuterRef("pk"), superseded=False
-                )
-            ),
-        )
-        .values_list("evidence_required", "answered", "not_applicable", "has_evidence")
-        .order_by()
+        ).values_list("pk", "evidence_required")
     )
-    row = DimensionProgress(dimension=dimension)
-    for required, answered, not_applicable, has_evidence in rows:
-        row.total += 1
-        row.answered += answered
-        if required and not not_applicable:
-            row.evidence_needed += 1
-            row.evidence_present += has_evidence
-    return row
+    answered, not_applicable = set(), set()
+    for indicator_id, value, na in Answer.objects.filter(
+        submission=submission, indicator_id__in=required
+    ).values_list("indicator_id", "value", "not_applicable"):
+        if na or value is not None:
+            answered.add(indicator_id)
+        if na:
+            not_applicable.add(indicator_id)
+    with_evidence = set(
+        current_evidence(submission)
+        .filter(indicator_id__in=required)
+        .values_list("indicator_id", flat=True)
+    )
+    needs_evidence = {pk for pk, needed in required.items() if needed} - not_applicable
+    return DimensionProgress(
+        dimension=dimension,
+        total=len(required),
+        answered=len(answered),
+        evidence_needed=len(needs_evidence),
+        evidence_present=len(needs_evidence & with_evidence),
+    )
 
 
 def missing_items(submission: Submission) -> list[str]:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -209,7 +210,7 @@ def answer_save(request: HttpRequest, year: int, code: str, indicator: str) -> H
             messages.error(request, f"{item.code}: {error}")
             return redirect(form_url(submission, item))
         context = {"indicator": item, "error": error, "stale": status == STATUS_STALE}
-        return render(request, "evaluations/operator/_answer_status.html", context, status=status)
+        return _status(context, status)
     if not request.htmx:
         messages.success(request, _("Jawaban %(code)s tersimpan.") % {"code": item.code})
         return redirect(form_url(submission, item))
@@ -221,7 +222,14 @@ def answer_save(request: HttpRequest, year: int, code: str, indicator: str) -> H
         "progress": progress,
         "oob": True,
     }
-    return render(request, "evaluations/operator/_answer_status.html", context)
+    return _status(context)
+
+
+def _status(context: dict, status: int = 200) -> HttpResponse:
+    """The autosave's status partial; rendered without the request, so none of the page's
+    context processors (navigation, ...) run for this small, frequent answer."""
+    html = render_to_string("evaluations/operator/_answer_status.html", context)
+    return HttpResponse(html, status=status)
 
 
 @login_required
