@@ -22,3 +22,11 @@ class OTPForm(forms.Form):
         ),
         help_text=_("Enam angka dari aplikasi autentikator, atau satu kode pemulihan."),
     )
+
+
+class EnrolForm(OTPForm):
+    """The first code from a newly added authenticator app (recovery codes do not apply yet)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].help_text = _("Enam angka yang tampil di aplikasi autentikator.")

@@ -23,7 +23,7 @@ from django_otp import login as otp_login
 from kotacerdas.core.errors import ServiceError
 
 from . import twofactor
-from .forms import LoginForm, OTPForm
+from .forms import EnrolForm, LoginForm, OTPForm
 
 PENDING = "kotacerdas_2fa_pending"
 
@@ -141,7 +141,7 @@ def two_factor_setup(request):
     """Set up (or replace) the authenticator: a QR code drawn on the server, then a code from the
     app to confirm it; the recovery codes are shown once after confirmation."""
     device = twofactor.start_enrolment(request.user)
-    form = OTPForm(request.POST or None)
+    form = EnrolForm(request.POST or None)
     recovery_codes = None
     if request.method == "POST" and form.is_valid():
         try:
