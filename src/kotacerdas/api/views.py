@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import ApiToken
-from .permissions import Rules
+from .permissions import SIGNED_IN, Rules
 
 
 class SchemaView(SpectacularAPIView):
@@ -53,7 +53,7 @@ class MeView(APIView):
     """The account the request acts as, and how it is authenticated."""
 
     permission_classes = [Rules]
-    rules_permissions = {"get": "accounts.change_own_password"}  # any signed-in user
+    rules_permissions = {"get": SIGNED_IN}
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
