@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,8 @@ import pytest
 from kotacerdas.index import Config, InputError, Tree, Values, build, uncertainty
 from kotacerdas.index.synthetic import synthetic_cycle
 from kotacerdas.index.uncertainty import _Design, _Model, _rank_quantiles, _uniform
+
+uncertainty_module = sys.modules["kotacerdas.index.uncertainty"]  # the package exports a function
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +39,10 @@ def test_without_perturbation_every_run_is_the_build(cycle):
     assert not result.sensitivity["active"].any()
 
 
+@pytest.mark.parametrize("chunk", [16_384, 1])  # one gather for all parents, or one each
 @pytest.mark.parametrize("normalisation", ["rubric", "minmax", "zscore"])
-def test_each_run_equals_a_build_on_its_drawn_assumptions(cycle, normalisation):
+def test_each_run_equals_a_build_on_its_drawn_assumptions(cycle, normalisation, chunk, monkeypatch):
+    monkeypatch.setattr(uncertainty_module, "CHUNK_ELEMENTS", chunk)
     config = Config(missing="zero")
     prepared = Values.from_frame(cycle.values, cycle.tree)
     samples, seed, delta = 10, 7, 0.3

@@ -25,7 +25,15 @@ import numpy as np
 if TYPE_CHECKING:
     from .tree import Tree
 
-__all__ = ["Availability", "Plan", "Step", "aggregate", "pad_level0"]
+__all__ = [
+    "Availability",
+    "Plan",
+    "Step",
+    "aggregate",
+    "aggregate_sums",
+    "pad_level0",
+    "weighted_sums",
+]
 
 
 @dataclass(frozen=True)
@@ -173,18 +181,44 @@ def aggregate(
     Arithmetic: ``sum(w x) / sum(w)`` over the available children. Geometric:
     ``exp(sum(w log(x + c)) / sum(w)) - c`` with ``c = offset`` (see docs/methodology.md).
     """
-    out: list[np.ndarray] = []
     values = level0
     if geometric and not level0_logged:
         values = _log(values, offset, keep=_children(availability.levels[0], plan.steps[0]))
+    sums = weighted_sums(values, weights[:, plan.steps[0].weight_index])
+    return aggregate_sums(plan, availability, sums, weights, geometric=geometric, offset=offset)
+
+
+def weighted_sums(values: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``sum_k w[b, p, k] values[b, p, k, u]``: ``(B, P, U)`` from ``(B, P, K, U)`` (or
+    ``(P, K, U)``, the same for every sample) and ``(B, P, K)``."""
+    if values.ndim == 3:
+        return np.einsum("pku,bpk->bpu", values, w)
+    return np.einsum("bpku,bpk->bpu", values, w)
+
+
+def aggregate_sums(
+    plan: Plan,
+    availability: Availability,
+    sums: np.ndarray,
+    weights: np.ndarray,
+    *,
+    geometric: bool = False,
+    offset: float = 1.0,
+) -> list[np.ndarray]:
+    """:func:`aggregate` from the first step's weighted sums ``(B, P1, U)`` (of the scores, or
+    of their logs when ``geometric``), for callers that compute them in pieces."""
+    out: list[np.ndarray] = []
     for s, step in enumerate(plan.steps):
         w = weights[:, step.weight_index]  # (B, P, K)
-        num = np.einsum("bpku,bpk->bpu", values, w)
-        score = num / w.sum(axis=2)[:, :, None]
+        if s > 0:
+            available = availability.levels[s]
+            source = _log(out[-1], offset, keep=available) if geometric else out[-1]
+            sums = weighted_sums(_children(np.where(available, source, 0.0), step), w)
+        score = sums / w.sum(axis=2)[:, :, None]
         fix = availability.fixes[s]
         if fix.unit.size:
             den = np.einsum("nk,bnk->bn", fix.mask, w[:, fix.parent, :])
-            score[:, fix.parent, fix.unit] = num[:, fix.parent, fix.unit] / den
+            score[:, fix.parent, fix.unit] = sums[:, fix.parent, fix.unit] / den
         if geometric:
             score = np.exp(score) - offset
         np.clip(score, 0.0, 100.0, out=score)  # a mean of values in [0, 100], up to rounding
@@ -192,10 +226,6 @@ def aggregate(
         if unit.size:
             score[:, parent, unit] = np.nan
         out.append(score)
-        if s + 1 < len(plan.steps):
-            available = availability.levels[s + 1]
-            source = _log(score, offset, keep=available) if geometric else score
-            values = _children(np.where(available, source, 0.0), plan.steps[s + 1])
     return out
 
 

@@ -37,7 +37,7 @@ import pandas as pd
 from . import normalise
 from .build import build, prepare_groups
 from .config import AGGREGATIONS, NORMALISATIONS, Config
-from .engine import Availability, aggregate, pad_level0
+from .engine import Availability, aggregate_sums, pad_level0, weighted_sums
 from .errors import InputError
 from .ranking import competition_ranks, group_ranks
 from .tree import Tree
@@ -48,6 +48,7 @@ __all__ = ["ASSUMPTIONS", "UncertaintyResult", "uncertainty"]
 ASSUMPTIONS: tuple[str, ...] = ("weights", "aggregation", "normalisation", "assessors")
 TABLE_BUDGET = 256 * 2**20  # bytes for the precomputed draw tables of all alternatives
 BATCH_BYTES = 16 * 2**20  # level-0 scores of the runs computed together
+CHUNK_ELEMENTS = 16_384  # level-0 values per run gathered at once (they stay in cache)
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,13 +239,13 @@ def _percentile(quantile: float) -> str:
 
 @dataclass(frozen=True, eq=False)
 class _Cohort:
-    """The columns of one normalisation whose scores depend on the drawn values of all units.
+    """The columns of one chunk whose scores depend on the drawn values of all units.
 
     In the draw table these columns hold raw values; each run normalises them after drawing.
     """
 
     indicators: np.ndarray  # (J,) indicator positions (depth-first)
-    positions: np.ndarray  # (J,) padded level-0 columns
+    positions: np.ndarray  # (J,) padded level-0 columns, counted from the chunk's first
     unanswered: np.ndarray  # (U, J)
     unavailable: np.ndarray  # (U, J)
 
@@ -254,9 +255,9 @@ class _Table:
     """One normalisation's candidate scores in the padded level-0 layout, flat."""
 
     rule: normalise.Rule
-    scores: np.ndarray  # flat (U, W, stride)
+    scores: np.ndarray  # flat (P, K, U, stride)
     logs: np.ndarray | None  # log(score + offset), 0 where unavailable
-    cohort: _Cohort | None
+    cohort: tuple[_Cohort | None, ...]  # per chunk of parents
 
 
 class _Model:
@@ -319,6 +320,11 @@ class _Model:
         position = np.empty(len(plan.indicators), dtype=np.intp)
         position[step.child[used]] = np.flatnonzero(used.ravel())
         keep = pad_level0(plan, available[None])[0].reshape(self.width, self.units, 1)
+        # Runs gather level 0 a few parents at a time, so the gathered values are still in
+        # cache when the first step sums them.
+        parents, slots_per_parent = step.child.shape
+        per_chunk = max(1, CHUNK_ELEMENTS // (slots_per_parent * self.units))
+        self.chunks = [(p, min(p + per_chunk, parents)) for p in range(0, parents, per_chunk)]
         self.tables = []
         for rule in rules:
             # Without draws every answer has one candidate, so cohort statistics are computed
@@ -326,16 +332,8 @@ class _Model:
             # normalises again after drawing (see _cohort).
             scores = normalise.apply(rule, np.moveaxis(candidates, 2, 0))  # (S, U, I)
             scores = np.where(available[None] & ~np.isnan(scores), scores, 0.0)
-            cohort = None
-            if self.draws and rule.cohort.size:
-                columns = rule.cohort
-                scores[:, :, columns] = np.moveaxis(candidates[:, columns, :], 2, 0)
-                cohort = _Cohort(
-                    indicators=columns,
-                    positions=position[columns],
-                    unanswered=~answered[:, columns],
-                    unavailable=~available[:, columns],
-                )
+            cohort_columns = rule.cohort if self.draws else np.array([], dtype=np.intp)
+            scores[:, :, cohort_columns] = np.moveaxis(candidates[:, cohort_columns, :], 2, 0)
             padded = np.moveaxis(pad_level0(plan, scores), 0, -1)  # (P, K, U, S)
             padded = np.ascontiguousarray(padded.reshape(self.width, self.units, self.stride))
             logs = None
@@ -343,10 +341,27 @@ class _Model:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     logs = np.log(padded + config.geometric_offset)
                 logs = np.where(keep, logs, 0.0)
-                if cohort is not None:
-                    logs[cohort.positions] = padded[cohort.positions]
+                logs[position[cohort_columns]] = padded[position[cohort_columns]]
                 logs = logs.ravel()
-            self.tables.append(_Table(rule=rule, scores=padded.ravel(), logs=logs, cohort=cohort))
+            cohort = []
+            for first, last in self.chunks:
+                low, high = first * slots_per_parent, last * slots_per_parent
+                inside = cohort_columns[
+                    (position[cohort_columns] >= low) & (position[cohort_columns] < high)
+                ]
+                cohort.append(
+                    _Cohort(
+                        indicators=inside,
+                        positions=position[inside] - low,
+                        unanswered=~answered[:, inside],
+                        unavailable=~available[:, inside],
+                    )
+                    if inside.size
+                    else None
+                )
+            self.tables.append(
+                _Table(rule=rule, scores=padded.ravel(), logs=logs, cohort=tuple(cohort))
+            )
 
     def run(self, design: _Design, *, jobs: int | None) -> np.ndarray:
         """Root score of every run, ``(samples, U)``."""
@@ -374,38 +389,48 @@ class _Model:
         source = table.logs if geometric else table.scores
         assert source is not None
         batch = runs.size
-        if self.draws:
+        step = self.plan.steps[0]
+        parents, slots = step.child.shape
+        multipliers = design.multipliers[runs]
+        weights = self.plan.extended_weights(self.plan.weights[: self.n_weights] * multipliers)
+        first = weights[:, step.weight_index]  # (B, P, K)
+        if not self.draws:
+            sums = weighted_sums(source.reshape(parents, slots, self.units), first)
+        else:
             draws = np.empty((batch, self.base.size), dtype=np.uint8)
             for row, run in enumerate(runs):
                 bits = np.random.PCG64(design.draw_seeds[design.draw_id[run]])
                 draws[row] = _uniform(bits, self.base.size, self.lcm)
             slot = draws if self.stride == self.lcm else draws % self.count_padded
-            level0 = source.take(self.base + slot)
-            if table.cohort is not None:
-                self._cohort(table, level0, geometric)
-        else:
-            level0 = np.broadcast_to(source, (batch, source.size))
-        level0 = level0.reshape(batch, *self.plan.steps[0].child.shape, self.units)
-        multipliers = design.multipliers[runs]
-        weights = self.plan.extended_weights(self.plan.weights[: self.n_weights] * multipliers)
-        levels = aggregate(
+            sums = np.empty((batch, parents, self.units))
+            for chunk, (low, high) in enumerate(self.chunks):
+                start, stop = low * slots * self.units, high * slots * self.units
+                values = np.empty((batch, stop - start))
+                for row in range(batch):  # indices are valid by construction: no range check
+                    index = self.base[start:stop] + slot[row, start:stop]
+                    np.take(source, index, out=values[row], mode="clip")
+                cohort = table.cohort[chunk]
+                if cohort is not None:
+                    self._cohort(cohort, table.rule, values, geometric)
+                block = values.reshape(batch, high - low, slots, self.units)
+                sums[:, low:high] = weighted_sums(block, first[:, low:high])
+        levels = aggregate_sums(
             self.plan,
             self.availability,
-            level0,
+            sums,
             weights,
             geometric=geometric,
             offset=self.config.geometric_offset,
-            level0_logged=geometric,
         )
         return levels[-1][:, 0, :]
 
-    def _cohort(self, table: _Table, level0: np.ndarray, geometric: bool) -> None:
-        """Normalise the drawn raw values of the cohort-dependent columns in ``level0``, in place."""
-        cohort = table.cohort
-        assert cohort is not None
-        view = level0.reshape(level0.shape[0], self.width, self.units)
+    def _cohort(
+        self, cohort: _Cohort, rule: normalise.Rule, values: np.ndarray, geometric: bool
+    ) -> None:
+        """Normalise the drawn raw values of a chunk's cohort-dependent columns, in place."""
+        view = values.reshape(values.shape[0], -1, self.units)
         drawn = view[:, cohort.positions, :].transpose(0, 2, 1)  # (B, U, J)
-        scores = normalise.apply(table.rule, drawn, columns=cohort.indicators)
+        scores = normalise.apply(rule, drawn, columns=cohort.indicators)
         np.copyto(scores, 0.0, where=cohort.unanswered)  # missing scores 0 or is excluded below
         if geometric:
             with np.errstate(divide="ignore"):
