@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--region", default="15.71")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-zip", action="store_true")
+    parser.add_argument("--workers", type=int, default=2, help="processes for the zip")
     args = parser.parse_args()
     os.environ.update(
         {
@@ -59,7 +60,7 @@ def main() -> None:
 
     snapshot = published.snapshot_for_year(YEAR)
     region = Region.objects.get(code=args.region)
-    report: dict = {"regions": snapshot.regions.count()}
+    report: dict = {"regions": snapshot.regions.count(), "load_average_before": os.getloadavg()}
     first = timed(lambda: documents.report_card(snapshot, region), 1)[0]
     cards = timed(lambda: documents.report_card(snapshot, region), args.repeat)
     notes = timed(lambda: documents.report_card(snapshot, region, include_notes=True), args.repeat)
@@ -75,20 +76,23 @@ def main() -> None:
             "national_summary_s": round(national[0], 2),
         }
     )
+    print(json.dumps(report, indent=2), flush=True)
     if not args.skip_zip:
         with tempfile.TemporaryDirectory() as folder:
             target = Path(folder) / "reports.zip"
             started = time.perf_counter()
-            count = batch.build_zip(snapshot, target)
+            count = batch.build_zip(snapshot, target, workers=args.workers)
             elapsed = time.perf_counter() - started
             report.update(
                 {
                     "zip_documents": count,
+                    "zip_workers": args.workers,
                     "zip_minutes": round(elapsed / 60, 2),
                     "zip_documents_per_second": round(count / elapsed, 2),
                     "zip_megabytes": round(target.stat().st_size / 2**20, 1),
                 }
             )
+    report["load_average_after"] = os.getloadavg()
     print(json.dumps(report, indent=2))
 
 

@@ -14,6 +14,7 @@ Environment variables (all optional in development):
 - ``KOTACERDAS_DEMO``: ``1`` marks a demo installation (demo accounts may sign in without 2FA).
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -280,6 +281,8 @@ KOTACERDAS_LETTER = {
     ),
     "first_number": env.int("LETTER_FIRST_NUMBER", default=1001),
 }
+# Processes that render the PDF reports of a whole cycle (the batch job and `report --all`).
+KOTACERDAS_REPORT_WORKERS = env.int("REPORT_WORKERS", default=os.cpu_count() or 1)
 
 # --- Email (console by default) -----------------------------------------------------------
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

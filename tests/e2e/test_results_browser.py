@@ -9,11 +9,9 @@ from django.core.cache import cache
 from playwright.sync_api import expect, sync_playwright
 from pypdf import PdfReader
 
-from tests.results.builders import DIMENSION_NAMES, cohort, publish_cycle
+from tests.results.builders import DIMENSION_NAMES, INDICES, cohort, publish_cycle
 
 from .browser import launch, watch
-
-INDICES = {"15": 50.0, "15.71": 66.2, "15.05": 30.0, "32.73": 80.0, "32.04": 45.0}
 
 
 @pytest.mark.e2e

@@ -5,7 +5,6 @@ import re
 import zipfile
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
@@ -16,16 +15,7 @@ from kotacerdas.reports.choices import JobState
 from kotacerdas.reports.models import ReportJob
 from kotacerdas.reports.services import batch
 from tests.conftest import make_user
-from tests.results.builders import DIMENSION_NAMES, cohort, publish_cycle
-
-INDICES = {"15": 50.0, "15.71": 66.2, "15.05": 30.0, "32.73": 80.0, "32.04": 45.0}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+from tests.results.builders import DIMENSION_NAMES, INDICES, cohort, publish_cycle
 
 
 @pytest.fixture

@@ -37,13 +37,16 @@ from kotacerdas.instruments.models import (
     LevelDescriptor,
 )
 from kotacerdas.regions.models import Region, RegionKind
-from kotacerdas.results.choices import NodeKind, SnapshotState
+from kotacerdas.results.choices import SnapshotState
 from kotacerdas.results.models import RegionResult, Snapshot
 from kotacerdas.results.services import summary
+from kotacerdas.results.services.compute import snapshot_nodes
 from tests.conftest import make_user
 from tests.factories import LEVEL_TEXT
 
 DIMENSION_NAMES = [dimension.name for dimension in DIMENSIONS]
+# The index (0–100) of the five cohort regions in the stored-snapshot tests.
+INDICES = {"15": 50.0, "15.71": 66.2, "15.05": 30.0, "32.73": 80.0, "32.04": 45.0}
 ASPECT_WEIGHTS = {
     Aspect.BASELINE: 10,
     Aspect.OUTPUT: 20,
@@ -118,43 +121,6 @@ def cohort() -> list[Region]:
     return regions
 
 
-def stored_nodes(instrument: Instrument) -> list[dict]:
-    """The snapshot's node list for an instrument (as compute writes it)."""
-    used = set(instrument.indicators.values_list("aspect", flat=True))
-    nodes = [
-        {
-            "code": row.aspect,
-            "name": str(Aspect(row.aspect).label),
-            "kind": NodeKind.ASPECT,
-            "parent": None,
-            "weight": float(row.weight),
-        }
-        for row in instrument.aspects.order_by("id")
-        if row.aspect in used
-    ]
-    for dimension in instrument.dimensions.order_by("order"):
-        nodes.append(
-            {
-                "code": dimension.code,
-                "name": dimension.name,
-                "kind": NodeKind.DIMENSION,
-                "parent": None,
-                "weight": float(dimension.weight),
-            }
-        )
-        for element in dimension.elements.order_by("order"):
-            nodes.append(
-                {
-                    "code": element.code,
-                    "name": element.name,
-                    "kind": NodeKind.ELEMENT,
-                    "parent": dimension.code,
-                    "weight": float(element.weight),
-                }
-            )
-    return nodes
-
-
 def make_stored_snapshot(
     cycle: Cycle,
     indices: dict[str, float],
@@ -169,7 +135,7 @@ def make_stored_snapshot(
     follow the index; intervals are ±1 rank; feedback, notes and what-if are filled.
     """
     instrument = cycle.instrument
-    nodes = stored_nodes(instrument)
+    nodes = snapshot_nodes(instrument)
     indicators = list(instrument.indicators.select_related("element__dimension").order_by("code"))
     scale = int(cycle.display_scale)
     snapshot = Snapshot.objects.create(

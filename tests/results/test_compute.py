@@ -1,7 +1,6 @@
 """Computing a cycle's results with the index engine, storing, publishing and republishing."""
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -20,13 +19,6 @@ from tests.conftest import make_user
 from .builders import DIMENSION_NAMES, make_evaluated_cycle
 
 SAMPLES = 200
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -6,29 +6,13 @@ import json
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from kotacerdas.results.services import cache as results_cache
 from kotacerdas.results.services import exports
 
-from .builders import cohort, make_stored_snapshot, publish_cycle
-
-INDICES = {"15": 50.0, "15.71": 66.2, "15.05": 30.0, "32.73": 80.0, "32.04": 45.0}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def published(db):
-    cohort()
-    return publish_cycle(2022, INDICES)
+from .builders import INDICES, cohort, make_stored_snapshot, publish_cycle
 
 
 def test_the_csv_holds_every_level_of_the_tree(client, published):

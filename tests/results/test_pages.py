@@ -4,29 +4,13 @@ import json
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from kotacerdas.evaluations.models import CycleState
 from kotacerdas.regions.models import Region, RegionKind
 from kotacerdas.results.choices import SnapshotState
 
-from .builders import DIMENSION_NAMES, cohort, make_stored_snapshot, publish_cycle
-
-INDICES = {"15": 50.0, "15.71": 66.2, "15.05": 30.0, "32.73": 80.0, "32.04": 45.0}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def published(db):
-    cohort()
-    return publish_cycle(2022, INDICES)
+from .builders import DIMENSION_NAMES, INDICES, cohort, make_stored_snapshot, publish_cycle
 
 
 def text_of(response) -> str:

@@ -36,7 +36,11 @@ class Maps:
 
 
 def values(snapshot: Snapshot, *, provinces: bool) -> list[dict]:
-    rows = RegionResult.objects.filter(snapshot=snapshot).select_related("region")
+    rows = (
+        RegionResult.objects.filter(snapshot=snapshot)
+        .select_related("region")
+        .only("display", "predicate", "region__code", "region__name", "region__kind")
+    )
     if provinces:
         rows = rows.filter(region__kind=RegionKind.PROVINSI)
     else:

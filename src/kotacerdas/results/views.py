@@ -105,7 +105,7 @@ def awards(snapshot: Snapshot) -> str:
         (),
         lambda: render_to_string(
             "results/partials/awards.html",
-            {"ranking": rankings.ranking(snapshot, rankings.Filters()), "snapshot": snapshot},
+            {"awards": rankings.awards(snapshot), "snapshot": snapshot},
         ),
     )
 

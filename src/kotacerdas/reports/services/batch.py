@@ -11,11 +11,15 @@ same work without a job, for the command line.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
@@ -25,8 +29,10 @@ from django_tasks import task
 
 from kotacerdas.accounts.predicates import is_admin
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.regions.models import Region
 from kotacerdas.results.models import RegionResult, Snapshot
 
+from .. import workers as report_workers
 from ..choices import JobState
 from ..models import ReportJob
 from . import documents
@@ -39,33 +45,61 @@ def zip_name(snapshot: Snapshot) -> str:
     return f"laporan-{snapshot.cycle.year}-v{snapshot.version}.zip"
 
 
-def documents_of(snapshot: Snapshot) -> list[RegionResult]:
+def region_codes(snapshot: Snapshot) -> list[str]:
     return list(
         RegionResult.objects.filter(snapshot=snapshot)
-        .select_related("region", "region__parent")
         .order_by("region__code")
+        .values_list("region__code", flat=True)
     )
 
 
+def region_documents(snapshot_id: int, code: str) -> tuple[str, bytes, bytes]:
+    """(code, report card with the assessors' notes, letter) of one region of a snapshot."""
+    snapshot = Snapshot.objects.select_related("cycle").get(pk=snapshot_id)
+    region = Region.objects.select_related("parent").get(code=code)
+    return (
+        code,
+        documents.report_card(snapshot, region, include_notes=True),
+        documents.letter(snapshot, region),
+    )
+
+
+def _rendered(
+    snapshot: Snapshot, codes: list[str], workers: int
+) -> Iterator[tuple[str, bytes, bytes]]:
+    """The documents of every region in ``codes`` order, rendered in ``workers`` processes.
+
+    Spawned (not forked) processes: the parent may already run vl-convert's JavaScript runtime,
+    whose threads a fork would not carry over. One process renders in this one.
+    """
+    if workers <= 1:
+        for code in codes:
+            yield region_documents(snapshot.pk, code)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=report_workers.start) as pool:
+        yield from pool.map(report_workers.render, repeat(snapshot.pk), codes, chunksize=4)
+
+
 def build_zip(
-    snapshot: Snapshot, target: Path, progress: Callable[[int], None] | None = None
+    snapshot: Snapshot,
+    target: Path,
+    progress: Callable[[int], None] | None = None,
+    *,
+    workers: int | None = None,
 ) -> int:
-    """Write every report card, letter and the national summary of ``snapshot`` to ``target``;
-    return the number of documents. ``progress(done)`` is called after each document."""
-    results = documents_of(snapshot)
-    done = 0
+    """Write every report card (with the assessors' notes), every letter and the national summary
+    of ``snapshot`` to the zip ``target``; return the number of documents. ``progress(done)`` is
+    called as documents are written. ``workers`` processes render the regions' documents
+    (default ``settings.KOTACERDAS_REPORT_WORKERS``)."""
+    workers = settings.KOTACERDAS_REPORT_WORKERS if workers is None else workers
     year = snapshot.cycle.year
+    done = 0
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for result in results:
-            region = result.region
-            code = region.code
-            archive.writestr(
-                f"rapor/{code}-rapor-{year}.pdf",
-                documents.report_card(snapshot, region, include_notes=True),
-            )
-            done += 1
-            archive.writestr(f"surat/{code}-surat-{year}.pdf", documents.letter(snapshot, region))
-            done += 1
+        for code, card, letter in _rendered(snapshot, region_codes(snapshot), workers):
+            archive.writestr(f"rapor/{code}-rapor-{year}.pdf", card)
+            archive.writestr(f"surat/{code}-surat-{year}.pdf", letter)
+            done += 2
             if progress:
                 progress(done)
         archive.writestr(f"laporan-nasional-{year}.pdf", documents.national(snapshot))
@@ -117,7 +151,7 @@ def run(job_id: int) -> None:
     job.save(update_fields=["state", "started_at"])
 
     def progress(done: int) -> None:
-        if done % PROGRESS_EVERY == 0 or done == job.total:
+        if done % PROGRESS_EVERY < 2 or done == job.total:
             ReportJob.objects.filter(pk=job.pk).update(done=done)
 
     try:

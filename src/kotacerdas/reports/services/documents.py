@@ -4,7 +4,6 @@ published version always says what was published."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +25,8 @@ HEADS = {
     RegionKind.KOTA: "Wali Kota",
 }
 TOP = 10
+# The profile's charts the report card draws (the aspects are a table there).
+CARD_CHARTS = ("radar", "dimensions", "trend")
 
 
 def _common(snapshot: Snapshot) -> dict[str, Any]:
@@ -50,45 +51,19 @@ def report_card(snapshot: Snapshot, region: Region, *, include_notes: bool = Fal
         "profile": found,
         "result": found.result,
         "region": region,
-        "images": {name: svg(chart) for name, chart in found.charts.items()},
+        "images": {name: svg(found.charts[name]) for name in CARD_CHARTS if name in found.charts},
         "indicators": _indicator_rows(found, include_notes),
         "include_notes": include_notes,
     }
     return render_pdf("reports/report_card.html", context)
 
 
-@dataclass
-class IndicatorRow:
-    dimension: str
-    code: str
-    question: str
-    value: object
-    not_applicable: bool
-    score: float | None
-    notes: list[str]
-
-
-def _indicator_rows(found: profiles.Profile, include_notes: bool) -> list[IndicatorRow]:
-    names = {row.code: row.name for row in found.dimensions}
-    dimension_of = {i["code"]: i["dimension"] for i in found.snapshot.indicators}
-    return [
-        IndicatorRow(
-            dimension=names.get(dimension_of.get(row.code, ""), ""),
-            code=row.code,
-            question=row.question,
-            value=row.value,
-            not_applicable=row.not_applicable,
-            score=published.to_display(found.snapshot, row.score),
-            notes=row.notes if include_notes else [],
-        )
-        for row in operator.notes(found.result)
-    ]
-
-
-def letter_number(snapshot: Snapshot, region: Region) -> str:
-    """The letter's number as stored with the region's result."""
-    result = snapshot.regions.get(region=region)
-    return result.letter_number
+def _indicator_rows(found: profiles.Profile, include_notes: bool) -> list[operator.NoteRow]:
+    """The indicator detail of the report card: scores on the display scale."""
+    rows = operator.notes(found.result, with_notes=include_notes)
+    for row in rows:
+        row.score = published.to_display(found.snapshot, row.score)
+    return rows
 
 
 def addressee(region: Region) -> str:

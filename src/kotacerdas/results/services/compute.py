@@ -31,9 +31,11 @@ from django.utils.translation import gettext as _
 from kotacerdas import index
 from kotacerdas.accounts.predicates import is_admin
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.taxonomy import Aspect
 from kotacerdas.evaluations.models import Cycle, CycleState, Feedback, FinalValue, Score
 from kotacerdas.evaluations.services.scoring import items
 from kotacerdas.index.build import FINGERPRINT_VERSION
+from kotacerdas.instruments.models import AspectWeight, Dimension, Element, Instrument
 from kotacerdas.regions.models import RegionKind
 
 from ..choices import NodeKind
@@ -143,7 +145,7 @@ def _store(
         fingerprint=built.fingerprint,
         inputs_digest=inputs.digest(cycle),
         config=_config(cycle, data, samples, seed),
-        nodes=_nodes(cycle),
+        nodes=snapshot_nodes(cycle.instrument),
         indicators=[
             {
                 "code": indicator.code,
@@ -276,12 +278,9 @@ def _config(cycle: Cycle, data: inputs.Inputs, samples: int, seed: int) -> dict[
     }
 
 
-def _nodes(cycle: Cycle) -> list[dict[str, Any]]:
-    """Aspects, dimensions and elements of the instrument, with names and weights."""
-    from kotacerdas.core.taxonomy import Aspect
-    from kotacerdas.instruments.models import AspectWeight, Dimension, Element
-
-    instrument = cycle.instrument
+def snapshot_nodes(instrument: Instrument) -> list[dict[str, Any]]:
+    """The aspects in use, dimensions and elements of the instrument, with names and weights,
+    in instrument order (``Snapshot.nodes``)."""
     used = set(instrument.indicators.values_list("aspect", flat=True))
     nodes = [
         {

@@ -12,6 +12,7 @@ from . import published
 
 @dataclass
 class NoteRow:
+    dimension: str  # the dimension's name
     code: str
     question: str
     value: object
@@ -25,20 +26,23 @@ def published_results(region: Region) -> list[RegionResult]:
     return published.region_history(region)
 
 
-def notes(result: RegionResult) -> list[NoteRow]:
-    """Every indicator with its final value and the assessors' notes, in instrument order."""
+def notes(result: RegionResult, *, with_notes: bool = True) -> list[NoteRow]:
+    """Every indicator with its dimension, final value and score and (``with_notes``) the
+    assessors' notes, in instrument order."""
     values = {value["code"]: value for value in result.values}
+    names = {node["code"]: node["name"] for node in published.dimensions(result.snapshot)}
     rows = []
     for indicator in result.snapshot.indicators:
         value = values.get(indicator["code"], {})
         rows.append(
             NoteRow(
+                dimension=names.get(indicator["dimension"], ""),
                 code=indicator["code"],
                 question=indicator["question"],
                 value=value.get("value"),
                 not_applicable=bool(value.get("not_applicable")),
                 score=value.get("score"),
-                notes=result.notes.get(indicator["code"], []),
+                notes=result.notes.get(indicator["code"], []) if with_notes else [],
             )
         )
     return rows

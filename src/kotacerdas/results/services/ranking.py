@@ -96,7 +96,12 @@ class Ranking:
     @property
     def awards(self) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
         """(dimension, its best region(s)) in instrument order."""
-        return [(node, self.best.get(node["code"], [])) for node in self.dimensions]
+        return awards(self.snapshot)
+
+
+# What a ranking row never shows: the large per-region JSON (indicator values, notes, what-if,
+# feedback) is left in the database.
+HEAVY = ("values", "notes", "what_if", "feedback")
 
 
 def all_results(snapshot: Snapshot) -> list[RegionResult]:
@@ -104,8 +109,15 @@ def all_results(snapshot: Snapshot) -> list[RegionResult]:
     return list(
         RegionResult.objects.filter(snapshot=snapshot)
         .select_related("region", "region__parent")
+        .defer(*HEAVY)
         .order_by("rank", "region__code")
     )
+
+
+def awards(snapshot: Snapshot) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """(dimension, its best region(s)) in instrument order, from the snapshot's summary."""
+    best = (snapshot.summary or {}).get("best", {})
+    return [(node, best.get(node["code"], [])) for node in published.dimensions(snapshot)]
 
 
 def province_code(result: RegionResult) -> str:

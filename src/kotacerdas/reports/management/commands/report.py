@@ -26,6 +26,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--without-notes", action="store_true", help="leave out the assessors' notes"
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="processes rendering the reports with --all (default: REPORT_WORKERS setting)",
+        )
 
     def handle(self, *args, **options):
         out = Path(options["out"])
@@ -34,7 +40,7 @@ class Command(BaseCommand):
         except ServiceError as refused:
             raise CommandError(str(refused)) from None
         if options["all"]:
-            count = batch.build_zip(snapshot, out)
+            count = batch.build_zip(snapshot, out, workers=options["workers"])
             self.stdout.write(f"{count} documents written to {out}")
             return
         region = Region.objects.filter(code=options["region"]).first()
