@@ -11,16 +11,22 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
 import pandas as pd
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # d3-format has no Indonesian locale: decimal comma, thousands dot (as Django's "id" formats).
 FORMAT_LOCALE_ID = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
 PALETTE = ["#1d4ed8", "#9a6700", "#6b7280", "#1f7a3a", "#b42318"]
+# Indonesia (95°–141° E, 6° N–11° S) in Mercator, fixed rather than fitted to the data: the
+# whole archipelago fills the map whichever regions have values.
+MAP_WIDTH, MAP_HEIGHT = 900, 340
+INDONESIA = {"type": "mercator", "center": [118.0, -2.6], "scale": 1080}
 
 
 @dataclass
@@ -63,48 +69,44 @@ def _axis_number_format(scale: int) -> str:
     return ".1f" if scale == 5 else ".0f"
 
 
-def radar(
-    chart_id: str,
-    axes: list[str],
-    series: dict[str, list[float | None]],
-    *,
-    title: str,
-    maximum: float,
-) -> Chart:
-    """A radar (spider) chart of ``axes`` for each named series of values (0..maximum).
+def _filled(template: dict[str, Any], **datasets: list[dict[str, Any]]) -> dict[str, Any]:
+    """A copy of a cached spec template with its named datasets filled in (the template's
+    nested parts are shared and never changed)."""
+    return {**template, "datasets": {**template.get("datasets", {}), **datasets}}
 
-    Vega-Lite has no polar line mark, so the polygon points are placed in Python on a unit circle
-    (the first axis at the top, clockwise) and drawn as closed lines over a grid of rings.
-    """
+
+def _unit_point(axis: int, count: int, radius: float) -> tuple[float, float]:
+    """Where ``axis`` of ``count`` lies on a circle of ``radius`` (the first at the top)."""
+    angle = 2 * math.pi * axis / count
+    return radius * math.sin(angle), radius * math.cos(angle)
+
+
+@lru_cache(maxsize=64)
+def _radar_template(
+    axes: tuple[str, ...], names: tuple[str, ...], title: str, maximum: float, language: str
+) -> dict[str, Any]:
+    """The radar's spec without its series (dataset ``series``): grid, spokes and labels are
+    fixed for a given set of axes, so Altair builds them once per shape and language."""
     count = len(axes)
-
-    def point(axis: int, radius: float) -> tuple[float, float]:
-        angle = 2 * math.pi * axis / count
-        return radius * math.sin(angle), radius * math.cos(angle)
-
     grid_rows = []
     for ring in (0.2, 0.4, 0.6, 0.8, 1.0):
         for order, axis in enumerate([*range(count), 0]):
-            x, y = point(axis, ring)
+            x, y = _unit_point(axis, count, ring)
             grid_rows.append({"ring": ring, "order": order, "x": x, "y": y})
     spoke_rows = [
-        {"x": 0.0, "y": 0.0, "x2": point(axis, 1)[0], "y2": point(axis, 1)[1]}
+        {
+            "x": 0.0,
+            "y": 0.0,
+            "x2": _unit_point(axis, count, 1)[0],
+            "y2": _unit_point(axis, count, 1)[1],
+        }
         for axis in range(count)
     ]
     label_rows = []
     for axis, label in enumerate(axes):
-        x, y = point(axis, 1.18)
+        x, y = _unit_point(axis, count, 1.18)
         align = "center" if abs(x) < 0.05 else ("left" if x > 0 else "right")
         label_rows.append({"x": x, "y": y, "label": label, "align": align})
-    series_rows = []
-    for name, values in series.items():
-        for order, axis in enumerate([*range(count), 0]):
-            value = values[axis] or 0.0
-            x, y = point(axis, value / maximum)
-            series_rows.append(
-                {"series": name, "order": order, "x": x, "y": y, "axis": axes[axis], "value": value}
-            )
-
     scale = alt.Scale(domain=[-1.45, 1.45], nice=False)
     x = alt.X("x:Q", scale=scale, axis=None)
     y = alt.Y("y:Q", scale=scale, axis=None)
@@ -126,10 +128,9 @@ def radar(
         for align in ("left", "center", "right")
         if any(row["align"] == align for row in label_rows)
     ]
-    names = list(series)
     color = alt.Color(
         "series:N",
-        scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
+        scale=alt.Scale(domain=list(names), range=PALETTE[: len(names)]),
         legend=alt.Legend(title=None, orient="bottom"),
     )
     tooltip = [
@@ -137,21 +138,86 @@ def radar(
         alt.Tooltip("axis:N", title=_("Dimensi")),
         alt.Tooltip("value:Q", title=_("Skor"), format=_axis_number_format(int(maximum))),
     ]
-    base = alt.Chart(pd.DataFrame(series_rows)).encode(x=x, y=y, color=color)
+    base = alt.Chart(alt.Data(name="series")).encode(x=x, y=y, color=color)
     lines = base.mark_line(strokeWidth=2).encode(order="order:Q", detail="series:N")
     points = base.mark_point(filled=True, size=45).encode(tooltip=tooltip)
     layered = alt.layer(grid, spokes, lines, points, *labels).properties(
         width=340, height=340, title=title
     )
-    layered = layered.configure_view(stroke=None)
+    return _spec(layered.configure_view(stroke=None))
+
+
+def radar(
+    chart_id: str,
+    axes: list[str],
+    series: dict[str, list[float | None]],
+    *,
+    title: str,
+    maximum: float,
+) -> Chart:
+    """A radar (spider) chart of ``axes`` for each named series of values (0..maximum).
+
+    Vega-Lite has no polar line mark, so the polygon points are placed in Python on a unit circle
+    (the first axis at the top, clockwise) and drawn as closed lines over a grid of rings.
+    """
+    count = len(axes)
+    series_rows = []
+    for name, values in series.items():
+        for order, axis in enumerate([*range(count), 0]):
+            value = values[axis] or 0.0
+            x, y = _unit_point(axis, count, value / maximum)
+            series_rows.append(
+                {"series": name, "order": order, "x": x, "y": y, "axis": axes[axis], "value": value}
+            )
+    names = list(series)
+    template = _radar_template(tuple(axes), tuple(names), title, maximum, get_language())
     return Chart(
         id=chart_id,
         title=title,
         description=_("Grafik radar skor per dimensi."),
-        spec=_spec(layered),
+        spec=_filled(template, series=series_rows),
         columns=[_("Dimensi"), *names],
         rows=[[axis, *(fmt(series[name][i]) for name in names)] for i, axis in enumerate(axes)],
     )
+
+
+@lru_cache(maxsize=64)
+def _grouped_bars_template(
+    categories: tuple[str, ...],
+    names: tuple[str, ...],
+    title: str,
+    maximum: float,
+    category_title: str,
+    language: str,
+) -> dict[str, Any]:
+    """The grouped bars' spec without its values (dataset ``values``), built once per shape."""
+    number = _axis_number_format(int(maximum))
+    chart = (
+        alt.Chart(alt.Data(name="values"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("category:N", sort=list(categories), title=None),
+            yOffset=alt.YOffset("series:N", sort=list(names)),
+            x=alt.X(
+                "value:Q",
+                scale=alt.Scale(domain=[0, maximum]),
+                title=_("Skor"),
+                axis=alt.Axis(format=number),
+            ),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=list(names), range=PALETTE[: len(names)]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("category:N", title=category_title),
+                alt.Tooltip("series:N", title=_("Seri")),
+                alt.Tooltip("value:Q", title=_("Skor"), format=number),
+            ],
+        )
+        .properties(width=420, height=alt.Step(9), title=title)
+    )
+    return _spec(chart)
 
 
 def grouped_bars(
@@ -172,42 +238,58 @@ def grouped_bars(
         if values[i] is not None
     ]
     names = list(series)
-    chart = (
-        alt.Chart(pd.DataFrame(rows, columns=["category", "series", "value"]))
-        .mark_bar()
-        .encode(
-            y=alt.Y("category:N", sort=categories, title=None),
-            yOffset=alt.YOffset("series:N", sort=names),
-            x=alt.X(
-                "value:Q",
-                scale=alt.Scale(domain=[0, maximum]),
-                title=_("Skor"),
-                axis=alt.Axis(format=_axis_number_format(int(maximum))),
-            ),
-            color=alt.Color(
-                "series:N",
-                scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
-                legend=alt.Legend(title=None, orient="bottom"),
-            ),
-            tooltip=[
-                alt.Tooltip("category:N", title=category_title),
-                alt.Tooltip("series:N", title=_("Seri")),
-                alt.Tooltip("value:Q", title=_("Skor"), format=_axis_number_format(int(maximum))),
-            ],
-        )
-        .properties(width=420, height=alt.Step(9), title=title)
+    template = _grouped_bars_template(
+        tuple(categories), tuple(names), title, maximum, category_title, get_language()
     )
     return Chart(
         id=chart_id,
         title=title,
         description=_("Grafik batang skor dibandingkan dengan median."),
-        spec=_spec(chart),
+        spec=_filled(template, values=rows),
         columns=[category_title, *names],
         rows=[
             [category, *(fmt(series[name][i]) for name in names)]
             for i, category in enumerate(categories)
         ],
     )
+
+
+@lru_cache(maxsize=64)
+def _trend_template(years: tuple[str, ...], title: str, maximum: float, language: str) -> dict:
+    """The trend's spec without its values (dataset ``values``), built once per shape."""
+    series_names = [_("Indeks resmi"), _("Sebanding antarsiklus")]
+    number = _axis_number_format(int(maximum))
+    chart = (
+        alt.Chart(alt.Data(name="values"))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", sort=list(years), title=_("Tahun"), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "value:Q",
+                scale=alt.Scale(domain=[0, maximum]),
+                title=_("Indeks"),
+                axis=alt.Axis(format=number),
+            ),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=series_names, range=PALETTE[:2]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(domain=series_names, range=[[1, 0], [5, 3]]),
+                legend=None,
+            ),
+            detail="pair:N",
+            tooltip=[
+                alt.Tooltip("year:O", title=_("Tahun")),
+                alt.Tooltip("series:N", title=_("Seri")),
+                alt.Tooltip("value:Q", title=_("Indeks"), format=number),
+            ],
+        )
+        .properties(width=420, height=220, title=title)
+    )
+    return _spec(chart)
 
 
 def trend(
@@ -253,44 +335,13 @@ def trend(
                 "pair": pair,
             }
         )
-    years = [str(p["year"]) for p in points]
-    series_names = [_("Indeks resmi"), _("Sebanding antarsiklus")]
-    number = _axis_number_format(int(maximum))
-    chart = (
-        alt.Chart(pd.DataFrame(official + comparable, columns=["year", "series", "value", "pair"]))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", sort=years, title=_("Tahun"), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(
-                "value:Q",
-                scale=alt.Scale(domain=[0, maximum]),
-                title=_("Indeks"),
-                axis=alt.Axis(format=number),
-            ),
-            color=alt.Color(
-                "series:N",
-                scale=alt.Scale(domain=series_names, range=PALETTE[:2]),
-                legend=alt.Legend(title=None, orient="bottom"),
-            ),
-            strokeDash=alt.StrokeDash(
-                "series:N",
-                scale=alt.Scale(domain=series_names, range=[[1, 0], [5, 3]]),
-                legend=None,
-            ),
-            detail="pair:N",
-            tooltip=[
-                alt.Tooltip("year:O", title=_("Tahun")),
-                alt.Tooltip("series:N", title=_("Seri")),
-                alt.Tooltip("value:Q", title=_("Indeks"), format=number),
-            ],
-        )
-        .properties(width=420, height=220, title=title)
-    )
+    years = tuple(str(p["year"]) for p in points)
+    template = _trend_template(years, title, maximum, get_language())
     return Chart(
         id=chart_id,
         title=title,
         description=_("Grafik garis indeks dari siklus ke siklus."),
-        spec=_spec(chart),
+        spec=_filled(template, values=official + comparable),
         columns=[
             _("Tahun"),
             _("Indeks resmi"),
@@ -368,7 +419,7 @@ def choropleth(
         alt.UrlData(url=geo_url, format=alt.DataFormat(type="json", property="features"))
     )
     background = base.mark_geoshape(fill="#e5e7eb", stroke="#ffffff", strokeWidth=0.3).project(
-        type="mercator"
+        **INDONESIA
     )
     shaded = (
         base.mark_geoshape(stroke="#ffffff", strokeWidth=0.3)
@@ -386,9 +437,11 @@ def choropleth(
                 alt.Tooltip("predicate:N", title=_("Predikat")),
             ],
         )
-        .project(type="mercator")
+        .project(**INDONESIA)
     )
-    chart = alt.layer(background, shaded).properties(width=900, height=360, title=title)
+    chart = alt.layer(background, shaded).properties(
+        width=MAP_WIDTH, height=MAP_HEIGHT, title=title
+    )
     chart = chart.configure_view(stroke=None)
     ordered = sorted(values, key=lambda row: (-(row["value"] or 0), row["name"]))
     return Chart(
