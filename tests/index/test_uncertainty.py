@@ -39,7 +39,7 @@ def test_without_perturbation_every_run_is_the_build(cycle):
     assert not result.sensitivity["active"].any()
 
 
-@pytest.mark.parametrize("chunk", [16_384, 1])  # one gather for all parents, or one each
+@pytest.mark.parametrize("chunk", [65_536, 1])  # one gather for all parents, or one each
 @pytest.mark.parametrize("normalisation", ["rubric", "minmax", "zscore"])
 def test_each_run_equals_a_build_on_its_drawn_assumptions(cycle, normalisation, chunk, monkeypatch):
     monkeypatch.setattr(uncertainty_module, "CHUNK_ELEMENTS", chunk)

@@ -48,7 +48,7 @@ __all__ = ["ASSUMPTIONS", "UncertaintyResult", "uncertainty"]
 ASSUMPTIONS: tuple[str, ...] = ("weights", "aggregation", "normalisation", "assessors")
 TABLE_BUDGET = 256 * 2**20  # bytes for the precomputed draw tables of all alternatives
 BATCH_BYTES = 16 * 2**20  # level-0 scores of the runs computed together
-CHUNK_ELEMENTS = 16_384  # level-0 values per run gathered at once (they stay in cache)
+CHUNK_ELEMENTS = 65_536  # level-0 values per run gathered at once (they stay in cache)
 
 
 @dataclass(frozen=True, eq=False)
