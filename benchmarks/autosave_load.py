@@ -65,8 +65,8 @@ def parse_args() -> argparse.Namespace:
         metavar=("MIN", "MAX"),
         help="seconds an operator waits between two saves (uniform; default 0.5 1.5)",
     )
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--database", default="kc_bench_autosave")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     return parser.parse_args()
