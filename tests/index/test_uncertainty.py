@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from kotacerdas.index import Config, InputError, Tree, Values, build, uncertainty
+from kotacerdas.index.sampling import Design, uniform_bytes
 from kotacerdas.index.synthetic import synthetic_cycle
-from kotacerdas.index.uncertainty import _Design, _Model, _rank_quantiles, _uniform
+from kotacerdas.index.uncertainty import _Model, _rank_quantiles
 
 uncertainty_module = sys.modules["kotacerdas.index.uncertainty"]  # the package exports a function
 
@@ -53,7 +54,7 @@ def test_each_run_equals_a_build_on_its_drawn_assumptions(cycle, normalisation, 
     )  # fmt: skip
     # Re-derive each run's draws and rebuild it with build() from plain inputs.
     model = _Model(cycle.tree, prepared, config, aggregations, (normalisation,), True)
-    design = _Design.draw(model, samples, seed, delta)
+    design = Design.draw(model, samples, seed, delta)
     plan = cycle.tree.plan
     step = plan.steps[0]
     used = (step.child < step.prev_size).ravel()
@@ -61,7 +62,7 @@ def test_each_run_equals_a_build_on_its_drawn_assumptions(cycle, normalisation, 
     count = np.maximum(prepared.count, 1)
     for run in range(samples):
         bits = np.random.PCG64(design.draw_seeds[design.draw_id[run]])
-        draws = _uniform(bits, model.base.size, model.lcm).reshape(-1, len(prepared.units))
+        draws = uniform_bytes(bits, model.base.size, model.lcm).reshape(-1, len(prepared.units))
         pick = np.empty(prepared.raw.shape[:2], dtype=np.intp)
         pick[:, indicator_of_column] = draws[used].T  # the draw table is (column, unit)
         chosen = np.take_along_axis(prepared.raw, (pick % count)[..., None], axis=2)
@@ -137,16 +138,16 @@ def test_all_four_assumptions_can_be_active(cycle):
     assert result.sensitivity_by_unit.shape == (25, 4)
 
 
-def test_the_draw_of_a_slot_is_uniform():
+def test_the_draw_of_a_slot_isuniform_bytes():
     bits = np.random.PCG64(12345)
     for bound in (2, 3, 6, 12, 60):
-        draws = _uniform(bits, 120_000, bound)
+        draws = uniform_bytes(bits, 120_000, bound)
         counts = np.bincount(draws, minlength=bound)
         assert counts.size == bound
         expected = 120_000 / bound
         # Within 5 standard deviations of a fair die.
         assert np.all(np.abs(counts - expected) < 5 * np.sqrt(expected))
-    assert not _uniform(bits, 10, 1).any()
+    assert not uniform_bytes(bits, 10, 1).any()
 
 
 @pytest.mark.parametrize(

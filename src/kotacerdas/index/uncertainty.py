@@ -40,12 +40,12 @@ from .config import AGGREGATIONS, NORMALISATIONS, Config
 from .engine import Availability, aggregate_sums, pad_level0, weighted_sums
 from .errors import InputError
 from .ranking import competition_ranks, group_ranks
+from .sampling import ASSUMPTIONS, Design, first_order, uniform_bytes
 from .tree import Tree
 from .values import Values
 
 __all__ = ["ASSUMPTIONS", "UncertaintyResult", "uncertainty"]
 
-ASSUMPTIONS: tuple[str, ...] = ("weights", "aggregation", "normalisation", "assessors")
 TABLE_BUDGET = 256 * 2**20  # bytes for the precomputed draw tables of all alternatives
 BATCH_BYTES = 16 * 2**20  # level-0 scores of the runs computed together
 CHUNK_ELEMENTS = 65_536  # level-0 values per run gathered at once (they stay in cache)
@@ -138,7 +138,7 @@ def uncertainty(
     group_frame = prepare_groups(groups, prepared.units, source=source)
     nominal = build(tree, prepared, config, groups)
     model = _Model(tree, prepared, config, aggregations, normalisations, draw_assessors)
-    design = _Design.draw(model, samples, seed, delta)
+    design = Design.draw(model, samples, seed, delta)
     scores = model.run(design, jobs=jobs)
 
     rounded = config.round(scores)
@@ -159,7 +159,7 @@ def uncertainty(
     for column in summary.columns:
         if column.startswith("rank"):  # ranks are whole numbers (percentiles are observed runs)
             summary[column] = pd.array(summary[column].to_numpy(dtype=float), dtype="Int64")
-    by_unit, pooled = _sensitivity(design, ranks)
+    by_unit, pooled = first_order(design, ranks)
     sensitivity = pd.DataFrame(
         {
             "first_order": [pooled.get(name, np.nan) for name in ASSUMPTIONS],
@@ -363,7 +363,7 @@ class _Model:
                 _Table(rule=rule, scores=padded.ravel(), logs=logs, cohort=tuple(cohort))
             )
 
-    def run(self, design: _Design, *, jobs: int | None) -> np.ndarray:
+    def run(self, design: Design, *, jobs: int | None) -> np.ndarray:
         """Root score of every run, ``(samples, U)``."""
         out = np.empty((design.samples, self.units))
         size = int(max(1, min(64, BATCH_BYTES // max(self.units * self.width * 8, 1))))
@@ -382,7 +382,7 @@ class _Model:
                 out[runs] = future.result()
         return out
 
-    def _batch(self, design: _Design, key: tuple[int, int], runs: np.ndarray) -> np.ndarray:
+    def _batch(self, design: Design, key: tuple[int, int], runs: np.ndarray) -> np.ndarray:
         """Root scores of a batch of runs sharing one aggregation and one normalisation."""
         geometric = self.aggregations[key[0]] == "geometric"
         table = self.tables[key[1]]
@@ -400,7 +400,7 @@ class _Model:
             draws = np.empty((batch, self.base.size), dtype=np.uint8)
             for row, run in enumerate(runs):
                 bits = np.random.PCG64(design.draw_seeds[design.draw_id[run]])
-                draws[row] = _uniform(bits, self.base.size, self.lcm)
+                draws[row] = uniform_bytes(bits, self.base.size, self.lcm)
             slot = draws if self.stride == self.lcm else draws % self.count_padded
             sums = np.empty((batch, parents, self.units))
             for chunk, (low, high) in enumerate(self.chunks):
@@ -437,114 +437,3 @@ class _Model:
                 np.log(scores + self.config.geometric_offset, out=scores)
         np.copyto(scores, 0.0, where=cohort.unavailable)
         view[:, cohort.positions, :] = scores.transpose(0, 2, 1)
-
-
-def _uniform(bits: np.random.BitGenerator, size: int, bound: int) -> np.ndarray:
-    """``size`` integers uniform on ``[0, bound)`` (``bound <= 256``), exactly, as uint8.
-
-    Lemire's multiply-shift on random bytes: ``r = (b * bound) >> 8``, redrawing the bytes whose
-    low product byte ``(b * bound) mod 256`` falls below ``256 mod bound`` (they would
-    over-weight some values).
-    """
-    out = np.zeros(size, dtype=np.uint8)
-    if bound == 1:
-        return out
-    threshold = 256 % bound
-    todo = None
-    while todo is None or todo.size:
-        count = size if todo is None else todo.size
-        raw = bits.random_raw((count + 7) // 8).view(np.uint8)[:count]
-        value = np.right_shift(np.multiply(raw, bound, dtype=np.uint16), 8).astype(np.uint8)
-        redo = np.multiply(raw, bound, dtype=np.uint8) < threshold  # wraps: the low byte
-        if todo is None:
-            out[:] = value
-            todo = np.flatnonzero(redo)
-        else:
-            out[todo] = value
-            todo = todo[redo]
-    return out
-
-
-@dataclass(frozen=True, eq=False)
-class _Design:
-    """The assumption draw of every run."""
-
-    samples: int
-    active: tuple[str, ...]
-    base_runs: int
-    multipliers: np.ndarray  # (samples, n_nodes)
-    aggregation: np.ndarray  # (samples,)
-    normalisation: np.ndarray  # (samples,)
-    draw_id: np.ndarray  # (samples,)
-    draw_seeds: list[np.random.SeedSequence]
-    pairs: dict[str, np.ndarray]  # assumption -> run indices of C_i (aligned with A = 0..n-1)
-
-    @classmethod
-    def draw(cls, model: _Model, samples: int, seed: int, delta: float) -> _Design:
-        active = tuple(
-            name
-            for name, on in (
-                ("weights", delta > 0),
-                ("aggregation", len(model.aggregations) > 1),
-                ("normalisation", len(model.rules) > 1),
-                ("assessors", model.draws),
-            )
-            if on
-        )
-        root = np.random.SeedSequence(seed)
-        parameter_seed, draw_root = root.spawn(2)
-        rng = np.random.Generator(np.random.PCG64(parameter_seed))
-        k = len(active)
-        base_runs = samples // (k + 1) if k and samples // (k + 1) >= 2 else 0
-        extra = samples - base_runs * (k + 1)
-        sets = 2 * base_runs + extra  # A, B and the extra independent draws
-        n_nodes = model.n_weights
-        multipliers = rng.uniform(1.0 - delta, 1.0 + delta, size=(sets, n_nodes))
-        aggregation = rng.integers(0, len(model.aggregations), size=sets)
-        normalisation = rng.integers(0, len(model.rules), size=sets)
-        draw_seeds = draw_root.spawn(sets)
-        index_a = np.arange(base_runs)
-        index_b = base_runs + np.arange(base_runs)
-        runs = [index_a]
-        pairs = {}
-        for position, name in enumerate(active):
-            pairs[name] = base_runs * (position + 1) + np.arange(base_runs)
-            runs.append(index_b)
-        runs.append(2 * base_runs + np.arange(extra))
-        origin = {name: np.concatenate(runs) for name in ASSUMPTIONS}
-        for position, name in enumerate(active):
-            block = slice(base_runs * (position + 1), base_runs * (position + 2))
-            origin[name][block] = index_a
-        return cls(
-            samples=samples,
-            active=active,
-            base_runs=base_runs,
-            multipliers=multipliers[origin["weights"]],
-            aggregation=aggregation[origin["aggregation"]],
-            normalisation=normalisation[origin["normalisation"]],
-            draw_id=origin["assessors"],
-            draw_seeds=draw_seeds,
-            pairs=pairs,
-        )
-
-
-def _sensitivity(
-    design: _Design, ranks: np.ndarray
-) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """Janon et al.'s first-order estimator per unit and pooled, for each active assumption."""
-    by_unit: dict[str, np.ndarray] = {}
-    pooled: dict[str, float] = {}
-    if design.base_runs < 2:
-        return by_unit, pooled
-    y_a = ranks[: design.base_runs].astype(float)
-    for name, runs in design.pairs.items():
-        y_c = ranks[runs].astype(float)
-        mean = ((y_a + y_c) / 2.0).mean(axis=0)
-        covariance = (y_a * y_c).mean(axis=0) - mean**2
-        variance = ((y_a**2 + y_c**2) / 2.0).mean(axis=0) - mean**2
-        with np.errstate(invalid="ignore", divide="ignore"):
-            by_unit[name] = np.where(variance > 0, covariance / variance, np.nan)
-        usable = variance > 0
-        total = float(np.nansum(variance[usable]))
-        pooled[name] = float(np.nansum(covariance[usable]) / total) if total > 0 else float("nan")
-    return by_unit, pooled
