@@ -186,18 +186,39 @@ def stop_server(server: subprocess.Popen) -> None:
         server.kill()
 
 
-def cpu_seconds(parent: int) -> float:
-    """User + system CPU time of the server's worker processes (children of ``parent``)."""
+def _process_cpu(stat: Path) -> tuple[int, float, str] | None:
+    """(parent pid, user + system CPU seconds, command line) of one /proc/<pid>/stat."""
+    try:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return None
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks, command
+
+
+def cpu_seconds(parent: int, database: str) -> tuple[float, float]:
+    """CPU seconds used so far by the server's workers (children of ``parent``) and by the
+    PostgreSQL backends serving ``database``."""
+    server = postgres = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+        found = _process_cpu(stat)
+        if found is None:
             continue
-        if int(fields[1]) == parent:
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+        ppid, seconds, command = found
+        if ppid == parent:
+            server += seconds
+        elif command.startswith("postgres:") and f" {database} " in command:
+            postgres += seconds
+    return server, postgres
+
+
+def system_busy_seconds() -> float:
+    """CPU seconds all processes of the machine have used (busy time from /proc/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / ticks
 
 
 def load_average() -> str:
@@ -348,7 +369,8 @@ def main() -> None:
             for op in operators
         ]
         load_before = load_average()
-        server_cpu = cpu_seconds(server.pid)
+        server_cpu, postgres_cpu = cpu_seconds(server.pid, args.database)
+        busy = system_busy_seconds()
         client_cpu = time.process_time()
         started = time.monotonic()
         for thread in threads:
@@ -356,7 +378,9 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
-        server_cpu = cpu_seconds(server.pid) - server_cpu
+        server_after, postgres_after = cpu_seconds(server.pid, args.database)
+        server_cpu, postgres_cpu = server_after - server_cpu, postgres_after - postgres_cpu
+        busy = system_busy_seconds() - busy
         client_cpu = time.process_time() - client_cpu
         load_after = load_average()
     finally:
@@ -383,7 +407,14 @@ def main() -> None:
         "answers_checked": checked,
         "lost_saves": lost,
         "server_cpu_ms_per_save": round(1000 * server_cpu / max(1, len(ms)), 1),
-        "load_generator_cpu_s": round(client_cpu, 1),
+        "postgres_cpu_ms_per_save": round(1000 * postgres_cpu / max(1, len(ms)), 1),
+        "cpu_seconds": {
+            "gunicorn": round(server_cpu, 1),
+            "postgres": round(postgres_cpu, 1),
+            "load_generator": round(client_cpu, 1),
+            "other_processes": round(busy - server_cpu - postgres_cpu - client_cpu, 1),
+            "machine_capacity": round(elapsed * (os.cpu_count() or 1), 1),
+        },
         "load_average_before_after": [load_before, load_after],
         "form_load_p50_ms": round(percentile([t * 1000 for t in form_times], 0.5), 1),
         "form_load_max_ms": round(max(form_times) * 1000, 1),
