@@ -27,7 +27,7 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -142,7 +142,8 @@ def uncertainty(
     scores = model.run(design, jobs=jobs)
 
     rounded = config.round(scores)
-    ranks = competition_ranks(rounded).astype(np.float32)
+    workers = _workers(jobs)
+    ranks = _by_rows(competition_ranks, rounded, workers)
     units = pd.Index(prepared.units, name="unit")
     summary = pd.DataFrame(
         {
@@ -154,7 +155,8 @@ def uncertainty(
     _describe(summary, "rank", ranks, low_q, high_q)
     _describe(summary, "score", scores, low_q, high_q)
     for name in group_frame.columns:
-        within = group_ranks(rounded, group_frame[name].to_numpy()).astype(np.float32)
+        labels = group_frame[name].to_numpy()
+        within = _by_rows(lambda block, labels=labels: group_ranks(block, labels), rounded, workers)
         _describe(summary, f"rank_{name}", within, low_q, high_q)
     for column in summary.columns:
         if column.startswith("rank"):  # ranks are whole numbers (percentiles are observed runs)
@@ -194,6 +196,21 @@ def uncertainty(
         score_samples=scores,
         fingerprint=hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest(),
     )
+
+
+def _workers(jobs: int | None) -> int:
+    return jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+
+
+def _by_rows(
+    rank: Callable[[np.ndarray], np.ndarray], scores: np.ndarray, workers: int
+) -> np.ndarray:
+    """``rank`` applied to blocks of rows in parallel threads, as float32 (ranks are whole)."""
+    blocks = np.array_split(scores, max(1, min(workers, len(scores))))
+    if len(blocks) == 1:
+        return rank(scores).astype(np.float32)
+    with ThreadPoolExecutor(max_workers=len(blocks)) as pool:
+        return np.concatenate([part.astype(np.float32) for part in pool.map(rank, blocks)])
 
 
 def _distinct(names: Sequence[str]) -> tuple[str, ...]:
@@ -371,7 +388,7 @@ class _Model:
         for key in sorted(set(zip(design.aggregation, design.normalisation, strict=True))):
             runs = np.flatnonzero((design.aggregation == key[0]) & (design.normalisation == key[1]))
             batches.extend((key, runs[k : k + size]) for k in range(0, runs.size, size))
-        workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+        workers = _workers(jobs)
         if workers <= 1 or len(batches) == 1:
             for key, runs in batches:
                 out[runs] = self._batch(design, key, runs)
