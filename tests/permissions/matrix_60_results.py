@@ -1,6 +1,7 @@
 """Results and reports: public pages of a published cycle, the admin's dashboard and actions,
 the operator's own results, PDFs and the batch of reports."""
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -18,7 +19,9 @@ YEAR = 2019
 
 def build(world):
     """A published cycle (2019) with stored results for both regions of the world, and a
-    finished report job."""
+    finished report job. The cache is emptied first: results pages remember the current
+    snapshot of a year, and each case's snapshot is new."""
+    cache.clear()
     cycle = Cycle.objects.create(
         year=YEAR,
         name=f"Evaluasi Smart City {YEAR}",

@@ -212,15 +212,18 @@ def test_the_public_sees_the_highest_published_version(client, published):
 
 
 def test_the_ranking_has_pages_of_a_hundred(client, db):
-    province = Region.objects.create(code="11", name="Aceh", kind=RegionKind.PROVINSI)
-    for number in range(1, 121):
-        Region.objects.create(
-            code=f"11.{number:02d}" if number < 100 else f"11.A{number - 99}",
-            name=f"Kabupaten Uji {number:03d}",
-            kind=RegionKind.KABUPATEN,
-            parent=province,
+    for province_code, count in (("11", 99), ("12", 21)):
+        province = Region.objects.create(
+            code=province_code, name=f"Provinsi {province_code}", kind=RegionKind.PROVINSI
         )
-    codes = list(Region.objects.filter(parent=province).values_list("code", flat=True))
+        for number in range(1, count + 1):
+            Region.objects.create(
+                code=f"{province_code}.{number:02d}",
+                name=f"Kabupaten Uji {province_code}.{number:02d}",
+                kind=RegionKind.KABUPATEN,
+                parent=province,
+            )
+    codes = list(Region.objects.filter(parent__isnull=False).values_list("code", flat=True))
     publish_cycle(2022, {code: 90 - n * 0.5 for n, code in enumerate(codes)})
     url = reverse("results:ranking", args=[2022])
     first = text_of(client.get(url))

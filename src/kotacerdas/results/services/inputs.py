@@ -250,8 +250,9 @@ def digest(cycle: Cycle) -> str:
 
     (The instrument is frozen when the cycle opens and scores are locked from moderation on.)
     """
+    # Canonical JSON (sorted keys all the way down): PostgreSQL's jsonb does not keep key order.
     method = {
-        field: str(getattr(cycle, field))
+        field: getattr(cycle, field)
         for field in (
             "aggregate_along",
             "aggregation",
@@ -262,7 +263,7 @@ def digest(cycle: Cycle) -> str:
             "previous_id",
         )
     }
-    hasher = hashlib.sha256(json.dumps(method, sort_keys=True).encode())
+    hasher = hashlib.sha256(json.dumps(method, sort_keys=True, default=str).encode())
     submissions = submitted(cycle)
     hasher.update(repr(sorted(submissions.values_list("region__code", flat=True))).encode())
     finals = FinalValue.objects.filter(submission__in=submissions).order_by(
