@@ -136,7 +136,7 @@ def compare(
     prepared_a = Values.coerce(values_a, tree_a)
     prepared_b = Values.coerce(values_b, tree_b)
     mapped_a = _carry(prepared_a, comparable, subtree)
-    mapped_b = _select(prepared_b, subtree)
+    mapped_b = prepared_b.select(subtree.indicators)
     stacked = _stack(mapped_a, mapped_b)
     result = build(subtree, stacked, config)
     a_rows = [f"a\x1f{unit}" for unit in mapped_a.units]
@@ -274,38 +274,18 @@ def _mapping(
 
 def _carry(prepared: Values, links: pd.DataFrame, subtree: Tree) -> Values:
     """Cycle A's answers of the linked indicators, on B's codes and scales, in subtree order."""
-    position = {code: k for k, code in enumerate(prepared.indicators)}
     by_b = {row.code_b: row for row in links.itertuples()}
-    columns = np.array([position[by_b[code].code_a] for code in subtree.indicators], dtype=np.intp)
-    raw = prepared.raw[:, columns].copy()
-    for k, code in enumerate(subtree.indicators):
+    carried = prepared.select(
+        [by_b[code].code_a for code in subtree.indicators], rename=subtree.indicators
+    )
+    for k, code in enumerate(subtree.indicators):  # select() copied raw: change it in place
         mapping = by_b[code].mapping
         if mapping is not None:
             olds, news = zip(*mapping, strict=True)
-            column = raw[:, k]
+            column = carried.raw[:, k]
             present = ~np.isnan(column)
             column[present] = np.interp(column[present], olds, news)
-    return Values(
-        units=prepared.units,
-        indicators=subtree.indicators,
-        raw=raw,
-        assessor=prepared.assessor[:, columns],
-        assessors=prepared.assessors,
-        not_applicable=prepared.not_applicable[:, columns],
-    )
-
-
-def _select(prepared: Values, subtree: Tree) -> Values:
-    position = {code: k for k, code in enumerate(prepared.indicators)}
-    columns = np.array([position[code] for code in subtree.indicators], dtype=np.intp)
-    return Values(
-        units=prepared.units,
-        indicators=subtree.indicators,
-        raw=prepared.raw[:, columns],
-        assessor=prepared.assessor[:, columns],
-        assessors=prepared.assessors,
-        not_applicable=prepared.not_applicable[:, columns],
-    )
+    return carried
 
 
 def _stack(a: Values, b: Values) -> Values:

@@ -169,12 +169,11 @@ def aggregate(
     *,
     geometric: bool = False,
     offset: float = 1.0,
-    level0_logged: bool = False,
 ) -> list[np.ndarray]:
     """Scores of every level above the indicators, for ``B`` weight vectors at once.
 
     ``level0`` is ``(B, P1, K1, U)`` (see :func:`pad_level0`) holding the indicator scores,
-    or ``log(score + offset)`` when ``level0_logged``, with 0 in unavailable and unused slots.
+    with 0 in unavailable and unused slots.
     ``weights`` is ``(B, n_nodes + 2)`` (see :meth:`Plan.extended_weights`). Returns one
     ``(B, P_s, U)`` array per level ``s = 1..D``; unavailable cells are NaN.
 
@@ -182,7 +181,7 @@ def aggregate(
     ``exp(sum(w log(x + c)) / sum(w)) - c`` with ``c = offset`` (see docs/methodology.md).
     """
     values = level0
-    if geometric and not level0_logged:
+    if geometric:
         values = _log(values, offset, keep=_children(availability.levels[0], plan.steps[0]))
     sums = weighted_sums(values, weights[:, plan.steps[0].weight_index])
     return aggregate_sums(plan, availability, sums, weights, geometric=geometric, offset=offset)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -128,11 +129,16 @@ class Values:
             return self
         if set(tree.indicators) != set(self.indicators):
             raise InputError(tree.source, None, "the tree's indicators differ from the values'")
+        return self.select(tree.indicators)
+
+    def select(self, codes: Sequence[str], *, rename: Sequence[str] | None = None) -> Values:
+        """The answers of these indicators, in this order (``KeyError`` for an unknown code),
+        under the names ``rename`` when given."""
         position = {code: k for k, code in enumerate(self.indicators)}
-        columns = np.array([position[code] for code in tree.indicators], dtype=np.intp)
+        columns = np.array([position[code] for code in codes], dtype=np.intp)
         return Values(
             units=self.units,
-            indicators=tree.indicators,
+            indicators=tuple(codes if rename is None else rename),
             raw=self.raw[:, columns],
             assessor=self.assessor[:, columns],
             assessors=self.assessors,
