@@ -28,6 +28,20 @@ def small_tree() -> Tree:
     )
 
 
+def ragged_tree(*extra: Node) -> Tree:
+    """R -> i0 (a level right under the root) and R -> D -> E -> i1 (and any ``extra`` nodes)."""
+    return Tree(
+        [
+            Node("R"),
+            Node("i0", "R", type="level"),
+            Node("D", "R"),
+            Node("E", "D"),
+            Node("i1", "E", type="level"),
+            *extra,
+        ]
+    )
+
+
 def small_values() -> pd.DataFrame:
     """X answers everything; Y misses a2 and b2 does not apply to it; Z equals X."""
     rows = [

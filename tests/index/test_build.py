@@ -16,7 +16,7 @@ import pytest
 
 from kotacerdas.index import Config, InputError, Node, Tree, Values, build
 
-from .builders import small_tree, small_values
+from .builders import ragged_tree, small_tree, small_values
 
 
 def test_arithmetic_weighted_means_level_by_level(tree, values):
@@ -179,15 +179,7 @@ def test_a_second_tree_must_cover_the_same_indicators(tree, values):
 
 
 def test_a_ragged_tree_aggregates_each_node_from_its_own_children():
-    tree = Tree(
-        [
-            Node("R"),
-            Node("i0", "R", type="level"),
-            Node("D", "R"),
-            Node("E", "D"),
-            Node("i1", "E", type="level"),
-        ]
-    )
+    tree = ragged_tree()
     frame = pd.DataFrame({"unit": ["U", "U"], "indicator": ["i0", "i1"], "value": [5.0, 0.0]})
     scores = build(tree, frame, Config(aggregate="geometric", geometric_offset=0)).scores.loc["U"]
     # R = geometric mean of i0 = 100 and D = E = i1 = 0 -> 0; arithmetic gives (100 + 0) / 2.

@@ -6,7 +6,7 @@ import pytest
 
 from kotacerdas.index import InputError, Node, Tree
 
-from .builders import small_tree, write_csv
+from .builders import ragged_tree, small_tree, write_csv
 
 HEADER = "code,parent,weight,type,direction,min,max\n"
 
@@ -111,16 +111,7 @@ def test_records_are_numbered_from_one_without_rows():
 
 def test_the_plan_carries_shallow_indicators_up_unchanged():
     # A ragged tree: i0 sits right under the root beside a two-level branch.
-    tree = Tree(
-        [
-            Node("R"),
-            Node("i0", "R", type="level"),
-            Node("D", "R"),
-            Node("E", "D"),
-            Node("i1", "E", type="level"),
-            Node("i2", "E", type="level"),
-        ]
-    )
+    tree = ragged_tree(Node("i2", "E", type="level"))
     plan = tree.plan
     assert plan.levels == (("i0", "i1", "i2"), ("i0", "E"), ("i0", "D"), ("R",))
     assert plan.location["E"] == (1, 1)
