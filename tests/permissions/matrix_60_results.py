@@ -3,12 +3,10 @@ the operator's own results, PDFs and the batch of reports."""
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
-from kotacerdas.evaluations.models import Cycle, CycleState
 from kotacerdas.reports.choices import JobState
 from kotacerdas.reports.models import ReportJob
-from tests.results.builders import make_six_instrument, make_stored_snapshot
+from tests.results.builders import publish_cycle
 
 from .framework import ADMIN_ONLY, EVERYONE, Case
 
@@ -22,16 +20,7 @@ def build(world):
     finished report job. The cache is emptied first: results pages remember the current
     snapshot of a year, and each case's snapshot is new."""
     cache.clear()
-    cycle = Cycle.objects.create(
-        year=YEAR,
-        name=f"Evaluasi Smart City {YEAR}",
-        instrument=make_six_instrument(f"matrix-{YEAR}"),
-        state=CycleState.PUBLISHED,
-        published_at=timezone.now(),
-    )
-    snapshot = make_stored_snapshot(
-        cycle, {world.own_region.code: 66.0, world.other_region.code: 72.0}
-    )
+    snapshot = publish_cycle(YEAR, {world.own_region.code: 66.0, world.other_region.code: 72.0})
     job = ReportJob.objects.create(snapshot=snapshot, total=5, done=5, state=JobState.DONE)
     job.file.save("laporan-matriks.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
     world.objects["results_year"] = YEAR
