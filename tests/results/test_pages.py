@@ -235,3 +235,21 @@ def test_the_ranking_has_pages_of_a_hundred(client, db):
     )
     assert ranks[0] == "101" and len(ranks) == 20
     assert len(re.findall(r"<tr data-region=", text_of(client.get(url, {"page": 99})))) == 20
+
+
+def test_the_profile_lists_the_years_published_quick_wins(client, published):
+    from tests.masterplans.builders import make_masterplan, make_programme
+
+    masterplan = make_masterplan(Region.objects.get(code="15.71"))
+    make_programme(masterplan, "GOV-01", name="Mal Pelayanan Publik (MPP)", quick_wins=(2022,))
+    make_programme(
+        masterplan, "ENV-01", element="ENV.WAS", name="Gas metana TPA", quick_wins=(2021,)
+    )
+    make_programme(
+        masterplan, "SOC-01", element="SOC.LEA", name="Rahasia", published=False, quick_wins=(2022,)
+    )
+    page = text_of(client.get(reverse("results:profile", args=[2022, "15.71"])))
+    wins = page[page.index("Quick win 2022") : page.index("Catatan asesor")]
+    assert "Mal Pelayanan Publik (MPP)" in wins and "Smart Governance" in wins
+    assert "Gas metana" not in wins  # a 2021 quick win
+    assert "Rahasia" not in wins  # not published in the masterplan

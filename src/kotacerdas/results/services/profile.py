@@ -174,6 +174,7 @@ def profile(snapshot: Snapshot, region: Region, *, with_charts: bool = True) -> 
         :STRENGTHS_AND_GAPS
     ]
     counts = (snapshot.summary or {}).get("counts", {})
+    names = {row.code: row.name for row in dimensions}
     province = region.province
     found = Profile(
         snapshot=snapshot,
@@ -187,7 +188,10 @@ def profile(snapshot: Snapshot, region: Region, *, with_charts: bool = True) -> 
         strengths=strengths,
         gaps=gaps,
         history=_history(snapshot, result),
-        quick_wins=quick_wins(region, snapshot.cycle.year),
+        quick_wins=[
+            {**win, "dimension": names.get(win["dimension"], win["dimension"])}
+            for win in quick_wins(region, snapshot.cycle.year)
+        ],
     )
     if with_charts:
         found.charts = profile_charts(found)
