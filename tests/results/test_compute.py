@@ -247,3 +247,24 @@ def test_the_admin_computes_from_the_dashboard(client, cycle, admin):
     # Not public before publication.
     client.logout()
     assert client.get(reverse("results:ranking", args=[2022])).status_code == 404
+
+
+def test_agreement_counts_each_disputed_answer_once(cycle):
+    """Two assessors 3 levels apart on one answer is one disputed answer (not two values);
+    an answer where they agree is not counted."""
+    import pandas as pd
+
+    scores = pd.DataFrame(
+        [
+            ("15.71", "GOV.01", 1.0, "a"),
+            ("15.71", "GOV.01", 4.0, "b"),
+            ("32.73", "GOV.01", 3.0, "a"),
+            ("32.73", "GOV.01", 3.0, "b"),
+            ("15.71", "GOV.02", 2.0, "a"),
+            ("15.71", "GOV.02", 2.0, "b"),
+        ],
+        columns=["unit", "indicator", "value", "assessor"],
+    )
+    result = inputs.agreement(cycle, scores)
+    assert result.pairs == {"GOV.01": 1}
+    assert result.disagreements == 1

@@ -328,7 +328,9 @@ def agreement(cycle: Cycle, scores: pd.DataFrame | None = None) -> Agreement | N
         level_gap=float(cycle.disagreement_levels),
         number_gap=float(cycle.disagreement_points),
     )
-    pairs = result.disagreements.groupby("indicator").size().to_dict()
+    # The engine lists one row per assessor value; count each disputed answer once.
+    disputed = result.disagreements.drop_duplicates(["unit", "indicator"])
+    pairs = disputed.groupby("indicator").size().to_dict()
     return Agreement(
         overall=clean(result.overall),
         by_indicator={code: clean(row.alpha) for code, row in result.by_indicator.iterrows()},
@@ -343,5 +345,5 @@ def agreement(cycle: Cycle, scores: pd.DataFrame | None = None) -> Agreement | N
             for assessor, row in result.severity.iterrows()
         ],
         pairs={code: int(count) for code, count in pairs.items()},
-        disagreements=len(result.disagreements),
+        disagreements=len(disputed),
     )
