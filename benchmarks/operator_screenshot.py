@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,16 +23,11 @@ import requests
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.e2e.browser import launch  # noqa: E402 - after the path is set
+
 BIN = ROOT / ".venv" / "bin"
 OUT = ROOT / "docs" / "screenshots" / "operator-form.png"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 SETUP = """
 from datetime import timedelta
 from django.utils import timezone
@@ -97,7 +93,7 @@ def _wait(base: str) -> None:
 def _shoot(base: str) -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="id-ID")
         page.goto(f"{base}/akun/masuk/")
         page.fill("input[name=username]", "operator.jambi")
