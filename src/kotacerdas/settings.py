@@ -53,7 +53,9 @@ if PRODUCTION:
         )
     if DEMO_MODE:
         # Demo accounts (password "demo") may skip two-factor sign-in in demo mode.
-        raise ImproperlyConfigured("KOTACERDAS_DEMO=1 is for demonstrations only, never production.")
+        raise ImproperlyConfigured(
+            "KOTACERDAS_DEMO=1 is for demonstrations only, never production."
+        )
     DEBUG = False
 else:
     DEBUG = env.bool("DEBUG", default=True)
