@@ -39,9 +39,11 @@ format: setup
 test: migrate lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Refresh the English catalogue from the Indonesian source strings, then compile it (needs GNU
+# gettext). Commit both locale/en/LC_MESSAGES/django.po and django.mo; tests/i18n checks they are current.
 messages: setup
-	cd src/kotacerdas && ../../$(BIN)/kotacerdas makemessages -l id -l en --ignore 'index/*'
-	cd src/kotacerdas && ../../$(BIN)/kotacerdas compilemessages
+	cd src/kotacerdas && ../../$(BIN)/kotacerdas makemessages -l en --ignore 'index/*' --add-location file
+	cd src/kotacerdas && ../../$(BIN)/kotacerdas compilemessages -l en
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock: setup

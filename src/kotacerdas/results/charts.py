@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 # d3-format has no Indonesian locale: decimal comma, thousands dot (as Django's "id" formats).
 FORMAT_LOCALE_ID = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
+# English: decimal point, thousands comma (as Django's "en" formats).
+FORMAT_LOCALE_EN = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["Rp", ""]}
 PALETTE = ["#1d4ed8", "#9a6700", "#6b7280", "#1f7a3a", "#b42318"]
 # Indonesia (95°–141° E, 6° N–11° S) in Mercator, fixed rather than fitted to the data: the
 # whole archipelago fills the map whichever regions have values.
@@ -48,7 +50,12 @@ class Chart:
     @property
     def payload(self) -> dict[str, Any]:
         """What the page's JSON data block holds for charts.js: the spec and number locale."""
-        return {"spec": self.spec, "formatLocale": FORMAT_LOCALE_ID}
+        return {"spec": self.spec, "formatLocale": format_locale()}
+
+
+def format_locale() -> dict[str, Any]:
+    """d3-format's number locale for the active language (3,31 in Indonesian, 3.31 in English)."""
+    return FORMAT_LOCALE_EN if (get_language() or "").startswith("en") else FORMAT_LOCALE_ID
 
 
 def fmt(value: float | None, digits: int = 2) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
@@ -82,7 +83,7 @@ def published_cycle(year: str) -> Cycle:
     """The cycle of ``year`` if its results are public; 404 otherwise (even if it exists)."""
     cycle = Cycle.objects.filter(year=year).first()
     if cycle is None or published.current_snapshot(cycle) is None:
-        raise Http404("Hasil evaluasi tahun ini belum dipublikasikan.")
+        raise Http404(_("Hasil evaluasi tahun ini belum dipublikasikan."))
     return cycle
 
 
@@ -158,6 +159,6 @@ class ResultViewSet(viewsets.GenericViewSet):
         region = get_object_or_404(Region, code=code)
         result = published.results_for(cycle, region).first()
         if result is None:
-            raise Http404("Daerah ini tidak ada dalam hasil siklus ini.")
+            raise Http404(_("Daerah ini tidak ada dalam hasil siklus ini."))
         notes = request.user.has_perm("results.view_region_notes", region)
         return Response(published.serialise(result, include_notes=notes))

@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -54,17 +55,20 @@ MAX_ERRORS = 200
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 MASTERPLAN_ROWS = (
-    ("region_code", _("Kode wilayah Kemendagri, mis. 15.71 (harus daerah halaman impor)")),
-    ("title", _("Judul masterplan")),
-    ("start_year", _("Tahun awal periode")),
-    ("end_year", _("Tahun akhir periode (paling lama 10 tahun)")),
-    ("status", _("draft, adopted atau ended")),
-    ("legal_basis_kind", _("perda, perwal, perbup, pergub, kepkada atau kosong")),
-    ("legal_basis_number", _("Nomor dasar hukum")),
-    ("legal_basis_year", _("Tahun dasar hukum")),
-    ("legal_basis_title", _("Tentang (judul dasar hukum)")),
-    ("summary", _("Ringkasan (publik)")),
-    ("internal_notes", _("Catatan internal (tidak publik)")),
+    (
+        "region_code",
+        gettext_lazy("Kode wilayah Kemendagri, mis. 15.71 (harus daerah halaman impor)"),
+    ),
+    ("title", gettext_lazy("Judul masterplan")),
+    ("start_year", gettext_lazy("Tahun awal periode")),
+    ("end_year", gettext_lazy("Tahun akhir periode (paling lama 10 tahun)")),
+    ("status", gettext_lazy("draft, adopted atau ended")),
+    ("legal_basis_kind", gettext_lazy("perda, perwal, perbup, pergub, kepkada atau kosong")),
+    ("legal_basis_number", gettext_lazy("Nomor dasar hukum")),
+    ("legal_basis_year", gettext_lazy("Tahun dasar hukum")),
+    ("legal_basis_title", gettext_lazy("Tentang (judul dasar hukum)")),
+    ("summary", gettext_lazy("Ringkasan (publik)")),
+    ("internal_notes", gettext_lazy("Catatan internal (tidak publik)")),
 )
 
 
@@ -78,38 +82,53 @@ class Column:
 
 SHEETS: dict[str, tuple[Column, ...]] = {
     "programmes": (
-        Column("code", _("Kode program, unik dalam masterplan, mis. GOV-01")),
-        Column("name", _("Nama program"), width=40),
-        Column("description", _("Uraian"), required=False, width=50),
-        Column("dimension", _("Kode dimensi: GOV, BRA, ECO, LIV, SOC, ENV")),
-        Column("element", _("Kode elemen, mis. GOV.SVC (lihat lembar kode)")),
-        Column("kind", _("regulation, infrastructure, application, ict_hr, cooperation"), width=16),
-        Column("agency", _("Perangkat daerah (OPD) penanggung jawab"), width=30),
-        Column("start_year", _("Tahun mulai rencana (dalam periode)")),
-        Column("end_year", _("Tahun selesai rencana (dalam periode)")),
-        Column("status", _("planned, in_progress, done, stalled, cancelled")),
-        Column("published", _("ya/tidak: kolom publik tampil kepada publik"), required=False),
-        Column("internal_notes", _("Catatan internal (tidak publik)"), required=False, width=30),
+        Column("code", gettext_lazy("Kode program, unik dalam masterplan, mis. GOV-01")),
+        Column("name", gettext_lazy("Nama program"), width=40),
+        Column("description", gettext_lazy("Uraian"), required=False, width=50),
+        Column("dimension", gettext_lazy("Kode dimensi: GOV, BRA, ECO, LIV, SOC, ENV")),
+        Column("element", gettext_lazy("Kode elemen, mis. GOV.SVC (lihat lembar kode)")),
+        Column(
+            "kind",
+            gettext_lazy("regulation, infrastructure, application, ict_hr, cooperation"),
+            width=16,
+        ),
+        Column("agency", gettext_lazy("Perangkat daerah (OPD) penanggung jawab"), width=30),
+        Column("start_year", gettext_lazy("Tahun mulai rencana (dalam periode)")),
+        Column("end_year", gettext_lazy("Tahun selesai rencana (dalam periode)")),
+        Column("status", gettext_lazy("planned, in_progress, done, stalled, cancelled")),
+        Column(
+            "published", gettext_lazy("ya/tidak: kolom publik tampil kepada publik"), required=False
+        ),
+        Column(
+            "internal_notes",
+            gettext_lazy("Catatan internal (tidak publik)"),
+            required=False,
+            width=30,
+        ),
     ),
     "budgets": (
-        Column("programme_code", _("Kode program")),
-        Column("year", _("Tahun anggaran (dalam periode)")),
-        Column("planned", _("Anggaran rencana, rupiah penuh, tidak negatif"), width=18),
-        Column("realised", _("Realisasi, rupiah penuh, tidak negatif"), width=18),
+        Column("programme_code", gettext_lazy("Kode program")),
+        Column("year", gettext_lazy("Tahun anggaran (dalam periode)")),
+        Column("planned", gettext_lazy("Anggaran rencana, rupiah penuh, tidak negatif"), width=18),
+        Column("realised", gettext_lazy("Realisasi, rupiah penuh, tidak negatif"), width=18),
     ),
     "kpis": (
-        Column("programme_code", _("Kode program")),
-        Column("kpi_code", _("Kode IKU, unik dalam program")),
-        Column("name", _("Nama IKU (sama di setiap baris IKU ini)"), width=36),
-        Column("unit", _("Satuan, mis. %, unit, orang")),
-        Column("direction", _("up (makin tinggi makin baik) atau down")),
-        Column("year", _("Tahun (dalam periode)")),
-        Column("target", _("Target tahun itu")),
-        Column("realisation", _("Realisasi tahun itu (kosong bila belum ada)"), required=False),
+        Column("programme_code", gettext_lazy("Kode program")),
+        Column("kpi_code", gettext_lazy("Kode IKU, unik dalam program")),
+        Column("name", gettext_lazy("Nama IKU (sama di setiap baris IKU ini)"), width=36),
+        Column("unit", gettext_lazy("Satuan, mis. %, unit, orang")),
+        Column("direction", gettext_lazy("up (makin tinggi makin baik) atau down")),
+        Column("year", gettext_lazy("Tahun (dalam periode)")),
+        Column("target", gettext_lazy("Target tahun itu")),
+        Column(
+            "realisation",
+            gettext_lazy("Realisasi tahun itu (kosong bila belum ada)"),
+            required=False,
+        ),
     ),
     "quick_wins": (
-        Column("programme_code", _("Kode program")),
-        Column("year", _("Tahun program menjadi quick win (dalam periode)")),
+        Column("programme_code", gettext_lazy("Kode program")),
+        Column("year", gettext_lazy("Tahun program menjadi quick win (dalam periode)")),
     ),
 }
 DATA_SHEETS = ("masterplan", *SHEETS)

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import CSS, HTML
 
-from kotacerdas.results.charts import FORMAT_LOCALE_ID, Chart
+from kotacerdas.results.charts import Chart, format_locale
 from kotacerdas.results.staticfiles import VEGA_LITE_VERSION
 
 # The font the PDFs are set in (print.css): vl-convert measures the chart's text with the same
@@ -24,7 +24,7 @@ def svg(chart: Chart) -> str:
     """The chart as an SVG data URI (text drawn in CHART_FONT; no network access)."""
     spec = {**chart.spec, "config": {**chart.spec.get("config", {}), "font": CHART_FONT}}
     markup = vl_convert.vegalite_to_svg(
-        spec, vl_version=VEGA_LITE_VERSION, format_locale=FORMAT_LOCALE_ID
+        spec, vl_version=VEGA_LITE_VERSION, format_locale=format_locale()
     )
     return "data:image/svg+xml;base64," + base64.b64encode(markup.encode()).decode()
 
