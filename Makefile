@@ -42,7 +42,7 @@ test: migrate lint
 # Refresh the English catalogue from the Indonesian source strings, then compile it (needs GNU
 # gettext). Commit both locale/en/LC_MESSAGES/django.po and django.mo; tests/i18n checks they are current.
 messages: setup
-	cd src/kotacerdas && ../../$(BIN)/kotacerdas makemessages -l en --ignore 'index/*' --add-location file
+	cd src/kotacerdas && ../../$(BIN)/kotacerdas makemessages -l en --ignore 'index/*' --add-location file --no-obsolete
 	cd src/kotacerdas && ../../$(BIN)/kotacerdas compilemessages -l en
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.

@@ -75,7 +75,7 @@ def clean_record(record: Record, errors: list[str]) -> dict[str, Any]:
         quiet = record.implied_parent and field.name == parent_field
         if schema.is_empty(raw):
             if field.required and not quiet:
-                errors.append(f"{record.place(field.name)}: {_('wajib diisi')}")
+                errors.append(f"{record.place(field.name)}: " + _("wajib diisi"))
             values[field.name] = INVALID if field.required else _copy(field.default)
             continue
         try:
@@ -113,7 +113,7 @@ def validate(records: dict[str, list[Record]], errors: list[str]) -> dict | None
         errors.append(_("instrument: harus ada tepat satu baris data instrumen"))
     for record, values in instruments:
         if values["code"] in schema.RESERVED_CODES:
-            errors.append(f"{record.place('code')}: {_('kode ini dicadangkan, pilih kode lain')}")
+            errors.append(f"{record.place('code')}: " + _("kode ini dicadangkan, pilih kode lain"))
 
     aspects = _unique(cleaned["aspects"], "aspect", errors)
     dimensions = _unique(cleaned["dimensions"], "code", errors)
@@ -255,9 +255,9 @@ def check_new_code(code: str, place: str = "code") -> list[str]:
     except schema.Problem as problem:
         return [f"{place}: {problem}"]
     if not code:
-        return [f"{place}: {_('wajib diisi')}"]
+        return [f"{place}: " + _("wajib diisi")]
     if code in schema.RESERVED_CODES:
-        return [f"{place}: {_('kode ini dicadangkan, pilih kode lain')}"]
+        return [f"{place}: " + _("kode ini dicadangkan, pilih kode lain")]
     if Instrument.objects.filter(code=code).exists():
         return [f"{place}: " + _("instrumen dengan kode %(code)s sudah ada") % {"code": code}]
     return []

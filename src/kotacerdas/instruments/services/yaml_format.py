@@ -170,7 +170,8 @@ def read_yaml(text: str) -> dict:
         mark = getattr(exc, "problem_mark", None)
         where = _("baris %(n)d") % {"n": mark.line + 1} if mark else _("berkas")
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InstrumentFileError([f"{where}: {_('YAML tidak valid')} ({problem})"]) from None
+        message = _("YAML tidak valid")
+        raise InstrumentFileError([f"{where}: {message} ({problem})"]) from None
     errors = reader.errors
     tree = validate(reader.records, errors)
     if errors or tree is None:
