@@ -1,4 +1,4 @@
-"""Loading the official region list into the database."""
+"""Loading the official region list into the database, and counting what it holds."""
 
 import csv
 import re
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Count
 
 from .models import Region, RegionKind
 
@@ -153,3 +154,12 @@ def load_regions(path: Path = REGIONS_CSV, centroids: Path | None = CENTROIDS_CS
         else:
             unchanged += 1
     return LoadReport(created=created, updated=updated, unchanged=unchanged)
+
+
+def register_counts() -> dict[str, int]:
+    """How many regions the register holds of each kind ({kind: count}, every kind present,
+    zero when none), in one query."""
+    counts = dict.fromkeys(RegionKind.values, 0)
+    for kind, count in Region.objects.values_list("kind").annotate(n=Count("id")).order_by():
+        counts[kind] = count
+    return counts

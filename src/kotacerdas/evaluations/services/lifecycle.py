@@ -3,7 +3,8 @@
 Only an admin moves a cycle. Each move checks the preconditions of the state it goes to
 (``CHECKS``) and lists every one that is missing, naming the regions and indicators; then it runs
 what entering that state does (``ON_ENTER``: freeze the instrument, prepare moderation, announce
-the results).
+the results). ``WARNINGS`` lists what a move leaves behind without blocking it (regions that
+never submitted).
 A final cycle may step back to moderation with a reason; nothing leaves ``published`` except to
 ``archived``. Other apps extend the checks by appending to ``CHECKS[state]`` (e.g. the results
 app: "results computed" before publication).
@@ -163,6 +164,28 @@ CHECKS: dict[str, list[Check]] = {
 }
 
 
+# --- Warnings: what a move leaves behind, shown to the admin but never blocking ----------------
+
+
+def _never_submitted(cycle: Cycle) -> list[str]:
+    """Regions that never sent their self-assessment (still a draft): once the cycle leaves
+    "open" their answers lock, and moderation and the results count only submitted regions."""
+    drafts = cycle.submissions.filter(state=SubmissionState.DRAFT).select_related("region")
+    return [
+        _(
+            "%(region)s (%(code)s) belum pernah mengirim penilaian mandiri; isiannya akan "
+            "terkunci dan daerah ini tidak ikut dimoderasi dan diperingkat."
+        )
+        % {"region": submission.region.name, "code": submission.region.code}
+        for submission in drafts.order_by("region__code")
+    ]
+
+
+WARNINGS: dict[str, list[Check]] = {
+    CycleState.REVIEW: [_never_submitted],
+}
+
+
 # --- What entering a state does -----------------------------------------------------------------
 
 
@@ -199,6 +222,11 @@ def targets(cycle: Cycle) -> list[str]:
     return [state for state in (FORWARD.get(cycle.state), BACKWARD.get(cycle.state)) if state]
 
 
+def next_state(cycle: Cycle) -> str | None:
+    """The state the cycle moves on to (its forward step), or None once archived."""
+    return FORWARD.get(cycle.state)
+
+
 def is_backward(cycle: Cycle, to_state: str) -> bool:
     return BACKWARD.get(cycle.state) == to_state
 
@@ -213,6 +241,14 @@ def check(cycle: Cycle, to_state: str) -> list[str]:
     if is_backward(cycle, to_state):
         return []
     return [problem for rule in CHECKS.get(to_state, []) for problem in rule(cycle)]
+
+
+def warnings(cycle: Cycle, to_state: str) -> list[str]:
+    """What moving forward to ``to_state`` leaves behind (e.g. regions that never submitted),
+    in Indonesian; these never block the move. Empty for a step back or an impossible move."""
+    if to_state not in targets(cycle) or is_backward(cycle, to_state):
+        return []
+    return [warning for rule in WARNINGS.get(to_state, []) for warning in rule(cycle)]
 
 
 def transition(cycle: Cycle, to_state: str, *, by, reason: str = "") -> Cycle:

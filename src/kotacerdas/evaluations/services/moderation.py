@@ -385,6 +385,13 @@ def queue(
     return items
 
 
+def queue_length(cycle: Cycle) -> int:
+    """How many indicators of submitted regions wait for the moderator (the unfiltered
+    ``queue``'s length)."""
+    items, _pending = _open_items(cycle)
+    return len(items)
+
+
 def region_items(
     submission: Submission, *, indicator: Indicator | None = None
 ) -> list[ModerationItem]:

@@ -22,9 +22,19 @@ from django.utils.translation import gettext as _
 from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
 from kotacerdas.instruments.models import Dimension, Indicator, IndicatorType
 
-from ..models import Answer, Assignment, Cycle, CycleState, Evidence, Score, Submission
+from ..models import (
+    Answer,
+    Assignment,
+    Cycle,
+    CycleState,
+    Evidence,
+    Score,
+    Submission,
+    VirtualSession,
+)
 from .answers import validate_value
-from .locks import ensure_not_frozen, when
+from .assignments import assignments_of
+from .locks import FROZEN_STATES, ensure_not_frozen, when
 
 MAX_NOTE = 5_000
 MAX_JUDGEMENT = 20_000
@@ -253,6 +263,46 @@ def progress_of(assignments) -> dict[int, Progress]:
 
 def progress(assignment: Assignment) -> Progress:
     return progress_of([assignment])[assignment.pk]
+
+
+@dataclass
+class WorkRow:
+    """One region on an assessor's worklist: the assignment, the region's self-assessment, the
+    assessor's scoring progress and the region's session (None when not scheduled)."""
+
+    assignment: Assignment
+    submission: Submission | None
+    progress: Progress
+    session: VirtualSession | None
+
+
+def worklist(assessor, *, active_only: bool = False) -> list[WorkRow]:
+    """The assessor's assignments, newest cycle first, each as a WorkRow; ``active_only``
+    leaves out cycles that are published or archived. Five queries however many rows."""
+    mine = assignments_of(assessor)
+    if active_only:
+        mine = mine.exclude(cycle__state__in=FROZEN_STATES)
+    mine = list(mine)
+    cycles = {a.cycle_id for a in mine}
+    regions = {a.region_id for a in mine}
+    progress = progress_of(mine)
+    submissions = {
+        (s.cycle_id, s.region_id): s
+        for s in Submission.objects.filter(cycle_id__in=cycles, region_id__in=regions)
+    }
+    sessions = {
+        (s.cycle_id, s.region_id): s
+        for s in VirtualSession.objects.filter(cycle_id__in=cycles, region_id__in=regions)
+    }
+    return [
+        WorkRow(
+            assignment=a,
+            submission=submissions.get((a.cycle_id, a.region_id)),
+            progress=progress[a.pk],
+            session=sessions.get((a.cycle_id, a.region_id)),
+        )
+        for a in mine
+    ]
 
 
 def mark_complete(assignment: Assignment, *, by) -> Assignment:

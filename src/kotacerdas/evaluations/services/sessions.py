@@ -146,7 +146,19 @@ def visible_to(user, cycle: Cycle | None = None) -> QuerySet[VirtualSession]:
 
 
 def session_of(cycle: Cycle, region: Region) -> VirtualSession | None:
-    return VirtualSession.objects.filter(cycle=cycle, region=region).first()
+    """The region's session in ``cycle`` (cycle and region loaded), or None when not scheduled."""
+    return (
+        VirtualSession.objects.select_related("cycle", "region")
+        .filter(cycle=cycle, region=region)
+        .first()
+    )
+
+
+def upcoming(user, *, now: datetime | None = None, limit: int = 10) -> list[VirtualSession]:
+    """The next ``limit`` sessions the user may see (``visible_to``) that have not started yet,
+    soonest first."""
+    starting = visible_to(user).filter(starts_at__gte=now or timezone.now())
+    return list(starting.order_by("starts_at")[:limit])
 
 
 # --- iCalendar ----------------------------------------------------------------------------------

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,6 +60,61 @@ def visible_to(user) -> QuerySet[Submission]:
         )
         return submissions.filter(Exists(assigned))
     return submissions.none()
+
+
+def current_of(region) -> Submission | None:
+    """The region's self-assessment in the newest cycle that has left draft (what its operator
+    works on or last worked on), with cycle and region loaded; None when it was never enrolled."""
+    return (
+        Submission.objects.filter(region=region)
+        .exclude(cycle__state=CycleState.DRAFT)
+        .select_related("cycle", "region")
+        .order_by("-cycle__year")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The submission deadline as its region sees it today (local dates, Asia/Jakarta)."""
+
+    at: datetime
+    days_left: int
+    passed: bool
+
+
+def deadline_of(submission: Submission, *, now: datetime | None = None) -> Deadline | None:
+    """The deadline that still binds ``submission``, with the whole days left until its date
+    (0 on the day itself, negative once past); None when no deadline binds it: the cycle is not
+    open, has none, the submission was already sent, or it was returned (a returned
+    self-assessment is not held to the deadline, see ``locks``)."""
+    cycle = submission.cycle
+    if (
+        cycle.state != CycleState.OPEN
+        or cycle.submission_deadline is None
+        or submission.state != SubmissionState.DRAFT
+    ):
+        return None
+    now = now or timezone.now()
+    days = (timezone.localdate(cycle.submission_deadline) - timezone.localdate(now)).days
+    return Deadline(
+        at=cycle.submission_deadline, days_left=days, passed=now > cycle.submission_deadline
+    )
+
+
+def state_counts(cycles) -> dict[int, dict[str, int]]:
+    """Submissions per state for each cycle ({cycle id: {state: count}}, every state present),
+    in one query."""
+    counts = {cycle.pk: dict.fromkeys(SubmissionState.values, 0) for cycle in cycles}
+    rows = (
+        Submission.objects.filter(cycle__in=list(counts))
+        .values_list("cycle_id", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for cycle_id, state, count in rows:
+        counts[cycle_id][state] = count
+    return counts
 
 
 def indicators_of(submission: Submission) -> QuerySet[Indicator]:

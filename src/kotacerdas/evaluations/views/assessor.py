@@ -21,7 +21,7 @@ from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
 from kotacerdas.instruments.models import Indicator
 
 from ..forms_assessor import ConflictForm, JudgementForm, ScoreForm
-from ..models import Assignment, ConflictOfInterest, Submission, VirtualSession
+from ..models import Assignment, ConflictOfInterest, VirtualSession
 from ..services import answers, assignments, scoring
 from .operator import STATUS_INVALID, STATUS_LOCKED, STATUS_STALE
 
@@ -63,29 +63,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     """Penugasan saya: every region assigned to the assessor, with progress and session."""
     if not is_assessor(request.user):
         raise PermissionDenied
-    mine = list(assignments.assignments_of(request.user))
-    progress = scoring.progress_of(mine)
-    states = {
-        (s.cycle_id, s.region_id): s
-        for s in Submission.objects.filter(
-            cycle_id__in={a.cycle_id for a in mine}, region_id__in={a.region_id for a in mine}
-        )
-    }
-    sessions = {
-        (s.cycle_id, s.region_id): s
-        for s in VirtualSession.objects.filter(
-            cycle_id__in={a.cycle_id for a in mine}, region_id__in={a.region_id for a in mine}
-        )
-    }
-    rows = [
-        {
-            "assignment": a,
-            "submission": states.get((a.cycle_id, a.region_id)),
-            "progress": progress[a.pk],
-            "session": sessions.get((a.cycle_id, a.region_id)),
-        }
-        for a in mine
-    ]
+    rows = scoring.worklist(request.user)
     return render(request, "evaluations/assessor/list.html", {"rows": rows})
 
 

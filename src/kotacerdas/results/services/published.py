@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.errors import ServiceError
@@ -99,19 +99,40 @@ def results_for(cycle: Cycle, region: Region | None = None) -> QuerySet[RegionRe
     return rows
 
 
+def latest_snapshot() -> Snapshot | None:
+    """The public snapshot of the newest public cycle (its highest published version), or None
+    when no cycle's results are public yet."""
+    return (
+        Snapshot.objects.filter(cycle__state__in=PUBLIC_STATES, state=SnapshotState.PUBLISHED)
+        .select_related("cycle")
+        .order_by("-cycle__year", "-version")
+        .first()
+    )
+
+
+def _public_results_of(region: Region) -> QuerySet[RegionResult]:
+    """The region's rows in the current public snapshot of every public cycle (one query, with
+    snapshot and cycle loaded): a superseded published version is never among them."""
+    current = (
+        Snapshot.objects.filter(cycle=OuterRef("snapshot__cycle"), state=SnapshotState.PUBLISHED)
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    return RegionResult.objects.filter(
+        region=region,
+        snapshot__cycle__state__in=PUBLIC_STATES,
+        snapshot=Subquery(current),
+    ).select_related("snapshot", "snapshot__cycle")
+
+
 def region_history(region: Region) -> list[RegionResult]:
-    """The region's published results in every public cycle, oldest first."""
-    rows = []
-    for cycle in published_cycles().order_by("year"):
-        snapshot = current_snapshot(cycle)
-        result = (
-            RegionResult.objects.filter(snapshot=snapshot, region=region)
-            .select_related("snapshot", "snapshot__cycle")
-            .first()
-        )
-        if result is not None:
-            rows.append(result)
-    return rows
+    """The region's published results in every public cycle, oldest first (one query)."""
+    return list(_public_results_of(region).order_by("snapshot__cycle__year"))
+
+
+def latest_result(region: Region) -> RegionResult | None:
+    """The region's result in the newest public cycle that ranked it, or None."""
+    return _public_results_of(region).order_by("-snapshot__cycle__year").first()
 
 
 def nodes_of(snapshot: Snapshot, kind: str) -> list[dict[str, Any]]:

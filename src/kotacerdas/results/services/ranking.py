@@ -114,6 +114,17 @@ def all_results(snapshot: Snapshot) -> list[RegionResult]:
     )
 
 
+def top(snapshot: Snapshot, limit: int = 10) -> list[RegionResult]:
+    """The first ``limit`` regions of the national ranking (ties in rank by region code), with
+    region loaded and the large per-region JSON left in the database; one query."""
+    return list(
+        RegionResult.objects.filter(snapshot=snapshot)
+        .select_related("region")
+        .defer(*HEAVY)
+        .order_by("rank", "region__code")[:limit]
+    )
+
+
 def awards(snapshot: Snapshot) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """(dimension, its best region(s)) in instrument order, from the snapshot's summary."""
     best = (snapshot.summary or {}).get("best", {})
