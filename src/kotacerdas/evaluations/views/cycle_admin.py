@@ -119,6 +119,7 @@ def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
             "label": CycleState(state).label,
             "backward": lifecycle.is_backward(cycle, state),
             "problems": lifecycle.check(cycle, state),
+            "warnings": lifecycle.warnings(cycle, state),
         }
         for state in lifecycle.targets(cycle)
     ]
