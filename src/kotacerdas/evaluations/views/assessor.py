@@ -21,8 +21,8 @@ from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
 from kotacerdas.instruments.models import Indicator
 
 from ..forms_assessor import ConflictForm, JudgementForm, ScoreForm
-from ..models import Assignment, ConflictOfInterest, VirtualSession
-from ..services import answers, assignments, scoring
+from ..models import Assignment, ConflictOfInterest
+from ..services import answers, assignments, scoring, sessions
 from .operator import STATUS_INVALID, STATUS_LOCKED, STATUS_STALE
 
 
@@ -100,9 +100,7 @@ def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> d
         "rows": rows,
         "general_evidence": scoring.general_evidence(assignment),
         "progress": scoring.progress(assignment),
-        "session": VirtualSession.objects.filter(
-            cycle=assignment.cycle, region=assignment.region
-        ).first(),
+        "session": sessions.session_of(assignment.cycle, assignment.region),
         "lock_reason": lock_reason,
         "editable": not lock_reason,
         "judgement_form": extra.pop("judgement_form", None) or JudgementForm(instance=assignment),

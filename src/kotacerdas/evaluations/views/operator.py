@@ -22,7 +22,7 @@ from kotacerdas.instruments.models import Indicator
 
 from ..forms import AnswerForm, EvidenceFileForm, EvidenceLinkForm, ReturnForm
 from ..models import CycleState, Submission, SubmissionState
-from ..services import answers, history, locks, submissions
+from ..services import answers, history, locks, sessions, submissions
 
 # Status codes of a refused autosave; the page's script lets htmx show their message.
 STATUS_INVALID = 422
@@ -123,6 +123,7 @@ def form_context(request: HttpRequest, submission: Submission, **extra) -> dict:
     for evidence in submission.evidence.select_related("uploaded_by").order_by("uploaded_at"):
         evidence_by_indicator.setdefault(evidence.indicator_id, []).append(evidence)
     progress = submissions.progress(submission)
+    session = sessions.session_of(submission.cycle, submission.region)
     progress_by_dimension = {row.dimension.pk: row for row in progress}
     dimensions: list[dict] = []
     indicators = submissions.indicators_of(submission).prefetch_related("levels")
@@ -173,6 +174,9 @@ def form_context(request: HttpRequest, submission: Submission, **extra) -> dict:
         "link_form": EvidenceLinkForm(),
         "return_form": ReturnForm(),
         "missing": [item for row in progress for item in row.missing],
+        "session": session
+        if session and user.has_perm("evaluations.view_session", session)
+        else None,
         **extra,
     }
 
