@@ -115,6 +115,10 @@ def test_the_self_assessment_in_english(client, world):
     assert "can only be changed in the Self-assessment stage" in lock
     assert "Assessor review" in lock
     assert "Penilaian mandiri" not in page
+    # Indicator texts in English where the instrument has them, Indonesian otherwise.
+    assert "How far does the public service mall serve citizens?" in page
+    assert "Sejauh mana Mal Pelayanan Publik melayani warga?" not in page
+    assert "Apakah ada Perda penyelenggaraan smart city?" in page
 
 
 def test_the_assessor_workspace_in_english(client, world):
@@ -125,6 +129,14 @@ def test_the_assessor_workspace_in_english(client, world):
     assert "Your score" in page and "Region's answer" in page
     assert "Done scoring" in page
     assert "Penilaian Anda" not in page
+    assert "How far does the public service mall serve citizens?" in page
+
+
+def test_indicator_texts_stay_indonesian_by_default(client, world):
+    client.force_login(world["assessor"])
+    page = text_of(client.get(reverse("evaluations:assessor_workspace", args=[2023, "15.71"])))
+    assert "Sejauh mana Mal Pelayanan Publik melayani warga?" in page
+    assert "How far does the public service mall serve citizens?" not in page
 
 
 def test_numbers_follow_the_language(client, world):

@@ -1,6 +1,7 @@
 """Template helpers of the instrument pages."""
 
 from django import template
+from django.utils.translation import get_language
 
 from ..models import EvidenceKind
 
@@ -12,3 +13,14 @@ def evidence_labels(kinds) -> list[str]:
     """The display names of evidence kinds (``["document"]`` → ``["Dokumen"]``)."""
     labels = dict(EvidenceKind.choices)
     return [str(labels.get(kind, kind)) for kind in kinds or []]
+
+
+@register.filter
+def in_language(obj, field: str) -> str:
+    """``obj.<field>`` in the active language: its English twin (``<field>_en``) on an English
+    page when the instrument has one, otherwise the Indonesian text."""
+    if (get_language() or "").startswith("en"):
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field, "")
