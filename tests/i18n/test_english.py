@@ -171,3 +171,27 @@ def test_charts_number_locale_follows_the_language():
         assert format_locale()["decimal"] == "."
     with translation.override("id"):
         assert format_locale()["decimal"] == ","
+
+
+def pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    assert content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(content))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def test_the_report_card_follows_the_language_and_the_letter_stays_indonesian(client, world):
+    url = reverse("reports:report_card", args=[2022, "15.71"])
+    indonesian = pdf_text(client.get(url).content)
+    assert "Peringkat nasional" in indonesian and "3,31" in indonesian
+    switch(client, "en", url)
+    english = pdf_text(client.get(url).content)
+    assert "National rank" in english and "3.31" in english
+    assert "Peringkat nasional" not in english
+    client.force_login(world["operator"])
+    letter = pdf_text(client.get(reverse("reports:letter", args=[2022, "15.71"])).content)
+    assert "Peringkat nasional" in letter and "3,31" in letter
+    assert "National rank" not in letter

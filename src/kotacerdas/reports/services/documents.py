@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kotacerdas.regions.models import Region, RegionKind
@@ -76,7 +76,13 @@ def addressee(region: Region) -> str:
 
 def letter(snapshot: Snapshot, region: Region) -> bytes:
     """The result letter in the ministry's form: number, addressee, index, previous index and
-    improvement, scores by aspect and by dimension, weaknesses, strengths, recommendations."""
+    improvement, scores by aspect and by dimension, weaknesses, strengths, recommendations.
+    Always in Bahasa Indonesia (an official letter), whatever the reader's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _letter(snapshot, region)
+
+
+def _letter(snapshot: Snapshot, region: Region) -> bytes:
     found = profiles.profile(snapshot, region, with_charts=False)
     context = {
         **_common(snapshot),

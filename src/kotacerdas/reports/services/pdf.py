@@ -37,8 +37,9 @@ def stylesheet() -> CSS:
     return CSS(filename=str(STYLESHEET))
 
 
-def render_pdf(template: str, context: dict[str, Any], *, language: str = "id") -> bytes:
-    """Render ``template`` with ``context`` in ``language`` and return the PDF bytes."""
-    with translation.override(language):
+def render_pdf(template: str, context: dict[str, Any], *, language: str | None = None) -> bytes:
+    """Render ``template`` with ``context`` in ``language`` (by default the active one, in which
+    the caller also built the context and charts) and return the PDF bytes."""
+    with translation.override(language or translation.get_language()):
         html = render_to_string(template, context)
     return HTML(string=html).write_pdf(stylesheets=[stylesheet()])
