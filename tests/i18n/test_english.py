@@ -4,15 +4,18 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
+from django.utils import formats, translation
 
 from kotacerdas.accounts.roles import Role
 from kotacerdas.evaluations.models import CycleState
 from kotacerdas.regions.models import Region
+from kotacerdas.results.charts import format_locale
 from tests.conftest import make_user
 from tests.factories import assign, enrol, make_cycle
+from tests.reports.test_documents import pdf_text
 from tests.results.builders import INDICES, cohort, publish_cycle
+from tests.results.conftest import _fresh_cache  # noqa: F401 (autouse: no cached page carries over)
 
 
 def text_of(response) -> str:
@@ -26,11 +29,14 @@ def switch(client, language: str, next_url: str = "/") -> None:
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == language
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def english(client, url: str, user=None) -> str:
+    """The page at ``url`` after switching to English (signed in as ``user``, if given)."""
+    if user is not None:
+        client.force_login(user)
+    switch(client, "en", url)
+    response = client.get(url)
+    assert response.status_code == 200
+    return text_of(response)
 
 
 @pytest.fixture
@@ -94,10 +100,7 @@ PUBLIC_PAGES = [
 
 @pytest.mark.parametrize(("url", "expected"), PUBLIC_PAGES)
 def test_public_pages_in_english(client, world, url, expected):
-    switch(client, "en", url)
-    response = client.get(url)
-    assert response.status_code == 200
-    page = text_of(response)
+    page = english(client, url)
     assert '<html lang="en">' in page
     for text in expected:
         assert text in page
@@ -105,10 +108,8 @@ def test_public_pages_in_english(client, world, url, expected):
 
 
 def test_the_self_assessment_in_english(client, world):
-    client.force_login(world["operator"])
     url = reverse("evaluations:submission_form", args=[2023, "15.71"])
-    switch(client, "en", url)
-    page = text_of(client.get(url))
+    page = english(client, url, world["operator"])
     assert "Self-assessment" in page and "Progress by dimension" in page
     # The service's refusal, translated when raised: the cycle is in assessor review.
     lock = re.search(r'data-testid="lock-reason">(.*?)</p>', page).group(1)
@@ -122,10 +123,8 @@ def test_the_self_assessment_in_english(client, world):
 
 
 def test_the_assessor_workspace_in_english(client, world):
-    client.force_login(world["assessor"])
     url = reverse("evaluations:assessor_workspace", args=[2023, "15.71"])
-    switch(client, "en", url)
-    page = text_of(client.get(url))
+    page = english(client, url, world["assessor"])
     assert "Your score" in page and "Region's answer" in page
     assert "Done scoring" in page
     assert "Penilaian Anda" not in page
@@ -150,8 +149,6 @@ def test_numbers_follow_the_language(client, world):
 
 
 def test_dates_follow_the_language(client, world):
-    from django.utils import formats, translation
-
     cycle = world["cycle"]
     with translation.override("en"):
         english = formats.date_format(cycle.created_at, "DATE_FORMAT")
@@ -163,24 +160,10 @@ def test_dates_follow_the_language(client, world):
 
 
 def test_charts_number_locale_follows_the_language():
-    from django.utils import translation
-
-    from kotacerdas.results.charts import format_locale
-
     with translation.override("en"):
         assert format_locale()["decimal"] == "."
     with translation.override("id"):
         assert format_locale()["decimal"] == ","
-
-
-def pdf_text(content: bytes) -> str:
-    import io
-
-    from pypdf import PdfReader
-
-    assert content.startswith(b"%PDF-")
-    reader = PdfReader(io.BytesIO(content))
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
 
 
 def test_the_report_card_follows_the_language_and_the_letter_stays_indonesian(client, world):
