@@ -33,4 +33,9 @@ urlpatterns = [
     path("kutipan/<int:answer_pk>/", citations.citations_partial, name="citations"),
     path("kutipan/<int:answer_pk>/tambah/", citations.cite, name="cite"),
     path("kutipan/<int:answer_pk>/hapus/", citations.uncite, name="uncite"),
+    path(
+        "kutipan/<int:year>/<str:code>/<str:indicator>/tambah/",
+        citations.cite_for_indicator,
+        name="cite_indicator",
+    ),
 ]

@@ -139,6 +139,39 @@ def save_answer(
     return answer
 
 
+def ensure_answer(submission: Submission, indicator: Indicator, *, by) -> Answer:
+    """The region's answer to ``indicator``, created empty when there is none, so that something
+    can be attached to it (a cited masterplan programme) before the indicator is answered.
+
+    Guarantees: the same permission, lock (taken under the submission's row lock) and instrument
+    checks as ``save_answer``; an existing answer is returned untouched. A created answer holds
+    nothing (no value, not "not applicable", no justification), counts as unanswered, and has
+    version 0: its content is what a page without an answer shows, so a page loaded before it
+    existed (version 0) still saves over it, and nothing the region typed can be overwritten.
+    Callers already inside a transaction keep the row lock until they commit.
+    """
+    if not by.has_perm("evaluations.edit_submission", submission):
+        raise PermissionDenied(_("Anda tidak dapat mengubah penilaian mandiri daerah ini."))
+    if indicator.instrument_id != submission.cycle.instrument_id:
+        raise InvalidAnswer(
+            _("Indikator %(code)s bukan bagian dari instrumen siklus ini.")
+            % {"code": indicator.code}
+        )
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update()
+            .select_related("cycle", "region")
+            .get(pk=submission.pk)
+        )
+        ensure_editable(locked)
+        answer = Answer.objects.filter(submission=locked, indicator=indicator).first()
+        if answer is None:
+            answer = Answer(submission=locked, indicator=indicator, version=0, updated_by=by)
+            answer._history_user = by
+            answer.save()
+    return answer
+
+
 def _stale(answer: Answer | None, indicator: Indicator) -> StaleVersion:
     if answer is None:
         return StaleVersion(

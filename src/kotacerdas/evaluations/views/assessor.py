@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kotacerdas.accounts.predicates import is_admin, is_assessor
 from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
 from kotacerdas.instruments.models import Indicator
+from kotacerdas.masterplans.services import citations
 
 from ..forms_assessor import ConflictForm, JudgementForm, ScoreForm
 from ..models import Assignment, ConflictOfInterest
@@ -85,7 +86,12 @@ def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> d
     codes = [dimension.code for dimension, _progress in by_dimension]
     current = dimension_code if dimension_code in codes else (codes[0] if codes else "")
     rows = scoring.workspace(assignment, dimension_code=current)
+    submission = scoring.submission_of(assignment)
+    cited = citations.boxes(
+        submission, [(row.indicator, row.answer) for row in rows], assignment.assessor
+    )
     for row in rows:
+        row.citations = cited[row.indicator.pk]
         row.value = answers.plain(row.score.value) if row.score else ""
         row.version = row.score.version if row.score else 0
         row.answer_value = answers.plain(row.answer.value) if row.answer else ""
@@ -94,7 +100,7 @@ def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> d
         "assignment": assignment,
         "cycle": assignment.cycle,
         "region": assignment.region,
-        "submission": scoring.submission_of(assignment),
+        "submission": submission,
         "dimensions": by_dimension,
         "current": current,
         "rows": rows,

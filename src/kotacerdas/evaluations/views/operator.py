@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
 from kotacerdas.instruments.models import Indicator
+from kotacerdas.masterplans.services import citations
 
 from ..forms import AnswerForm, EvidenceFileForm, EvidenceLinkForm, ReturnForm
 from ..models import CycleState, Submission, SubmissionState
@@ -126,7 +127,12 @@ def form_context(request: HttpRequest, submission: Submission, **extra) -> dict:
     session = sessions.session_of(submission.cycle, submission.region)
     progress_by_dimension = {row.dimension.pk: row for row in progress}
     dimensions: list[dict] = []
-    indicators = submissions.indicators_of(submission).prefetch_related("levels")
+    indicators = list(submissions.indicators_of(submission).prefetch_related("levels"))
+    cited = citations.boxes(
+        submission,
+        [(indicator, answer_by_indicator.get(indicator.pk)) for indicator in indicators],
+        user,
+    )
     for indicator in indicators:
         element = indicator.element
         dimension = element.dimension
@@ -151,6 +157,7 @@ def form_context(request: HttpRequest, submission: Submission, **extra) -> dict:
                 "version": answer.version if answer else 0,
                 "evidence": [item for item in all_evidence if not item.superseded],
                 "replaced": [item for item in all_evidence if item.superseded],
+                "citations": cited[indicator.pk],
             }
         )
     return {

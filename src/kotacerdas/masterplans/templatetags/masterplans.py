@@ -1,7 +1,9 @@
 """Template tags of the masterplan area.
 
-- ``{% programme_citations answer %}``: the cited-programmes box for one answer of a
-  self-assessment (operator page and assessor workspace); it refreshes itself through htmx.
+- ``{% programme_citations box %}``: the cited-programmes box of one indicator of a
+  self-assessment (operator page and assessor workspace), from a ``citations.CitationBox`` that
+  the page read with every other box (``citations.boxes``); it refreshes itself through htmx.
+  Given an Answer instead, it reads that one box itself (a few queries).
 - ``{{ amount|rupiah }}``: ``Rp 1.234.567`` (Indonesian thousands separator).
 """
 
@@ -20,19 +22,14 @@ register = template.Library()
 
 def citations_context(answer, user) -> dict:
     """What ``masterplans/_citations.html`` needs for ``answer`` as seen by ``user``."""
-    can_edit = citations.can_edit(answer, user)
-    return {
-        "answer": answer,
-        "cited": list(citations.cited(answer)),
-        "citable": list(citations.citable(answer)) if can_edit else [],
-        "can_edit": can_edit,
-        "error": "",
-    }
+    return {"box": citations.box(answer.submission, answer.indicator, user)}
 
 
 @register.inclusion_tag("masterplans/_citations.html", takes_context=True)
-def programme_citations(context, answer) -> dict:
-    return citations_context(answer, context["request"].user)
+def programme_citations(context, box_or_answer) -> dict:
+    if isinstance(box_or_answer, citations.CitationBox):
+        return {"box": box_or_answer}
+    return citations_context(box_or_answer, context["request"].user)
 
 
 @register.filter
