@@ -307,9 +307,9 @@ def _open_items(cycle: Cycle) -> tuple[list[ModerationItem], int]:
     """Every indicator of a submitted region without a final value, judged; and how many of those
     the assessors agree on (waiting only for ``prepare``)."""
     indicators = list(
-        Indicator.objects.filter(instrument_id=cycle.instrument_id).select_related(
-            "element__dimension"
-        )
+        Indicator.objects.filter(instrument_id=cycle.instrument_id)
+        .select_related("element__dimension")
+        .prefetch_related("levels")
     )
     submissions = list(_submitted(cycle).select_related("region"))
     settled = set(

@@ -399,7 +399,9 @@ def workspace(assignment: Assignment, *, dimension_code: str = "") -> list[Works
     answers = {a.indicator_id: a for a in Answer.objects.filter(submission=submission)}
     scores = {s.indicator_id: s for s in Score.objects.filter(assignment=assignment)}
     evidence: dict[int | None, list[Evidence]] = defaultdict(list)
-    for item in Evidence.objects.filter(submission=submission, superseded=False):
+    for item in Evidence.objects.filter(submission=submission, superseded=False).select_related(
+        "uploaded_by"
+    ):
         evidence[item.indicator_id].append(item)
     return [
         WorkspaceRow(
@@ -420,7 +422,7 @@ def general_evidence(assignment: Assignment) -> list[Evidence]:
             submission__region_id=assignment.region_id,
             indicator__isnull=True,
             superseded=False,
-        )
+        ).select_related("uploaded_by")
     )
 
 
