@@ -68,13 +68,12 @@ def test_translations_keep_every_placeholder(catalogue):
     assert broken == []
 
 
-def test_the_catalogue_lists_exactly_the_messages_marked_in_the_source(catalogue):
+def test_the_catalogue_has_every_message_marked_in_the_source(catalogue):
+    """A message missing from the .po shows in Indonesian on English pages. (Entries whose
+    message left the source are harmless; `make messages` drops them.)"""
     _header, entries = catalogue
-    committed = {e.key for e in entries}
-    marked = source_messages()
-    missing = sorted(marked - committed, key=str)
-    stale = sorted(committed - marked, key=str)
-    assert (missing, stale) == ([], []), "run `make messages`, translate, commit .po and .mo"
+    missing = sorted(source_messages() - {e.key for e in entries}, key=str)
+    assert missing == [], "run `make messages`, translate, commit .po and .mo"
 
 
 def test_no_message_is_marked_inside_an_f_string():
@@ -89,12 +88,12 @@ def test_no_message_is_marked_inside_an_f_string():
 
 def test_makemessages_finds_nothing_new(catalogue, tmp_path, settings):
     """Where GNU gettext is installed (CI installs it), the real makemessages, run on a copy of
-    the package, yields the committed msgids; elsewhere the pure-Python extraction above is the
-    check (it reads the templates through the same templatize step)."""
+    the package, finds no msgid that the committed catalogue lacks; elsewhere the pure-Python
+    extraction above is the check (it reads the templates through the same templatize step)."""
     _header, entries = catalogue
     committed = {e.key for e in entries}
     if not shutil.which("xgettext"):
-        assert source_messages() == committed
+        assert source_messages() <= committed
         return
     copy = tmp_path / "kotacerdas"
     shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
@@ -110,7 +109,7 @@ def test_makemessages_finds_nothing_new(catalogue, tmp_path, settings):
             verbosity=0,
         )
     _fresh_header, fresh = parse_po(copy / "locale" / "en" / "LC_MESSAGES" / "django.po")
-    assert {e.key for e in fresh} == committed, "run `make messages` and translate"
+    assert {e.key for e in fresh} <= committed, "run `make messages` and translate"
 
 
 def test_the_compiled_catalogue_matches_the_po_file(catalogue):
