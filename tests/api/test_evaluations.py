@@ -244,7 +244,11 @@ def test_an_assessor_writes_the_judgement_and_completes_the_review(world):
     base = f"/api/v1/assignments/{world.review_assignment.pk}"
     saved = client.put(
         f"{base}/judgement/",
-        {"strengths": " MPP terintegrasi \n", "recommendations": "Perluas layanan daring"},
+        {
+            "strengths": " MPP terintegrasi \n",
+            "recommendations": "Perluas layanan daring",
+            "version": 0,
+        },
         format="json",
     )
     assert saved.status_code == 200

@@ -243,7 +243,11 @@ ENTRIES = [
         "/api/v1/assignments/{id}/judgement/",
         expect(404, anonymous=401, admin=403, assessor_assigned=200),
         lambda w: {"id": w.review_assignment.pk},
-        body=lambda w: {"strengths": "MPP terintegrasi\nPerda smart city", "weaknesses": ""},
+        body=lambda w: {
+            "strengths": "MPP terintegrasi\nPerda smart city",
+            "weaknesses": "",
+            "version": 0,
+        },
     ),
     Entry(
         "POST",

@@ -281,6 +281,7 @@ def test_feedback_starts_from_the_union_of_the_assessors_items(setup, admin_user
         weaknesses=draft["weaknesses"],
         strengths=draft["strengths"],
         recommendations="• Bentuk Dewan Smart City\n\n",
+        version=0,
         by=admin_user,
     )
     assert saved.recommendations == "Bentuk Dewan Smart City"
@@ -291,7 +292,7 @@ def test_feedback_needs_every_list(setup, admin_user):
     _cycle, own, _other, _panels = setup
     with pytest.raises(ServiceError) as refused:
         feedback.settle_feedback(
-            own, weaknesses="a", strengths=" ", recommendations="", by=admin_user
+            own, weaknesses="a", strengths=" ", recommendations="", version=0, by=admin_user
         )
     assert len(refused.value.details) == 2
 
@@ -319,7 +320,12 @@ def test_unresolved_lists_queue_items_and_feedback(setup, admin_user):
     )
     for submission in (own, other):
         feedback.settle_feedback(
-            submission, weaknesses="a", strengths="b", recommendations="c", by=admin_user
+            submission,
+            weaknesses="a",
+            strengths="b",
+            recommendations="c",
+            version=0,
+            by=admin_user,
         )
     assert moderation.unresolved(cycle) == []
 
@@ -419,6 +425,7 @@ def test_the_region_page_and_the_feedback_editor(client, setup, admin_user):
             "weaknesses": "Forum smart city belum rutin",
             "strengths": "Perda No. 1 Tahun 2019",
             "recommendations": "Bentuk Dewan Smart City",
+            "version": "0",
         },
     )
     assert response.status_code == 302

@@ -115,6 +115,7 @@ def test_scores_are_locked_outside_review(assignment, state, message):
             strengths="",
             recommendations="",
             interview_notes="",
+            version=0,
             by=assignment.assessor,
         )
     assert Score.objects.get().value == Decimal(3)
@@ -147,6 +148,7 @@ def test_judgement_and_interview_notes_are_kept_with_the_assignment(assignment):
         strengths="Perda Kota Jambi No. 1 Tahun 2019",
         recommendations="Bentuk Dewan Smart City",
         interview_notes="Sesi 3 Oktober 2022, dihadiri Sekda.",
+        version=0,
         by=assignment.assessor,
     )
     assert scoring.items(saved.weaknesses) == [
@@ -335,6 +337,7 @@ def test_judgement_and_complete_over_http(client, assignment):
             "strengths": "Perda No. 1 Tahun 2019",
             "recommendations": "Bentuk Dewan Smart City",
             "interview_notes": "Wawancara dengan Kepala Diskominfo",
+            "version": "0",
         },
     )
     assert response.status_code == 302

@@ -213,6 +213,7 @@ def test_a_whole_cycle_over_http(client, people):
                     "strengths": "Perda smart city sudah ada",
                     "recommendations": "Ukur dampak quick win",
                     "interview_notes": "Wawancara daring",
+                    "version": "0",
                 },
             )
             client.post(reverse("evaluations:assessor_complete", args=[YEAR, code]))
@@ -280,7 +281,13 @@ def test_a_whole_cycle_over_http(client, people):
     assert response.status_code == 423
     client.post(
         reverse("evaluations:assessor_judgement", args=[YEAR, "15.71"]),
-        {"weaknesses": "diubah", "strengths": "", "recommendations": "", "interview_notes": ""},
+        {
+            "weaknesses": "diubah",
+            "strengths": "",
+            "recommendations": "",
+            "interview_notes": "",
+            "version": "1",
+        },
     )
     as_user(client, admin)
     response = client.post(
@@ -291,7 +298,12 @@ def test_a_whole_cycle_over_http(client, people):
     assert response.status_code == 423
     client.post(
         reverse("evaluations:feedback_edit", args=[YEAR, "15.71"]),
-        {"weaknesses": "diubah", "strengths": "diubah", "recommendations": "diubah"},
+        {
+            "weaknesses": "diubah",
+            "strengths": "diubah",
+            "recommendations": "diubah",
+            "version": "1",
+        },
     )
     for state in (CycleState.FINAL, CycleState.MODERATION, CycleState.REVIEW):
         transition(client, state, reason="coba kembali")

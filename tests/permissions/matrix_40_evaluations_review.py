@@ -85,7 +85,12 @@ CASES = [
         ASSESSOR_ASSIGNED,
         method="post",
         kwargs=review_region,
-        data=lambda w: {"weaknesses": "Forum belum rutin", "strengths": "", "recommendations": ""},
+        data=lambda w: {
+            "weaknesses": "Forum belum rutin",
+            "strengths": "",
+            "recommendations": "",
+            "version": 0,
+        },
     ),
     Case("evaluations:assessor_complete", ASSESSOR_ASSIGNED, method="post", kwargs=review_region),
     Case("evaluations:conflict_list", ADMIN_AND_ASSESSORS),
@@ -177,6 +182,6 @@ CASES = [
         ADMIN_ONLY,
         method="post",
         kwargs=moderation_region,
-        data=lambda w: {"weaknesses": "a", "strengths": "b", "recommendations": "c"},
+        data=lambda w: {"weaknesses": "a", "strengths": "b", "recommendations": "c", "version": 0},
     ),
 ]

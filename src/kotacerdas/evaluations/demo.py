@@ -695,6 +695,7 @@ def _settle_everything(cycle: Cycle, admin, report: DemoReport) -> None:
             weaknesses=draft["weaknesses"] or f"{SYNTHETIC} -",
             strengths=draft["strengths"] or f"{SYNTHETIC} -",
             recommendations=draft["recommendations"] or f"{SYNTHETIC} -",
+            version=settled.version if settled is not None else 0,
             by=admin,
         )
         report.written += 1

@@ -56,7 +56,10 @@ class ScoreForm(forms.Form):
 
 class JudgementForm(forms.ModelForm):
     """Fields: ``weaknesses``, ``strengths``, ``recommendations`` (one item per line),
-    ``interview_notes``."""
+    ``interview_notes``, ``version`` (of the judgement the page was loaded with; 0 if never
+    saved)."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     class Meta:
         model = Assignment
@@ -65,8 +68,20 @@ class JudgementForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.max_length = MAX_JUDGEMENT
+        for name in self.Meta.fields:
+            self.fields[name].max_length = MAX_JUDGEMENT
+        self.fields["version"].initial = self.instance.version
+
+
+def rebased(form: forms.BaseForm, version: int) -> forms.BaseForm:
+    """The bound ``form`` with its hidden ``version`` moved to ``version`` (the stored one).
+
+    After a stale save the page shows the stored text beside the sender's unsaved text, so a
+    second save is a decision taken with both in view, never a blind overwrite.
+    """
+    form.data = form.data.copy()
+    form.data["version"] = str(version)
+    return form
 
 
 class ConflictForm(forms.Form):
@@ -154,7 +169,10 @@ class SettleForm(forms.Form):
 
 
 class FeedbackForm(forms.ModelForm):
-    """Fields: ``weaknesses``, ``strengths``, ``recommendations`` (one item per line)."""
+    """Fields: ``weaknesses``, ``strengths``, ``recommendations`` (one item per line),
+    ``version`` (of the feedback the page was loaded with; 0 when none was settled)."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     class Meta:
         model = Feedback

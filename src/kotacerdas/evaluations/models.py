@@ -335,6 +335,8 @@ class Assignment(RulesModel):
         _("rekomendasi"), blank=True, help_text=_("Satu butir per baris")
     )
     interview_notes = models.TextField(_("catatan wawancara"), blank=True)
+    # Version of the written judgement above (0: never saved); guards against stale saves.
+    version = models.PositiveIntegerField(default=0)
     completed_at = models.DateTimeField(_("selesai dinilai"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -501,6 +503,8 @@ class Feedback(RulesModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     settled_at = models.DateTimeField(auto_now=True)
+    # Guards the moderator's text against stale saves (0: never settled).
+    version = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
 

@@ -236,12 +236,18 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class JudgementSerializer(serializers.ModelSerializer):
-    """The assessor's written judgement of the region (one item per line) and interview notes."""
+    """The assessor's written judgement of the region (one item per line) and interview notes,
+    with its ``version``: send back the version you read (0 before the first save)."""
+
+    TEXTS = ("weaknesses", "strengths", "recommendations", "interview_notes")
 
     class Meta:
         model = Assignment
-        fields = ["weaknesses", "strengths", "recommendations", "interview_notes"]
-        extra_kwargs = {name: {"required": False, "allow_blank": True} for name in fields}
+        fields = ["weaknesses", "strengths", "recommendations", "interview_notes", "version"]
+        extra_kwargs = {
+            **{name: {"required": False, "allow_blank": True} for name in fields[:4]},
+            "version": {"required": True, "min_value": 0},
+        }
 
 
 class TransitionInput(serializers.Serializer):
@@ -667,11 +673,14 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(methods=["put"], request=JudgementSerializer, responses=JudgementSerializer)
     @judgement.mapping.put
     def save_judgement(self, request, pk=None):
-        """Save the written judgement (``scoring.save_judgement``; in review only)."""
+        """Save the written judgement with the version you read (``scoring.save_judgement``; in
+        review only); a stale version is a 409 problem and nothing is overwritten."""
         assignment = self.get_object()
         values = validated(JudgementSerializer, request.data)
-        texts = {name: values.get(name, "") for name in JudgementSerializer.Meta.fields}
-        saved = scoring.save_judgement(assignment, **texts, by=request.user)
+        texts = {name: values.get(name, "") for name in JudgementSerializer.TEXTS}
+        saved = scoring.save_judgement(
+            assignment, **texts, version=values["version"], by=request.user
+        )
         return Response(JudgementSerializer(saved).data)
 
     @extend_schema(request=None, responses=AssignmentSerializer)

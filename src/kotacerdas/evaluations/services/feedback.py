@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.errors import ServiceError, StaleVersion
 
 from ..models import Assignment, Feedback, Submission, SubmissionState
+from .locks import when
 from .moderation import lock_cycle_for_moderation
 from .scoring import items
 
@@ -48,14 +49,22 @@ def draft(submission: Submission) -> dict[str, str]:
 
 
 def settle_feedback(
-    submission: Submission, *, weaknesses: str, strengths: str, recommendations: str, by
+    submission: Submission,
+    *,
+    weaknesses: str,
+    strengths: str,
+    recommendations: str,
+    version: int,
+    by,
 ) -> Feedback:
     """Save the region's settled feedback and return it.
 
     Guarantees: only an admin (else PermissionDenied); the cycle is in moderation (else Locked);
     the self-assessment was submitted; each of the three lists has at least one item and at most
-    20,000 characters (else ServiceError naming the list). Items are stored one per line, bullets
-    and blank lines removed; the history records ``by``.
+    20,000 characters (else ServiceError naming the list); ``version`` is the stored feedback's
+    version (0 when there is none), else StaleVersion naming who settled the newer one and when,
+    and nothing is written. Items are stored one per line, bullets and blank lines removed; each
+    save gets ``version + 1`` and a history record naming ``by``.
     """
     if not by.has_perm("evaluations.moderate", submission):
         raise PermissionDenied(_("Hanya admin yang dapat menetapkan umpan balik."))
@@ -86,10 +95,30 @@ def settle_feedback(
                 % {"region": submission.region.name}
             )
         feedback = Feedback.objects.select_for_update().filter(submission=submission).first()
-        feedback = feedback or Feedback(submission=submission)
+        if version != (feedback.version if feedback else 0):
+            raise stale_feedback(feedback, submission)
+        feedback = feedback or Feedback(submission=submission, version=0)
         for name, text in texts.items():
             setattr(feedback, name, text)
+        feedback.version += 1
         feedback.settled_by = by
         feedback._history_user = by
         feedback.save()
     return feedback
+
+
+def stale_feedback(feedback: Feedback | None, submission: Submission) -> StaleVersion:
+    """The refusal of feedback saved over a newer version, naming who settled it and when."""
+    if feedback is None:  # a client that claims a version of feedback that does not exist
+        return StaleVersion(
+            _("Umpan balik %(region)s belum pernah ditetapkan; muat ulang halaman.")
+            % {"region": submission.region.name}
+        )
+    who = feedback.settled_by.display_name if feedback.settled_by else _("pengguna lain")
+    return StaleVersion(
+        _(
+            "Umpan balik %(region)s sudah diubah oleh %(who)s pada %(when)s; isian Anda belum "
+            "disimpan. Baca versi terbaru, gabungkan, lalu simpan lagi."
+        )
+        % {"region": submission.region.name, "who": who, "when": when(feedback.settled_at)}
+    )

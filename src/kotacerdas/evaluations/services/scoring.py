@@ -186,13 +186,18 @@ def save_judgement(
     strengths: str,
     recommendations: str,
     interview_notes: str,
+    version: int,
     by,
 ) -> Assignment:
     """Save the assessor's written judgement of the region (kelemahan, kekuatan, rekomendasi,
     one item per line) and the interview notes.
 
     Guarantees: only the assigned assessor, only while the cycle is in review; each text is
-    stripped and at most 20,000 characters (else InvalidScore); the history records ``by``.
+    stripped and at most 20,000 characters (else InvalidScore); ``version`` is the judgement's
+    stored version (0 before the first save), else StaleVersion naming who saved the newer one
+    and when, and nothing is written (two windows or devices never overwrite each other). An
+    unchanged judgement is returned as it is; a changed one gets ``version + 1`` and a history
+    record naming ``by``.
     """
     _ensure_scorer(assignment, by)
     texts = {
@@ -211,11 +216,36 @@ def save_judgement(
     with transaction.atomic():
         _lock_cycle(assignment)
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if version != locked.version:
+            raise stale_judgement(locked)
+        if all(getattr(locked, name) == text for name, text in texts.items()):
+            return locked
         for name, text in texts.items():
             setattr(locked, name, text)
+        locked.version += 1
         locked._history_user = by
-        locked.save(update_fields=list(texts))
+        locked.save(update_fields=[*texts, "version"])
     return locked
+
+
+def stale_judgement(assignment: Assignment) -> StaleVersion:
+    """The refusal of a judgement saved over a newer version, naming who saved that version
+    and when (from the history)."""
+    saved = (
+        assignment.history.filter(version=assignment.version)
+        .select_related("history_user")
+        .order_by("history_date")
+        .first()
+    )
+    who = saved.history_user.display_name if saved and saved.history_user else _("pengguna lain")
+    moment = when(saved.history_date) if saved else "—"
+    return StaleVersion(
+        _(
+            "Catatan penilaian sudah diubah oleh %(who)s pada %(when)s (mungkin di jendela lain); "
+            "isian Anda belum disimpan. Baca versi terbaru, gabungkan, lalu simpan lagi."
+        )
+        % {"who": who, "when": moment}
+    )
 
 
 def items(text: str) -> list[str]:

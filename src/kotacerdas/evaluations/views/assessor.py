@@ -17,24 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kotacerdas.accounts.predicates import is_admin, is_assessor
-from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
+from kotacerdas.core.errors import ServiceError, StaleVersion
 from kotacerdas.instruments.models import Indicator
 from kotacerdas.masterplans.services import citations
 
-from ..forms_assessor import ConflictForm, JudgementForm, ScoreForm
+from ..forms_assessor import ConflictForm, JudgementForm, ScoreForm, rebased
 from ..models import Assignment, ConflictOfInterest
 from ..services import answers, assignments, scoring, sessions
-from .operator import STATUS_INVALID, STATUS_LOCKED, STATUS_STALE
-
-
-def refusal_status(error: ServiceError) -> int:
-    """The status of a refused htmx save, as on the operator's form (evaluations.js swaps these
-    responses in): 409 stale version, 423 locked, 422 anything else."""
-    if isinstance(error, StaleVersion):
-        return STATUS_STALE
-    if isinstance(error, Locked):
-        return STATUS_LOCKED
-    return STATUS_INVALID
+from .operator import STATUS_STALE, refusal_status
 
 
 def get_assignment(request: HttpRequest, year: int, code: str) -> Assignment:
@@ -171,17 +161,28 @@ def judgement_save(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """Save the assessor's kelemahan, kekuatan, rekomendasi and interview notes."""
     assignment = get_assignment(request, year, code)
     form = JudgementForm(request.POST, instance=assignment)
+    status = 200
     if form.is_valid():
         try:
             scoring.save_judgement(assignment, **form.cleaned_data, by=request.user)
+        except StaleVersion as error:
+            messages.error(request, error.message)
+            status = STATUS_STALE
         except ServiceError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Catatan penilaian tersimpan."))
             return redirect(workspace_url(assignment) + "#judgement")
     assignment.refresh_from_db()
-    context = workspace_context(assignment, request.GET.get("dimensi", ""), judgement_form=form)
-    return render(request, "evaluations/assessor/workspace.html", context)
+    stale = status == STATUS_STALE
+    # A stale save shows the sender's text in the form (not saved) and the stored one beside it.
+    context = workspace_context(
+        assignment,
+        request.GET.get("dimensi", ""),
+        judgement_form=rebased(form, assignment.version) if stale else form,
+        stored_judgement=assignment if stale else None,
+    )
+    return render(request, "evaluations/assessor/workspace.html", context, status=status)
 
 
 @login_required

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from kotacerdas.core.errors import Locked, ServiceError
+from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
 from kotacerdas.instruments.models import Dimension, Indicator
 
-from ..forms_assessor import FeedbackForm, QueueFilterForm, SettleForm
+from ..forms_assessor import FeedbackForm, QueueFilterForm, SettleForm, rebased
 from ..models import Cycle, CycleState, Feedback, Submission, SubmissionState
 from ..services import answers, feedback, moderation
-from .assessor import refusal_status
+from .operator import STATUS_STALE, refusal_status
 
 PAGE_SIZE = 50
 
@@ -201,13 +201,19 @@ def moderation_region(request: HttpRequest, year: int, code: str) -> HttpRespons
     return render(request, "evaluations/moderation/region.html", context)
 
 
+def stored_feedback(submission: Submission) -> Feedback | None:
+    return Feedback.objects.filter(submission=submission).select_related("settled_by").first()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def feedback_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """The region's feedback, prefilled with the union of its assessors' items."""
     submission = get_submission(request, year, code)
-    instance = Feedback.objects.filter(submission=submission).first()
-    form = FeedbackForm(request.POST or None, initial=feedback.draft(submission))
+    instance = stored_feedback(submission)
+    initial = {**feedback.draft(submission), "version": instance.version if instance else 0}
+    form = FeedbackForm(request.POST or None, initial=initial)
+    status, stale = 200, False
     if request.method == "POST" and form.is_valid():
         try:
             feedback.settle_feedback(submission, **form.cleaned_data, by=request.user)
@@ -215,6 +221,11 @@ def feedback_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
             form.add_error(None, error.message)
             for detail in error.details:
                 form.add_error(None, detail)
+            # A stale save keeps the sender's text in the form and shows the stored one beside it.
+            if isinstance(error, StaleVersion):
+                instance = stored_feedback(submission)
+                form = rebased(form, instance.version if instance else 0)
+                stale, status = True, STATUS_STALE
         else:
             messages.success(
                 request,
@@ -234,5 +245,6 @@ def feedback_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
         "feedback": instance,
         "panel": panel,
         "editable": submission.cycle.state == CycleState.MODERATION,
+        "stored": instance if stale else None,
     }
-    return render(request, "evaluations/moderation/feedback.html", context)
+    return render(request, "evaluations/moderation/feedback.html", context, status=status)
