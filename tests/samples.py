@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 from PIL import Image
 
+from kotacerdas.core.pdf import minimal_pdf
+
 OOXML_TYPES = {
     "docx": ("word/document.xml", "wordprocessingml.document.main+xml"),
     "xlsx": ("xl/workbook.xml", "spreadsheetml.sheet.main+xml"),
@@ -15,30 +17,8 @@ OOXML_TYPES = {
 
 
 def pdf_bytes(text: str = "Laporan MPP Kota Jambi") -> bytes:
-    """A minimal, valid one-page PDF."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
+    """A minimal, valid one-page PDF showing ``text`` (the package's own generator)."""
+    return minimal_pdf([text])
 
 
 def image_bytes(fmt: str = "PNG") -> bytes:
