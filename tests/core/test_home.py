@@ -25,7 +25,13 @@ from kotacerdas.results.services import published
 from tests.conftest import make_user
 from tests.evaluations.cycle_setup import open_cycle, submission_of
 from tests.factories import assign, enrol, make_cycle, make_instrument
-from tests.results.builders import INDICES, cohort, make_stored_snapshot, publish_cycle
+from tests.results.builders import (
+    INDICES,
+    cohort,
+    cohort_and_more,
+    make_stored_snapshot,
+    publish_cycle,
+)
 
 WIB = ZoneInfo("Asia/Jakarta")
 HOME = "/"
@@ -39,24 +45,6 @@ def _fresh_cache():
     cache.clear()
 
 
-def twelve_regions() -> dict[str, float]:
-    """The five cohort regions and seven more kabupaten of Jambi, with distinct indices."""
-    regions = {region.code: region for region in cohort()}
-    indices = dict(INDICES)
-    for number in range(1, 8):
-        code = f"15.{number:02d}"
-        Region.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": f"Kabupaten Uji {number}",
-                "kind": RegionKind.KABUPATEN,
-                "parent": regions["15"],
-            },
-        )
-        indices[code] = 20.0 + number
-    return indices
-
-
 def rows_of(html: str) -> list[str]:
     """The region codes of the top-ten table, in order."""
     table = html.split('data-testid="top-ten"')[1].split("</table>")[0]
@@ -67,7 +55,7 @@ def rows_of(html: str) -> list[str]:
 
 
 def test_anonymous_sees_the_newest_published_top_ten_with_links(client):
-    indices = twelve_regions()
+    indices = cohort_and_more(7)
     publish_cycle(2021, {code: 100 - value for code, value in indices.items()})
     publish_cycle(2022, indices)
     unpublished = make_cycle(2023, CycleState.FINAL, make_instrument("draft-2023"))
@@ -285,10 +273,10 @@ def test_assessor_sees_active_assignments_with_progress_and_upcoming_sessions(
     client.force_login(assessor)
     html = client.get(HOME).content.decode()
     panel = html.split('data-testid="assessor-panel"')[1].split("</section>")[0]
-    row = panel.split('data-testid="work-2023-15.71"')[1].split("</tr>")[0]
+    row = panel.split('data-testid="assignment-2023-15.71"')[1].split("</tr>")[0]
     assert "1/4" in row
     assert reverse("evaluations:assessor_workspace", args=[2023, "15.71"]) in row
-    assert "work-2021-" not in panel
+    assert "assignment-2021-" not in panel
     assert "Kota Bandung" not in panel
     sessions = panel.split('data-testid="upcoming-sessions"')[1]
     assert "https://meet.example.org/soon" in sessions

@@ -22,12 +22,17 @@ from kotacerdas.evaluations.models import (
 )
 from kotacerdas.instruments.models import Element, Indicator, IndicatorType, LevelDescriptor
 from kotacerdas.masterplans.models import ProgrammeCitation
-from kotacerdas.regions.models import Region, RegionKind
 from tests.conftest import make_user
 from tests.evaluations.cycle_setup import add_pdf, open_cycle, submission_of
 from tests.factories import LEVEL_TEXT, assign, enrol, make_cycle, make_instrument
 from tests.masterplans.builders import make_masterplan, make_programme
-from tests.results.builders import INDICES, cohort, make_stored_snapshot, publish_cycle
+from tests.results.builders import (
+    INDICES,
+    cohort,
+    cohort_and_more,
+    make_stored_snapshot,
+    publish_cycle,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -161,21 +166,9 @@ def test_moderation_queue_queries_do_not_grow_with_items(client, admin_user, jam
 
 
 def test_ranking_queries_do_not_grow_with_regions(client):
-    regions = {region.code: region for region in cohort()}
+    cohort()
     publish_cycle(2021, {"15.71": 60.0, "32.73": 70.0})
-    more = dict(INDICES)
-    for number in range(1, 21):
-        code = f"15.{number:02d}"
-        Region.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": f"Kabupaten Uji {number}",
-                "kind": RegionKind.KABUPATEN,
-                "parent": regions["15"],
-            },
-        )
-        more[code] = 10.0 + number
-    publish_cycle(2022, more)
+    publish_cycle(2022, cohort_and_more(20))
     counts = [
         count_queries(client, reverse("results:ranking", args=[year])) for year in (2021, 2022)
     ]

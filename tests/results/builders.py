@@ -121,6 +121,26 @@ def cohort() -> list[Region]:
     return regions
 
 
+def cohort_and_more(count: int) -> dict[str, float]:
+    """The cohort (``cohort``) with ``count`` more kabupaten of Jambi (15.61, 15.62, ...), and
+    an index for every one: ``INDICES`` for the cohort, 20 + n for the n-th added region. For
+    pages that must list more regions than the cohort has."""
+    jambi = {region.code: region for region in cohort()}["15"]
+    indices = dict(INDICES)
+    for number in range(1, count + 1):
+        code = f"15.{60 + number}"
+        Region.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": f"Kabupaten Uji {number}",
+                "kind": RegionKind.KABUPATEN,
+                "parent": jambi,
+            },
+        )
+        indices[code] = 20.0 + number
+    return indices
+
+
 def make_stored_snapshot(
     cycle: Cycle,
     indices: dict[str, float],

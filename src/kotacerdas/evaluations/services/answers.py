@@ -17,7 +17,7 @@ from kotacerdas.core.errors import ServiceError, StaleVersion
 from kotacerdas.instruments.models import Indicator, IndicatorType
 
 from ..models import Answer, Submission
-from .locks import ensure_editable, when
+from .locks import hold_editable, when
 
 MAX_JUSTIFICATION = 10_000
 
@@ -78,6 +78,18 @@ def validate_value(indicator: Indicator, value: Decimal | None, not_applicable: 
         raise InvalidAnswer(_("Nilai paling banyak memiliki enam angka desimal."))
 
 
+def _ensure_may_answer(submission: Submission, indicator: Indicator, by) -> None:
+    """PermissionDenied unless ``by`` may edit the submission; InvalidAnswer unless the
+    indicator belongs to the cycle's instrument."""
+    if not by.has_perm("evaluations.edit_submission", submission):
+        raise PermissionDenied(_("Anda tidak dapat mengubah penilaian mandiri daerah ini."))
+    if indicator.instrument_id != submission.cycle.instrument_id:
+        raise InvalidAnswer(
+            _("Indikator %(code)s bukan bagian dari instrumen siklus ini.")
+            % {"code": indicator.code}
+        )
+
+
 def save_answer(
     submission: Submission,
     indicator: Indicator,
@@ -97,13 +109,7 @@ def save_answer(
     and nothing is written. An unchanged answer is returned as it is (no new version); a changed
     one gets ``version + 1`` and a history record naming ``by``.
     """
-    if not by.has_perm("evaluations.edit_submission", submission):
-        raise PermissionDenied(_("Anda tidak dapat mengubah penilaian mandiri daerah ini."))
-    if indicator.instrument_id != submission.cycle.instrument_id:
-        raise InvalidAnswer(
-            _("Indikator %(code)s bukan bagian dari instrumen siklus ini.")
-            % {"code": indicator.code}
-        )
+    _ensure_may_answer(submission, indicator, by)
     justification = (justification or "").strip()
     if len(justification) > MAX_JUSTIFICATION:
         raise InvalidAnswer(
@@ -111,12 +117,7 @@ def save_answer(
         )
     validate_value(indicator, value, not_applicable)
     with transaction.atomic():
-        locked = (
-            Submission.objects.select_for_update()
-            .select_related("cycle", "region")
-            .get(pk=submission.pk)
-        )
-        ensure_editable(locked)
+        locked = hold_editable(submission)
         answer = Answer.objects.filter(submission=locked, indicator=indicator).first()
         stored_version = answer.version if answer else 0
         if version != stored_version:
@@ -150,20 +151,9 @@ def ensure_answer(submission: Submission, indicator: Indicator, *, by) -> Answer
     existed (version 0) still saves over it, and nothing the region typed can be overwritten.
     Callers already inside a transaction keep the row lock until they commit.
     """
-    if not by.has_perm("evaluations.edit_submission", submission):
-        raise PermissionDenied(_("Anda tidak dapat mengubah penilaian mandiri daerah ini."))
-    if indicator.instrument_id != submission.cycle.instrument_id:
-        raise InvalidAnswer(
-            _("Indikator %(code)s bukan bagian dari instrumen siklus ini.")
-            % {"code": indicator.code}
-        )
+    _ensure_may_answer(submission, indicator, by)
     with transaction.atomic():
-        locked = (
-            Submission.objects.select_for_update()
-            .select_related("cycle", "region")
-            .get(pk=submission.pk)
-        )
-        ensure_editable(locked)
+        locked = hold_editable(submission)
         answer = Answer.objects.filter(submission=locked, indicator=indicator).first()
         if answer is None:
             answer = Answer(submission=locked, indicator=indicator, version=0, updated_by=by)

@@ -19,7 +19,7 @@ from kotacerdas.core.uploads import validate_upload
 from kotacerdas.instruments.models import Indicator
 
 from ..models import Evidence, EvidenceKindStored, Submission
-from .locks import ensure_editable
+from .locks import ensure_editable, hold_editable
 
 MAX_URL_LENGTH = 1000
 MAX_DESCRIPTION = 500
@@ -172,12 +172,7 @@ def _store(
     stored_name = ""
     try:
         with transaction.atomic():
-            locked = (
-                Submission.objects.select_for_update()
-                .select_related("cycle", "region")
-                .get(pk=submission.pk)
-            )
-            ensure_editable(locked)
+            locked = hold_editable(submission)
             evidence = Evidence(
                 submission=locked,
                 indicator=indicator,

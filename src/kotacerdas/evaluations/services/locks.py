@@ -80,6 +80,19 @@ def ensure_editable(submission: Submission, *, now: datetime | None = None) -> N
         )
 
 
+def hold_editable(submission: Submission) -> Submission:
+    """The submission's row, locked until the caller's transaction ends (``select_for_update``,
+    cycle and region loaded), after ``ensure_editable`` (else Locked). Call it inside
+    ``transaction.atomic`` before writing anything that belongs to the self-assessment."""
+    locked = (
+        Submission.objects.select_for_update()
+        .select_related("cycle", "region")
+        .get(pk=submission.pk)
+    )
+    ensure_editable(locked)
+    return locked
+
+
 def is_editable(submission: Submission, *, now: datetime | None = None) -> bool:
     """Whether ``ensure_editable`` would let the operator change the self-assessment now."""
     try:

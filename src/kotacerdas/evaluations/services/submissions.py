@@ -17,7 +17,7 @@ from kotacerdas.instruments.models import Dimension, Indicator
 
 from ..models import Answer, Assignment, CycleState, Evidence, Submission, SubmissionState
 from . import notifications
-from .locks import ensure_editable, ensure_not_frozen
+from .locks import ensure_not_frozen, hold_editable
 
 RETURN_STATES = frozenset({CycleState.OPEN, CycleState.REVIEW})
 
@@ -228,12 +228,7 @@ def submit(submission: Submission, *, by) -> Submission:
     if not by.has_perm("evaluations.edit_submission", submission):
         raise PermissionDenied(_("Anda tidak dapat mengirim penilaian mandiri daerah ini."))
     with transaction.atomic():
-        locked = (
-            Submission.objects.select_for_update()
-            .select_related("cycle", "region")
-            .get(pk=submission.pk)
-        )
-        ensure_editable(locked)
+        locked = hold_editable(submission)
         missing = missing_items(locked)
         if missing:
             raise Incomplete(

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from kotacerdas.core.errors import ServiceError
 from kotacerdas.evaluations.models import Answer, Submission
 from kotacerdas.evaluations.services.answers import ensure_answer
-from kotacerdas.evaluations.services.locks import ensure_editable, lock_reason
+from kotacerdas.evaluations.services.locks import hold_editable, lock_reason
 from kotacerdas.instruments.models import Indicator
 
 from ..models import Programme, ProgrammeCitation
@@ -129,11 +129,7 @@ def box(submission: Submission, indicator: Indicator, user) -> CitationBox:
 def _lock(answer: Answer, by) -> Submission:
     if not by.has_perm("evaluations.edit_submission", answer):
         raise PermissionDenied(_("Anda tidak dapat mengubah penilaian mandiri daerah ini."))
-    submission = (
-        Submission.objects.select_for_update().select_related("cycle").get(pk=answer.submission_id)
-    )
-    ensure_editable(submission)
-    return submission
+    return hold_editable(answer.submission)
 
 
 @transaction.atomic

@@ -72,8 +72,8 @@ def _change(request, submission: Submission, indicator: Indicator, action):
     return render(request, "masterplans/_citations.html", {"box": box})
 
 
-@require_POST
-def cite(request, answer_pk: int):
+def _change_answer(request, answer_pk: int, service):
+    """``service(answer, programme, by=...)`` (cite or uncite) for an existing answer."""
     if not request.user.is_authenticated:
         return deny(request)
     answer = _answer_or_404(request, answer_pk)
@@ -81,21 +81,18 @@ def cite(request, answer_pk: int):
         request,
         answer.submission,
         answer.indicator,
-        lambda programme: citations.cite(answer, programme, by=request.user),
+        lambda programme: service(answer, programme, by=request.user),
     )
+
+
+@require_POST
+def cite(request, answer_pk: int):
+    return _change_answer(request, answer_pk, citations.cite)
 
 
 @require_POST
 def uncite(request, answer_pk: int):
-    if not request.user.is_authenticated:
-        return deny(request)
-    answer = _answer_or_404(request, answer_pk)
-    return _change(
-        request,
-        answer.submission,
-        answer.indicator,
-        lambda programme: citations.uncite(answer, programme, by=request.user),
-    )
+    return _change_answer(request, answer_pk, citations.uncite)
 
 
 @require_POST
