@@ -5,7 +5,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,17 +31,11 @@ from tests.results.builders import (
     make_stored_snapshot,
     publish_cycle,
 )
+from tests.results.conftest import _fresh_cache  # noqa: F401  (autouse: an empty cache)
 
 WIB = ZoneInfo("Asia/Jakarta")
 HOME = "/"
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def rows_of(html: str) -> list[str]:

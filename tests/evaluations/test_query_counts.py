@@ -33,15 +33,9 @@ from tests.results.builders import (
     make_stored_snapshot,
     publish_cycle,
 )
+from tests.results.conftest import _fresh_cache  # noqa: F401  (autouse: an empty cache)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def count_queries(client, url: str) -> int:
