@@ -8,7 +8,8 @@ What it does:
    them for every indicator: mostly agreeing, about ``--disagree`` of the pairs two levels or more
    apart (bulk inserts, no history: this measures moderation, not data entry).
 3. Times ``moderation.prepare`` (first run: creates the automatic final values; second run: the
-   idempotent re-check), ``moderation.queue`` and ``moderation.unresolved``.
+   idempotent re-check), ``moderation.queue``, ``moderation.unresolved`` and the home page's
+   admin overview (``overview.for_admin``: the queue's length and the check of the next step).
 
 Not part of the test suite; results go in docs/benchmarks.md ("Moderation at national scale").
 
@@ -51,7 +52,7 @@ def main() -> None:
         Submission,
         SubmissionState,
     )
-    from kotacerdas.evaluations.services import moderation
+    from kotacerdas.evaluations.services import moderation, overview
     from kotacerdas.instruments.models import IndicatorType
     from kotacerdas.instruments.services import load_default_instrument
     from kotacerdas.regions.models import Region
@@ -114,6 +115,7 @@ def main() -> None:
     items = timed("queue", lambda: moderation.queue(cycle))
     timed("queue (one region)", lambda: moderation.queue(cycle, region_code=regions[0].code))
     problems = timed("unresolved", lambda: moderation.unresolved(cycle))
+    timed("home page: admin overview", overview.for_admin)
     print(f"queued items: {len(items)}; unresolved lines: {len(problems)}")
 
 

@@ -372,3 +372,14 @@ def test_latest_snapshot_is_none_until_a_cycle_is_published(db):
     make_stored_snapshot(cycle, INDICES, published=False)
     assert published.latest_snapshot() is None
     assert Snapshot.objects.count() == 1
+
+
+def test_the_anonymous_home_page_reads_three_queries_however_large(
+    client, django_assert_num_queries
+):
+    indices = cohort_and_more(12)
+    for year in (2019, 2020, 2021, 2022):
+        publish_cycle(year, indices)
+    with django_assert_num_queries(3):
+        html = client.get(HOME).content.decode()
+    assert len(rows_of(html)) == 10
