@@ -4,9 +4,11 @@ import pytest
 from django.core.management import call_command
 
 from kotacerdas.accounts import demo as accounts_demo
+from kotacerdas.accounts.models import User
 from kotacerdas.core.demo import DEMO_STEPS
 from kotacerdas.evaluations import demo as evaluation_demo
-from kotacerdas.evaluations.models import Cycle, CycleState
+from kotacerdas.evaluations.models import Cycle, CycleState, SubmissionState
+from kotacerdas.evaluations.services import locks
 from kotacerdas.instruments.models import CrosswalkKind
 from kotacerdas.results import demo
 from kotacerdas.results.choices import SnapshotState
@@ -40,6 +42,11 @@ def test_the_demo_publishes_2018_to_2022_and_keeps_2023_live():
             assert cycle.previous == cycles[year - 1]
     assert cycles[2023].state == CycleState.REVIEW
     assert cycles[2023].previous == cycles[2022]
+    # Kota Jambi's 2023 self-assessment is returned with a reason: operator.jambi can edit it.
+    live = cycles[2023].submissions.get(region__code="15.71")
+    assert live.state == SubmissionState.RETURNED and live.return_reason
+    assert User.objects.get(username="operator.jambi").has_perm("evaluations.edit_submission", live)
+    assert locks.is_editable(live)
     # Kota Jambi's 2022 result carries the previous index and the comparable progress.
     jambi = Snapshot.objects.get(cycle__year=2022).regions.get(region__code="15.71")
     assert jambi.previous_display is not None

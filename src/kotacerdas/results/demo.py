@@ -13,6 +13,8 @@ including Kota Jambi:
 - Crosswalks link consecutive instruments (same, renamed, new, retired), so the profile's trend
   and the improvement on the previous cycle work on the comparable subset.
 - 2023: a copy of the 2022 instrument, in review, for the operators' and assessors' workflow.
+  Kota Jambi's submission is the one returned for corrections, so ``operator.jambi`` can try
+  the self-assessment (autosave, evidence, submit again) while the assessors score.
 
 Everything is labelled "[Data sintetis]". Idempotent: a cycle already published with current
 results is left as it is; results are computed only when missing or stale.
@@ -43,6 +45,7 @@ SYNTHETIC = evaluation_demo.SYNTHETIC
 HISTORY = (2018, 2019, 2020, 2021)
 PUBLISHED_YEARS = (*HISTORY, 2022)
 LIVE_YEAR = 2023
+LIVE_RETURNED = (evaluation_demo.JAMBI,)  # returned for corrections in the live cycle
 SAMPLES = 1000
 # Indicators of the default instrument that did not exist yet, by the year they arrived.
 ARRIVALS = {
@@ -202,7 +205,7 @@ def _live_cycle(previous: Cycle, admin) -> Cycle:
         regions=evaluation_demo.DEMO_REGIONS_2022,
         seed=LIVE_YEAR,
         not_submitted=evaluation_demo.NOT_SUBMITTED_2022,
-        returned=evaluation_demo.RETURNED_2022,
+        returned=LIVE_RETURNED,
         session_day=date(LIVE_YEAR, 9, 25),
     )
     return Cycle.objects.get(year=LIVE_YEAR)
