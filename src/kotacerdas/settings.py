@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "kotacerdas.masterplans",
     "kotacerdas.results",
     "kotacerdas.reports",
+    "kotacerdas.appeals",
     "kotacerdas.api",
 ]
 

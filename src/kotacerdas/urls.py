@@ -13,6 +13,7 @@ urlpatterns = [
     path("masterplan/", include("kotacerdas.masterplans.urls")),
     path("hasil/", include("kotacerdas.results.urls")),
     path("hasil/", include("kotacerdas.reports.urls")),
+    path("sanggahan/", include("kotacerdas.appeals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/token-api/", include("kotacerdas.api.urls_tokens")),
     path("api/v1/", include("kotacerdas.api.urls")),
