@@ -27,7 +27,13 @@ from .services import decisions, filing, register, window
 
 
 def _errors(form) -> str:
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+    """Every error of a form, each after the label of its field."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label}: " if field is not None else ""
+        parts.extend(f"{label}{error}" for error in errors)
+    return " ".join(parts)
 
 
 def _cycle(year: int) -> Cycle:
