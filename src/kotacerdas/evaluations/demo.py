@@ -7,6 +7,11 @@ other real regions with plausible generated answers, small PDF evidence, the dem
 ``asesor1`` and ``asesor2`` with their scores (some disagreeing) and regions in different
 states. ``build_demo_cycle`` is reusable for other years and states (up to published).
 
+For the integrity checks (docs/integrity.md) the data holds one reused file in every cycle from
+2021 on (Kota Sungai Penuh's evidence for the public service mall is a copy of Kota Jambi's) and,
+where a cycle is built with ``strict=...``, a third, synthetic assessor (``asesor3``, who cannot
+sign in) who scores the given regions about two levels below their own answers: an outlier.
+
 Everything is generated from a seed, so running the demo again gives the same data; a row is
 written only when it differs from what the demo wants, so a second run adds no history.
 """
@@ -53,6 +58,14 @@ SYNTHETIC = "[Data sintetis]"
 WIB = ZoneInfo("Asia/Jakarta")
 JAMBI = "15.71"
 DEMO_ASSESSORS = ("asesor1", "asesor2")
+# The outlier of the integrity checks: (username, first name, last name); no password.
+STRICT_ASSESSOR = ("asesor3", "Asesor", "Tiga")
+# The regions the strict assessor scores in the live demo cycle (all submit).
+STRICT_REGIONS = ("12.71", "32.73", "33.74", "35.78", "51.71", "73.71")
+# How much lower the strict assessor scores, on the 0–1 quality scale (0.4 = two levels).
+STRICT_SHIFT = -0.4
+# (region, indicator) → the region whose file it submits instead of its own (same bytes).
+COPIED_EVIDENCE = {("15.72", "GOV.SVC.01"): "15.71"}
 ORDER = list(CycleState.values)
 
 # Kota Jambi and 25 other real regions: provinces, kabupaten and kota across the archipelago.
@@ -212,6 +225,7 @@ def build_demo_cycle(
     name: str = "",
     session_day: date | None = None,
     review_finished: bool | None = None,
+    strict: Sequence[str] = (),
 ) -> DemoReport:
     """Build (or bring back to its generated content) the synthetic cycle of ``year``.
 
@@ -223,12 +237,15 @@ def build_demo_cycle(
     has scored only part of some regions unless ``review_finished``; from moderation on every
     score is in and the automatic final values are prepared (in moderation the queue stays
     open); from final on every queued indicator and every region's feedback is settled with a
-    reason. The cycle ends in ``state``. Idempotent and deterministic for a given ``seed``.
+    reason. The cycle ends in ``state``. ``strict``: codes of submitting regions that the
+    synthetic ``STRICT_ASSESSOR`` also scores, about two levels below their answers (an outlier
+    for the integrity checks). Idempotent and deterministic for a given ``seed``.
     """
     if ORDER.index(state) >= ORDER.index(CycleState.MODERATION) and returned:
         raise ValueError("a returned submission blocks moderation; pass returned=() for " + state)
     admin = User.objects.get(username="admin")
     panel = [User.objects.get(username=username, role=Role.ASSESSOR) for username in assessors]
+    strict_assessor = _strict_assessor() if strict else None
     cycle = _cycle(year, name, instrument, admin, session_day)
     if state != CycleState.DRAFT:
         instrument_services.freeze(cycle.instrument)
@@ -268,6 +285,16 @@ def build_demo_cycle(
             continue  # nothing submitted, nothing scored
         partial = not finished and number % 3 == 1
         _scores(assignments, indicators, values, rng, partial, report)
+        if code in strict:
+            extra = _put(
+                Assignment,
+                {"cycle": cycle, "region": region, "assessor": strict_assessor},
+                {"assigned_by": admin},
+                report,
+            )
+            _strict_scores(
+                extra, indicators, values, random.Random(f"{seed}:{code}:strict"), report
+            )
         _judgements(assignments, rng, code, report, complete=not partial)
         _session(cycle, region, panel, number, session_day, report)
     # One declared conflict of interest, on a region outside the demo cohort.
@@ -487,21 +514,25 @@ def _evidence(submission, indicators, report, operator) -> None:
     if submission.state == SubmissionState.DRAFT:
         wanted = wanted[: len(wanted) // 2]
     for indicator in wanted:
+        copied = COPIED_EVIDENCE.get((region.code, indicator.code))
+        source = Region.objects.get(code=copied) if copied else region
         title = (
             JAMBI_FACTS[indicator.code][1]
-            if region.code == JAMBI and indicator.code in JAMBI_FACTS
+            if source.code == JAMBI and indicator.code in JAMBI_FACTS
             else indicator.question
         )
         content = minimal_pdf(
             [
                 "DATA SINTETIS - dokumen contoh demo Kota Cerdas",
-                f"{region.name} ({region.code}) - evaluasi {submission.cycle.year}",
+                f"{source.name} ({source.code}) - evaluasi {submission.cycle.year}",
                 f"Indikator {indicator.code}",
                 title[:90],
             ]
         )
         filename = f"demo-{indicator.code.lower()}.pdf"
-        path = f"evidence/{submission.cycle.year}/{region.code}/{filename}"
+        # A copy is stored under its own path, so an older demo's file is never mistaken for it.
+        stored = f"demo-{indicator.code.lower()}-salinan.pdf" if copied else filename
+        path = f"evidence/{submission.cycle.year}/{region.code}/{stored}"
         if not default_storage.exists(path):
             path = default_storage.save(path, ContentFile(content))
         _put(
@@ -573,6 +604,46 @@ def _scores(assignments, indicators, values, rng, partial, report) -> None:
             bulk_create_with_history(new, Score, batch_size=500)
             report.written += len(new)
         report.scores += len(scored)
+
+
+def _strict_assessor() -> User:
+    """The synthetic strict assessor (created once, without a usable password)."""
+    username, first, last = STRICT_ASSESSOR
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(
+            username=username,
+            role=Role.ASSESSOR,
+            first_name=first,
+            last_name=last,
+            institution=f"{SYNTHETIC} Asesor contoh pemeriksaan integritas",
+            email=f"{username}@demo.kotacerdas.local",
+        )
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def _strict_scores(assignment, indicators, values, rng, report) -> None:
+    """Every indicator scored about two levels below the region's answer (yes/no: no)."""
+    existing = {s.indicator_id: s for s in Score.objects.filter(assignment=assignment)}
+    new = []
+    for indicator in indicators:
+        value, na = values.get(indicator.pk, (None, False))
+        if indicator.type == IndicatorType.YESNO and not na:
+            score_value, score_na = Decimal(0), False
+        else:
+            score_value, score_na = _assessor_value(indicator, value, na, rng, STRICT_SHIFT)
+        fields = {"value": score_value, "not_applicable": score_na}
+        score = existing.get(indicator.pk)
+        if score is None:
+            new.append(Score(assignment=assignment, indicator=indicator, version=1, **fields))
+        else:
+            _set(score, fields, report)
+    if new:
+        bulk_create_with_history(new, Score, batch_size=500)
+        report.written += len(new)
+    report.scores += len(indicators)
 
 
 def _judgements(assignments, rng, code, report, *, complete: bool) -> None:
@@ -670,4 +741,11 @@ def _settle_everything(cycle: Cycle, admin, report: DemoReport) -> None:
         report.written += 1
 
 
-__all__ = ["DEMO_REGIONS_2022", "DemoReport", "build_demo_cycle", "load", "minimal_pdf"]
+__all__ = [
+    "DEMO_REGIONS_2022",
+    "STRICT_REGIONS",
+    "DemoReport",
+    "build_demo_cycle",
+    "load",
+    "minimal_pdf",
+]

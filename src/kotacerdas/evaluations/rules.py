@@ -69,6 +69,9 @@ rules.add_perm("evaluations.edit_submission", is_operator_of_submission)
 rules.add_perm("evaluations.score_region", is_assigned_assessor)
 # See the assessors' scores of a region (obj: Submission)
 rules.add_perm("evaluations.view_scores", is_admin | is_assigned_assessor)
+# See which other regions submitted the same evidence file as this region (obj: Submission);
+# never the region's own operator, who must not learn about other regions' files
+rules.add_perm("evaluations.view_shared_evidence", is_admin | is_assigned_assessor)
 # See a virtual session and download its .ics (obj: VirtualSession)
 rules.add_perm(
     "evaluations.view_session", is_admin | is_operator_of_submission | is_assigned_assessor

@@ -15,6 +15,7 @@ including Kota Jambi:
 - 2023: a copy of the 2022 instrument, in review, for the operators' and assessors' workflow.
   Kota Jambi's submission is the one returned for corrections, so ``operator.jambi`` can try
   the self-assessment (autosave, evidence, submit again) while the assessors score.
+  A synthetic strict assessor scores a few regions (the outlier of the integrity checks).
 
 Everything is labelled "[Data sintetis]". Idempotent: a cycle already published with current
 results is left as it is; results are computed only when missing or stale.
@@ -207,5 +208,6 @@ def _live_cycle(previous: Cycle, admin) -> Cycle:
         not_submitted=evaluation_demo.NOT_SUBMITTED_2022,
         returned=LIVE_RETURNED,
         session_day=date(LIVE_YEAR, 9, 25),
+        strict=evaluation_demo.STRICT_REGIONS,
     )
     return Cycle.objects.get(year=LIVE_YEAR)

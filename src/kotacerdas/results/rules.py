@@ -9,6 +9,9 @@ from kotacerdas.accounts.predicates import is_admin, is_operator, is_operator_of
 
 # Compute, preview, republish, the cycle dashboard and the batch of reports (obj: Cycle or None)
 rules.add_perm("results.manage_results", is_admin)
+# The cycle's integrity checks: evidence reuse, self-assessment gaps, outlier assessors,
+# year-on-year jumps (obj: Cycle)
+rules.add_perm("results.view_integrity", is_admin)
 # An operator's page of the region's own published results (obj: None)
 rules.add_perm("results.view_own_results", is_operator)
 # The assessors' notes per indicator and the result letter of a region (obj: Region)

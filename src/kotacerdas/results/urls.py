@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_manage
+from . import views, views_integrity, views_manage
 
 app_name = "results"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("kelola/<int:year>/", views_manage.dashboard, name="dashboard"),
     path("kelola/<int:year>/hitung/", views_manage.compute_view, name="compute"),
     path("kelola/<int:year>/pratinjau/", views_manage.preview, name="preview"),
+    path("kelola/<int:year>/integritas/", views_integrity.integrity_page, name="integrity"),
     path("kelola/<int:year>/publikasi-ulang/", views_manage.republish_view, name="republish"),
     path("daerah-saya/", views_manage.my_results, name="my_results"),
     path("<int:year>/", views.ranking, name="ranking"),

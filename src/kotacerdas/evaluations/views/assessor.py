@@ -23,7 +23,7 @@ from kotacerdas.masterplans.services import citations
 
 from ..forms_assessor import ConflictForm, JudgementForm, ScoreForm, rebased
 from ..models import Assignment, ConflictOfInterest
-from ..services import answers, assignments, scoring, sessions
+from ..services import answers, assignments, integrity, scoring, sessions
 from .operator import STATUS_STALE, refusal_status
 
 
@@ -85,6 +85,8 @@ def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> d
         row.value = answers.plain(row.score.value) if row.score else ""
         row.version = row.score.version if row.score else 0
         row.answer_value = answers.plain(row.answer.value) if row.answer else ""
+    general = scoring.general_evidence(assignment)
+    _mark_shared(assignment, submission, [*general, *(i for row in rows for i in row.evidence)])
     lock_reason = scoring.lock_reason(assignment.cycle)
     return {
         "assignment": assignment,
@@ -94,7 +96,7 @@ def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> d
         "dimensions": by_dimension,
         "current": current,
         "rows": rows,
-        "general_evidence": scoring.general_evidence(assignment),
+        "general_evidence": general,
         "progress": scoring.progress(assignment),
         "session": sessions.session_of(assignment.cycle, assignment.region),
         "lock_reason": lock_reason,
@@ -102,6 +104,16 @@ def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> d
         "judgement_form": extra.pop("judgement_form", None) or JudgementForm(instance=assignment),
         **extra,
     }
+
+
+def _mark_shared(assignment: Assignment, submission, evidence: list) -> None:
+    """Give each evidence item ``shared_with``: the other regions that submitted the same file
+    (region and year only, see ``integrity.shared_with``), when the assessor may see it."""
+    shared = {}
+    if assignment.assessor.has_perm("evaluations.view_shared_evidence", submission):
+        shared = integrity.shared_with(submission)
+    for item in evidence:
+        item.shared_with = shared.get(item.pk, [])
 
 
 @login_required

@@ -1,0 +1,385 @@
+"""Integrity checks on what regions submitted: evidence reused across regions, and large gaps
+between a region's self-assessment and the value settled for it.
+
+Every function here only reads, computed on the fly from the stored rows (nothing is cached or
+written), in a fixed number of queries whatever the number of regions. A flag is a question for
+a person, never a verdict: see docs/integrity.md for what each check does and does not prove.
+
+Decisions:
+
+- **Files** are compared by the SHA-256 the evidence service stores on upload (empty digests are
+  ignored). A file is *shared* when current (not superseded) evidence with the same digest was
+  submitted by two or more regions, in this cycle or in any other cycle. The same region sending
+  the same file again, for another indicator or in another year, is not a flag: one masterplan
+  or one regulation legitimately supports many indicators and stays valid for years.
+- **Links** are compared after :func:`normalise_url` and only within the cycle: national portals
+  cited year after year are common; a link cited by several regions in the same cycle is listed.
+- **Self-assessment gaps** use the moderation queue's scale (``scoring.normalise``, and the
+  relative difference ``moderation.spread_points`` uses for numbers without goalposts) and the
+  cycle's own moderation thresholds: a level indicator is flagged when the region's answer and
+  the reference are ``cycle.disagreement_levels`` (default 2) or more levels apart, another
+  indicator when they are more than ``cycle.disagreement_points`` (default 20) points apart on
+  0–100, and any indicator where one says "not applicable" and the other does not. The
+  reference is the final value; before moderation (no final value yet) it is the mean of the
+  assessors' scores, marked provisional.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.db.models import Q
+
+from kotacerdas.instruments.models import Indicator, IndicatorType
+
+from ..models import (
+    Answer,
+    Cycle,
+    Evidence,
+    EvidenceKindStored,
+    FinalValue,
+    Score,
+    Submission,
+)
+from .moderation import spread_points
+
+# Query parameters that only track where a click came from; dropped before comparing links.
+TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "igshid", "mc_", "_ga")
+
+
+# --- Evidence reuse -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceUse:
+    """One current piece of evidence: whose, which cycle, which indicator (empty: general)."""
+
+    evidence_id: int
+    region_id: int
+    region_code: str
+    region_name: str
+    year: int
+    indicator: str
+    name: str
+
+
+@dataclass
+class SharedEvidence:
+    """A file digest or a normalised link used by more than one region."""
+
+    key: str  # the SHA-256, or the normalised URL
+    uses: list[EvidenceUse] = field(default_factory=list)
+
+    @property
+    def regions(self) -> list[tuple[str, str]]:
+        """(code, name) of every region that used it, sorted by code."""
+        return sorted({(use.region_code, use.region_name) for use in self.uses})
+
+    @property
+    def name(self) -> str:
+        """A file name (or the link) to recognise it by."""
+        return self.uses[0].name if self.uses else ""
+
+
+_USE_FIELDS = (
+    "pk",
+    "submission__region_id",
+    "submission__region__code",
+    "submission__region__name",
+    "submission__cycle__year",
+    "indicator__code",
+    "original_name",
+)
+
+
+def _use(row) -> EvidenceUse:
+    pk, region_id, code, name, year, indicator, original_name = row
+    return EvidenceUse(pk, region_id, code, name, year, indicator or "", original_name)
+
+
+def _current_files():
+    return Evidence.objects.filter(kind=EvidenceKindStored.FILE, superseded=False).exclude(
+        sha256=""
+    )
+
+
+def shared_files(cycle: Cycle) -> list[SharedEvidence]:
+    """Every file of ``cycle`` whose digest another region also submitted (in this cycle or in
+    another one), with all its uses in every cycle, most regions first.
+
+    Guarantees: read-only; two queries whatever the size of the cycle; a digest used only by one
+    region (however often, in whatever year) is not listed.
+    """
+    digests = _current_files().filter(submission__cycle=cycle).values("sha256")
+    by_digest: dict[str, list[EvidenceUse]] = defaultdict(list)
+    rows = (
+        _current_files()
+        .filter(sha256__in=digests)
+        .order_by("sha256", "submission__cycle__year", "submission__region__code", "pk")
+        .values_list("sha256", *_USE_FIELDS)
+    )
+    for digest, *rest in rows:
+        by_digest[digest].append(_use(rest))
+    found = [
+        SharedEvidence(digest, uses)
+        for digest, uses in by_digest.items()
+        if len({use.region_id for use in uses}) > 1
+    ]
+    return sorted(found, key=lambda item: (-len(item.regions), item.uses[0].region_code, item.key))
+
+
+def normalise_url(url: str) -> str:
+    """A link reduced to what identifies the page: scheme and host in lower case, ``www.`` and
+    default ports dropped, ``http`` and ``https`` alike, no fragment, no trailing slash, query
+    parameters sorted and tracking ones (``utm_*``, ``fbclid``, ...) removed.
+
+    ``HTTPS://www.Example.go.id:443/data/?b=2&a=1&utm_source=x#top`` → ``example.go.id/data?a=1&b=2``
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    host = host.removeprefix("www.")
+    port = parts.port if parts.port not in (None, 80, 443) else None
+    netloc = f"{host}:{port}" if port else host
+    query = sorted(
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith(TRACKING_PARAMETERS)
+    )
+    path = parts.path.rstrip("/")
+    return urlunsplit(("", netloc, path, urlencode(query), "")).removeprefix("//")
+
+
+def shared_links(cycle: Cycle) -> list[SharedEvidence]:
+    """Every link cited as current evidence by two or more regions of ``cycle`` (compared by
+    :func:`normalise_url`), most regions first. Read-only; one query."""
+    by_url: dict[str, list[EvidenceUse]] = defaultdict(list)
+    rows = (
+        Evidence.objects.filter(
+            submission__cycle=cycle, kind=EvidenceKindStored.LINK, superseded=False
+        )
+        .order_by("submission__region__code", "pk")
+        .values_list("url", *_USE_FIELDS)
+    )
+    for url, *rest in rows:
+        pk, region_id, code, name, year, indicator, _name = rest
+        by_url[normalise_url(url)].append(
+            EvidenceUse(pk, region_id, code, name, year, indicator or "", url)
+        )
+    found = [
+        SharedEvidence(url, uses)
+        for url, uses in by_url.items()
+        if url and len({use.region_id for use in uses}) > 1
+    ]
+    return sorted(found, key=lambda item: (-len(item.regions), item.key))
+
+
+@dataclass(frozen=True)
+class SharedWith:
+    """Another region that submitted the same file (shown to the region's assessors)."""
+
+    region_code: str
+    region_name: str
+    year: int
+
+
+def shared_with(submission: Submission) -> dict[int, list[SharedWith]]:
+    """Evidence id (of ``submission``'s current files) → the *other* regions that submitted the
+    same file, in any cycle, sorted by year and code. Only regions and years: never which
+    indicator or file of theirs (an assessor of this region may not see the other region's
+    self-assessment). Read-only; one query."""
+    own = _current_files().filter(submission=submission)
+    digests = dict(own.values_list("pk", "sha256"))
+    if not digests:
+        return {}
+    others: dict[str, set[SharedWith]] = defaultdict(set)
+    for digest, code, name, year in (
+        _current_files()
+        .filter(sha256__in=set(digests.values()))
+        .exclude(submission__region_id=submission.region_id)
+        .values_list(
+            "sha256",
+            "submission__region__code",
+            "submission__region__name",
+            "submission__cycle__year",
+        )
+    ):
+        others[digest].add(SharedWith(code, name, year))
+    return {
+        pk: sorted(others[digest], key=lambda item: (item.year, item.region_code))
+        for pk, digest in digests.items()
+        if others.get(digest)
+    }
+
+
+# --- Self-assessment against the settled value --------------------------------------------------
+
+
+class GapKind:
+    HIGHER = "higher"  # the region rated itself higher
+    LOWER = "lower"
+    NOT_APPLICABLE = "not_applicable"  # one says "not applicable", the other does not
+
+
+@dataclass
+class Gap:
+    """One indicator of one region where the self-assessment and the reference differ widely.
+    ``levels`` for level indicators; ``points`` on 0–100 (None for a "not applicable" dispute)."""
+
+    indicator: Indicator
+    answer: Decimal | None
+    answer_not_applicable: bool
+    reference: Decimal | None
+    reference_not_applicable: bool
+    points: Decimal | None
+    levels: Decimal | None
+    kind: str
+
+
+@dataclass
+class RegionGaps:
+    """One region's self-assessment compared with the settled (or provisional) values.
+
+    ``bias``: the mean signed gap (answer − reference) on 0–100 over every compared indicator,
+    positive when the region rated itself higher than the assessors did (None when nothing could
+    be compared)."""
+
+    submission: Submission
+    compared: int = 0
+    provisional: int = 0
+    bias: Decimal | None = None
+    flagged: list[Gap] = field(default_factory=list)
+
+    @property
+    def region(self):
+        return self.submission.region
+
+
+def _points(indicator: Indicator, answer: Decimal, reference: Decimal) -> Decimal:
+    """answer − reference on 0–100, as the moderation queue measures gaps (signed)."""
+    spread = spread_points(indicator, [answer, reference])
+    return spread if answer >= reference else -spread
+
+
+def _signed(indicator: Indicator, answer: Decimal, reference: Decimal) -> Decimal:
+    """The signed gap on 0–100, turned by the indicator's direction (a number where lower is
+    better and the region claims less is a region rating itself higher)."""
+    points = _points(indicator, answer, reference)
+    if indicator.type == IndicatorType.NUMBER and indicator.direction < 0:
+        return -points
+    return points
+
+
+def _references(cycle: Cycle) -> dict[tuple[int, int], tuple[Decimal | None, bool, bool]]:
+    """(submission id, indicator id) → (value, not applicable, provisional): the final value, or
+    else the mean of the assessors' values (not applicable when all of them said so)."""
+    found: dict[tuple[int, int], tuple[Decimal | None, bool, bool]] = {}
+    for submission_id, indicator_id, value, not_applicable in FinalValue.objects.filter(
+        submission__cycle=cycle
+    ).values_list("submission_id", "indicator_id", "value", "not_applicable"):
+        found[(submission_id, indicator_id)] = (value, not_applicable, False)
+    submissions = dict(Submission.objects.filter(cycle=cycle).values_list("region_id", "pk"))
+    scored: dict[tuple[int, int], list[tuple[Decimal | None, bool]]] = defaultdict(list)
+    for region_id, indicator_id, value, not_applicable in (
+        Score.objects.filter(assignment__cycle=cycle)
+        .filter(Q(value__isnull=False) | Q(not_applicable=True))
+        .values_list("assignment__region_id", "indicator_id", "value", "not_applicable")
+    ):
+        submission_id = submissions.get(region_id)
+        if submission_id is not None and (submission_id, indicator_id) not in found:
+            scored[(submission_id, indicator_id)].append((value, not_applicable))
+    for key, values in scored.items():
+        numbers = [value for value, na in values if not na and value is not None]
+        if numbers:
+            found[key] = (sum(numbers) / len(numbers), False, True)
+        else:
+            found[key] = (None, True, True)
+    return found
+
+
+def self_assessment_gaps(cycle: Cycle) -> list[RegionGaps]:
+    """Per submitted or returned region: how many indicators could be compared, the bias and the
+    flagged gaps (see the module docstring for the thresholds), regions with most flags first.
+
+    Guarantees: read-only; a fixed number of queries whatever the number of regions; an
+    indicator without an answer or without a reference is not compared.
+    """
+    indicators = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.filter(instrument_id=cycle.instrument_id)
+        .select_related("element__dimension")
+        .order_by("element__dimension__order", "element__order", "order")
+    }
+    submissions = {
+        submission.pk: submission
+        for submission in Submission.objects.filter(cycle=cycle)
+        .exclude(submitted_at__isnull=True)
+        .select_related("region")
+    }
+    references = _references(cycle)
+    rows = {pk: RegionGaps(submission) for pk, submission in submissions.items()}
+    sums: dict[int, Decimal] = defaultdict(Decimal)
+    counted: dict[int, int] = defaultdict(int)
+    answers = Answer.objects.filter(submission_id__in=list(submissions)).filter(
+        Q(value__isnull=False) | Q(not_applicable=True)
+    )
+    for submission_id, indicator_id, value, not_applicable in answers.values_list(
+        "submission_id", "indicator_id", "value", "not_applicable"
+    ):
+        reference = references.get((submission_id, indicator_id))
+        indicator = indicators.get(indicator_id)
+        if reference is None or indicator is None:
+            continue
+        ref_value, ref_na, provisional = reference
+        if ref_value is None and not ref_na:
+            continue  # settled as missing
+        row = rows[submission_id]
+        row.compared += 1
+        row.provisional += provisional
+        gap = _gap(cycle, indicator, value, not_applicable, ref_value, ref_na)
+        if gap is not None and gap.points is not None:
+            sums[submission_id] += gap.points
+            counted[submission_id] += 1
+        if gap is not None and _flagged(cycle, gap):
+            row.flagged.append(gap)
+    position = {pk: number for number, pk in enumerate(indicators)}
+    for pk, row in rows.items():
+        if counted[pk]:
+            row.bias = (sums[pk] / counted[pk]).quantize(Decimal("0.1"))
+        row.flagged.sort(key=lambda gap: position[gap.indicator.pk])
+    return sorted(
+        rows.values(),
+        key=lambda row: (-len(row.flagged), -(abs(row.bias) if row.bias else 0), row.region.code),
+    )
+
+
+def _gap(cycle, indicator, value, not_applicable, ref_value, ref_na) -> Gap | None:
+    if not_applicable or ref_na:
+        if not_applicable == ref_na:
+            return None
+        return Gap(
+            indicator, value, not_applicable, ref_value, ref_na, None, None, GapKind.NOT_APPLICABLE
+        )
+    points = _signed(indicator, value, ref_value)
+    levels = value - ref_value if indicator.type == IndicatorType.LEVEL else None
+    kind = GapKind.HIGHER if points >= 0 else GapKind.LOWER
+    return Gap(
+        indicator,
+        value,
+        False,
+        ref_value,
+        False,
+        points.quantize(Decimal("0.1")),
+        levels,
+        kind,
+    )
+
+
+def _flagged(cycle: Cycle, gap: Gap) -> bool:
+    if gap.kind == GapKind.NOT_APPLICABLE:
+        return True
+    if gap.levels is not None:
+        return abs(gap.levels) >= cycle.disagreement_levels
+    return abs(gap.points) > cycle.disagreement_points

@@ -1,0 +1,209 @@
+"""The integrity checks of a cycle ("Pemeriksaan integritas"), gathered for the admin's page.
+
+Evidence reuse and self-assessment gaps come from ``kotacerdas.evaluations.services.integrity``;
+this module adds what needs the index engine or stored results:
+
+- **Outlier assessors**: the severity of ``kotacerdas.index.agreement`` (the mean signed
+  deviation of an assessor's values from the mean of all values of the same answer, on 0–100)
+  is flagged when ``|severity| >= SEVERITY_POINTS`` over at least ``MIN_ANSWERS`` compared
+  answers. 20 points is one rubric level, so 15 is three quarters of a level on *every* answer
+  on average. A z-score across assessors is shown for context (three or more assessors) but
+  does not flag: with a handful of assessors it is unstable, and in a large pool it always
+  finds someone. With only two assessors on identical panels the two severities mirror each
+  other and the check cannot say which one is off.
+- **Year-on-year jumps**: the comparable index (the subset the crosswalk makes comparable, as
+  the results store it) of the cycle's latest snapshot against the previous cycle, flagged
+  when it moved by ``JUMP_POINTS`` or more on 0–100, up or down.
+- **Index and region kind**: the register holds no population or fiscal data, so the only
+  "size" the platform knows is the kind (provinsi, kabupaten, kota), which is nominal. The
+  check reports the median index per kind and the correlation ratio η² (the share of the
+  index's variance explained by kind; the nominal analogue of a rank correlation), flagged when
+  ``η² >= KIND_SHARE``.
+
+Everything is read-only and computed on the fly, in a number of queries that does not depend
+on the number of regions.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+
+from kotacerdas.evaluations.models import Cycle
+from kotacerdas.evaluations.services import integrity as evidence_checks
+from kotacerdas.regions.models import RegionKind
+
+from ..models import RegionResult, Snapshot
+from . import inputs, publication
+
+SEVERITY_POINTS = 15.0
+MIN_ANSWERS = 10
+JUMP_POINTS = 15.0
+KIND_SHARE = 0.25
+
+
+@dataclass
+class AssessorSeverity:
+    """One assessor's severity (negative: stricter than the others) and whether it is flagged."""
+
+    username: str
+    name: str
+    severity: float | None
+    answers: int
+    z: float | None = None
+    flagged: bool = False
+
+
+def outlier_assessors(cycle: Cycle) -> list[AssessorSeverity]:
+    """Every assessor who scored an answer another assessor also scored, largest |severity|
+    first, flagged as described in the module docstring. Empty before two assessors overlap."""
+    found = inputs.agreement(cycle)
+    if found is None:
+        return []
+    return assessor_rows(found.severity)
+
+
+def assessor_rows(severity: list[dict]) -> list[AssessorSeverity]:
+    """The rows of ``outlier_assessors`` from ``inputs.Agreement.severity`` (pure)."""
+    rows = [
+        AssessorSeverity(row["assessor"], row["name"], row["severity"], row["answers"])
+        for row in severity
+        if row["answers"] and row["severity"] is not None
+    ]
+    values = [row.severity for row in rows]
+    if len(values) >= 3:
+        mean, spread = statistics.fmean(values), statistics.pstdev(values)
+        for row in rows:
+            row.z = (row.severity - mean) / spread if spread > 0 else 0.0
+    for row in rows:
+        row.flagged = abs(row.severity) >= SEVERITY_POINTS and row.answers >= MIN_ANSWERS
+    return sorted(rows, key=lambda row: (-abs(row.severity), row.username))
+
+
+@dataclass
+class Jump:
+    """A region whose comparable index moved by ``JUMP_POINTS`` or more (0–100)."""
+
+    result: RegionResult
+    previous: float
+    current: float
+
+    @property
+    def change(self) -> float:
+        return self.current - self.previous
+
+    @property
+    def region(self):
+        return self.result.region
+
+
+def index_jumps(snapshot: Snapshot) -> list[Jump]:
+    """The regions of ``snapshot`` whose comparable index changed by ``JUMP_POINTS`` or more on
+    0–100 since the previous cycle, largest change first. One query."""
+    factor = 100 / snapshot.scale
+    jumps = []
+    for result in RegionResult.objects.filter(
+        snapshot=snapshot,
+        comparable_display__isnull=False,
+        comparable_previous_display__isnull=False,
+    ).select_related("region"):
+        jump = Jump(
+            result,
+            result.comparable_previous_display * factor,
+            result.comparable_display * factor,
+        )
+        if abs(jump.change) >= JUMP_POINTS:
+            jumps.append(jump)
+    return sorted(jumps, key=lambda jump: (-abs(jump.change), jump.region.code))
+
+
+@dataclass
+class KindGroup:
+    kind: str
+    label: str
+    regions: int
+    median: float
+
+
+@dataclass
+class KindCheck:
+    """The index by region kind: η² (share of variance explained by kind) and the groups."""
+
+    share: float
+    groups: list[KindGroup]
+
+    @property
+    def flagged(self) -> bool:
+        return self.share >= KIND_SHARE
+
+
+def kind_check(snapshot: Snapshot) -> KindCheck | None:
+    """η² of the index (0–100) by region kind in ``snapshot``; None with fewer than two kinds
+    or no variance. One query."""
+    by_kind: dict[str, list[float]] = {}
+    for kind, index in RegionResult.objects.filter(snapshot=snapshot).values_list(
+        "region__kind", "index"
+    ):
+        by_kind.setdefault(kind, []).append(index)
+    return correlation_ratio(by_kind)
+
+
+def correlation_ratio(by_kind: dict[str, list[float]]) -> KindCheck | None:
+    """η² = between-kind sum of squares / total sum of squares (pure)."""
+    values = [value for group in by_kind.values() for value in group]
+    if len(by_kind) < 2 or len(values) < 3:
+        return None
+    mean = statistics.fmean(values)
+    total = sum((value - mean) ** 2 for value in values)
+    if total <= 0 or math.isclose(total, 0):
+        return None
+    between = sum(len(group) * (statistics.fmean(group) - mean) ** 2 for group in by_kind.values())
+    labels = dict(RegionKind.choices)
+    groups = [
+        KindGroup(kind, str(labels.get(kind, kind)), len(group), statistics.median(group))
+        for kind, group in sorted(by_kind.items())
+    ]
+    return KindCheck(share=between / total, groups=groups)
+
+
+@dataclass
+class Report:
+    """Everything the integrity page shows for one cycle."""
+
+    cycle: Cycle
+    snapshot: Snapshot | None
+    files: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+    gaps: list = field(default_factory=list)
+    assessors: list[AssessorSeverity] = field(default_factory=list)
+    jumps: list[Jump] = field(default_factory=list)
+    kinds: KindCheck | None = None
+
+    @property
+    def flagged_regions(self) -> list:
+        return [row for row in self.gaps if row.flagged]
+
+    @property
+    def flagged_gaps(self) -> int:
+        return sum(len(row.flagged) for row in self.gaps)
+
+    @property
+    def flagged_assessors(self) -> list[AssessorSeverity]:
+        return [row for row in self.assessors if row.flagged]
+
+
+def report(cycle: Cycle) -> Report:
+    """Every integrity check of ``cycle``; results-based ones on its latest snapshot (published
+    or not), when there is one."""
+    snapshot = publication.latest(cycle)
+    return Report(
+        cycle=cycle,
+        snapshot=snapshot,
+        files=evidence_checks.shared_files(cycle),
+        links=evidence_checks.shared_links(cycle),
+        gaps=evidence_checks.self_assessment_gaps(cycle),
+        assessors=outlier_assessors(cycle),
+        jumps=index_jumps(snapshot) if snapshot is not None else [],
+        kinds=kind_check(snapshot) if snapshot is not None else None,
+    )
