@@ -7,9 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.urls import reverse
 
+from kotacerdas.accounts import demo as accounts_demo
+from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Role
+from kotacerdas.evaluations import demo
 from kotacerdas.evaluations.models import (
     Answer,
     CycleState,
@@ -21,6 +25,7 @@ from kotacerdas.evaluations.models import (
     SubmissionState,
 )
 from kotacerdas.evaluations.services import integrity
+from kotacerdas.results.services import integrity as checks
 from tests import samples
 from tests.conftest import make_user
 from tests.factories import assign, enrol, make_cycle
@@ -275,3 +280,24 @@ def test_shared_with_lists_other_regions_only(two_regions):
     shared = integrity.shared_with(own)
     assert shared[mine.pk] == [integrity.SharedWith("32.73", "Kota Bandung", 2022)]
     assert integrity.shared_with(other)  # and the other way round
+
+
+# --- The demo shows something -------------------------------------------------------------------
+
+
+def test_the_demo_holds_a_copied_file_and_a_strict_assessor(db):
+    call_command("load_regions", verbosity=0)
+    accounts_demo.load()
+    cycle = demo.build_demo_cycle(
+        2023,
+        state=CycleState.REVIEW,
+        regions=["15.71", "15.72", "32.73", "35.78", "51.71"],
+        seed=2023,
+        review_finished=True,
+        strict=("32.73", "35.78"),
+    ).cycle
+    (shared,) = integrity.shared_files(cycle)
+    assert [code for code, _name in shared.regions] == ["15.71", "15.72"]
+    flagged = [row.username for row in checks.outlier_assessors(cycle) if row.flagged]
+    assert flagged == [demo.STRICT_ASSESSOR[0]]
+    assert not User.objects.get(username="asesor3").has_usable_password()
