@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from kotacerdas.accounts import demo as accounts_demo
 from kotacerdas.accounts.models import User
+from kotacerdas.appeals.models import Appeal
 from kotacerdas.core.demo import DEMO_STEPS
 from kotacerdas.evaluations import demo as evaluation_demo
 from kotacerdas.evaluations.models import Cycle, CycleState, SubmissionState
@@ -35,7 +36,7 @@ def test_the_demo_publishes_2018_to_2022_and_keeps_2023_live():
         cycle = cycles[year]
         assert cycle.state == CycleState.PUBLISHED
         assert cycle.published_at.date().isoformat() == f"{year}-12-15"
-        snapshot = cycle.result_snapshots.get()
+        snapshot = cycle.result_snapshots.get(state=SnapshotState.PUBLISHED)
         assert snapshot.state == SnapshotState.PUBLISHED
         assert snapshot.regions.filter(region__code="15.71").exists()
         if year > 2018:
@@ -48,7 +49,9 @@ def test_the_demo_publishes_2018_to_2022_and_keeps_2023_live():
     assert User.objects.get(username="operator.jambi").has_perm("evaluations.edit_submission", live)
     assert locks.is_editable(live)
     # Kota Jambi's 2022 result carries the previous index and the comparable progress.
-    jambi = Snapshot.objects.get(cycle__year=2022).regions.get(region__code="15.71")
+    jambi = Snapshot.objects.get(cycle__year=2022, state=SnapshotState.PUBLISHED).regions.get(
+        region__code="15.71"
+    )
     assert jambi.previous_display is not None
     assert jambi.improvement == pytest.approx(round(jambi.display - jambi.previous_display, 2))
     assert 0 < jambi.comparable_coverage < 1  # two indicators are new in 2022
@@ -58,9 +61,16 @@ def test_the_demo_publishes_2018_to_2022_and_keeps_2023_live():
     renamed = cycles[2021].instrument.indicators.filter(code="GOV.SVC.01").exists()
     assert renamed and cycles[2020].instrument.indicators.filter(code="GOV.MPP.01").exists()
     summary = Snapshot.objects.get(cycle__year=2021).summary["comparable"]
+    # Kota Jambi's 2022 appeal was decided before publication: one item accepted (its level one
+    # up, results recomputed as version 2, the one published), one rejected.
+    appeal = Appeal.objects.get(cycle=cycles[2022], region__code="15.71")
+    assert sorted(appeal.items.values_list("decision", flat=True)) == ["accepted", "rejected"]
+    accepted = appeal.items.get(decision="accepted")
+    assert (accepted.snapshot_before.version, accepted.snapshot_after.version) == (1, 2)
+    assert accepted.value_after == accepted.value_before + 1
     assert summary["kinds"][CrosswalkKind.RENAMED] == 1
     # Loading again changes nothing: no new snapshot version.
     evaluation_demo.load()
     assert demo.load() == lines
-    assert Snapshot.objects.count() == 5
+    assert Snapshot.objects.count() == 6  # 2022 has the version before the appeal too
     assert Cycle.objects.get(year=2022).state == CycleState.PUBLISHED

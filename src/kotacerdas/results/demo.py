@@ -9,7 +9,9 @@ including Kota Jambi:
   indicator was called ``GOV.MPP.01`` until 2020 and renamed ``GOV.SVC.01`` in 2021, and the
   aspect weights were equal until 2019. Each cycle is built to ``final``, its results computed
   and published through the lifecycle, on 15 December of its year.
-- 2022: brought from review to ``final`` with the same generated data, computed, published.
+- 2022: brought from review to ``final`` with the same generated data, computed, and, before
+  publication, Kota Jambi's appeal filed and decided (``kotacerdas.appeals.demo``; one item
+  accepted, which recomputes the results, one rejected), then published.
 - Crosswalks link consecutive instruments (same, renamed, new, retired), so the profile's trend
   and the improvement on the previous cycle work on the comparable subset.
 - 2023: a copy of the 2022 instrument, in review, for the operators' and assessors' workflow.
@@ -55,6 +57,7 @@ ARRIVALS = {
 }
 RENAMED = ("GOV.MPP.01", "GOV.SVC.01", 2021)  # old code, new code, year of the rename
 EQUAL_WEIGHTS_UNTIL = 2019
+APPEAL_YEAR = 2022  # the cycle with a decided appeal (Kota Jambi's)
 
 
 def load() -> list[str]:
@@ -171,6 +174,11 @@ def _published_cycle(year: int, previous: Cycle | None, admin) -> Cycle:
     latest = publication.latest(cycle)
     if latest is None or not publication.is_current(latest):
         compute.compute_results(cycle, by=admin, samples=SAMPLES)
+    if year == APPEAL_YEAR:
+        # Kota Jambi's appeal, filed and decided while the cycle is final (docs/appeals.md).
+        from kotacerdas.appeals import demo as appeals_demo
+
+        appeals_demo.appeal_before_publication(cycle, admin)
     _publish(cycle, admin)
     cycle.refresh_from_db()
     return cycle
