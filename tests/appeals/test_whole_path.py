@@ -88,6 +88,8 @@ def test_it_runs_from_the_window_to_publication(
     # The admin accepts the item with a new final value: the value, its reason and history, the
     # cycle's round trip through moderation and a new snapshot, with the effect recorded.
     client.force_login(admin)
+    page = client.get(region_url("region")).content.decode()
+    assert "Simpan putusan" in page and "SK Dewan Smart City.pdf" in page
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
