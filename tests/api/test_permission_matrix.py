@@ -37,6 +37,15 @@ REGION_PARTIES = expect(404, anonymous=401, admin=200, assessor_assigned=200, op
 REVIEWERS = expect(404, anonymous=401, admin=200, assessor_assigned=200, operator_own=403)
 # Changing the self-assessment: the region's operator only; others who may read it get 403.
 OPERATOR_WRITES = expect(404, anonymous=401, admin=403, assessor_assigned=403, operator_own=200)
+# The moderator's feedback: admins; the region's parties know the submission (403).
+MODERATOR = expect(404, anonymous=401, admin=200, assessor_assigned=403, operator_own=403)
+# The whole masterplan of a region (published programme or not): admins, the region's operator
+# and assessors; the masterplan and published programmes are public, so others get 403.
+INTERNAL = expect(403, anonymous=401, admin=200, assessor_assigned=200, operator_own=200)
+MASTERPLAN_EDITORS = expect(403, anonymous=401, admin=200, operator_own=200)
+MASTERPLAN_EDITORS_CREATE = expect(403, anonymous=401, admin=201, operator_own=201)
+# The audit trail of a self-assessment: admins and the region's operator.
+HISTORY = expect(404, anonymous=401, admin=200, operator_own=200, assessor_assigned=403)
 
 
 @dataclass(frozen=True)
@@ -202,6 +211,54 @@ ENTRIES = [
             "version": 1,
         },
     ),
+    # Masterplan details: KPIs, documents and evidence for the region's parties; budgets and
+    # KPIs changed by admins and the region's operator.
+    Entry(
+        "GET",
+        "/api/v1/masterplans/{id}/attachments/",
+        INTERNAL,
+        lambda w: {"id": w.masterplan.pk},
+    ),
+    Entry("GET", "/api/v1/attachments/{id}/", INTERNAL, lambda w: {"id": w.document.pk}),
+    Entry(
+        "GET",
+        "/api/v1/attachments/{id}/file/",
+        expect(403, anonymous=401, admin=404, assessor_assigned=404, operator_own=404),
+        lambda w: {"id": w.document.pk},
+        note="a link has no file",
+    ),
+    Entry(
+        "GET",
+        "/api/v1/programmes/{id}/kpis/",
+        INTERNAL,
+        lambda w: {"id": w.published_programme.pk},
+    ),
+    Entry(
+        "POST",
+        "/api/v1/programmes/{id}/kpis/",
+        MASTERPLAN_EDITORS_CREATE,
+        lambda w: {"id": w.published_programme.pk},
+        body=lambda w: {
+            "code": "pengunjung",
+            "name": "Pengunjung per hari",
+            "unit": "orang",
+            "values": [{"year": 2022, "target": "500"}],
+        },
+    ),
+    Entry(
+        "PUT",
+        "/api/v1/programmes/{id}/kpis/{kpi}/",
+        MASTERPLAN_EDITORS,
+        lambda w: {"id": w.published_programme.pk, "kpi": w.kpi.code},
+        body=lambda w: {"code": "jenis-layanan", "name": "Jenis layanan MPP", "unit": "jenis"},
+    ),
+    Entry(
+        "PUT",
+        "/api/v1/programmes/{id}/budgets/",
+        MASTERPLAN_EDITORS,
+        lambda w: {"id": w.published_programme.pk},
+        body=lambda w: {"budgets": [{"year": 2021, "planned": "900000000", "realised": "0"}]},
+    ),
     # Published results: open data; a cycle that is not published does not exist for anyone.
     Entry("GET", "/api/v1/results/", PUBLIC),
     Entry("GET", "/api/v1/results/{year}/", PUBLIC, lambda w: {"year": 2020}),
@@ -218,8 +275,127 @@ ENTRIES = [
         PUBLIC,
         lambda w: {"year": 2020, "code": w.own_region.code},
     ),
+    # Enrolment, panels and the cycle's history: admins.
+    Entry("GET", "/api/v1/cycles/{year}/enrolment/", ADMIN_ONLY, lambda w: {"year": 2023}),
+    Entry(
+        "GET",
+        "/api/v1/cycles/{year}/enrolment/candidates/",
+        ADMIN_ONLY,
+        lambda w: {"year": 2023},
+    ),
+    Entry(
+        "POST",
+        "/api/v1/cycles/{year}/enrolment/",
+        ADMIN_ONLY,
+        lambda w: {"year": 2023},
+        body=lambda w: {"regions": [w.own_region.code]},
+        note="already enrolled: reported",
+    ),
+    Entry(
+        "DELETE",
+        "/api/v1/cycles/{year}/enrolment/{code}/",
+        expect(403, anonymous=401, admin=409),
+        lambda w: {"year": 2023, "code": w.own_region.code},
+        note="refused: the cycle is open",
+    ),
+    Entry("GET", "/api/v1/cycles/{year}/panels/", ADMIN_ONLY, lambda w: {"year": 2022}),
+    Entry(
+        "POST", "/api/v1/cycles/{year}/panels/auto-assign/", ADMIN_ONLY, lambda w: {"year": 2022}
+    ),
+    Entry("GET", "/api/v1/cycles/{year}/history/", ADMIN_ONLY, lambda w: {"year": 2022}),
+    # Feedback (the moderator) and the audit trail (admins and the region's operator).
+    Entry(
+        "GET",
+        "/api/v1/submissions/{id}/feedback/",
+        MODERATOR,
+        lambda w: {"id": w.own_moderation.pk},
+    ),
+    Entry(
+        "PUT",
+        "/api/v1/submissions/{id}/feedback/",
+        MODERATOR,
+        lambda w: {"id": w.own_moderation.pk},
+        body=lambda w: {
+            "weaknesses": "Data dukung tidak lengkap",
+            "strengths": "MPP terintegrasi",
+            "recommendations": "Lengkapi Perda",
+            "version": 0,
+        },
+    ),
+    Entry("GET", "/api/v1/submissions/{id}/history/", HISTORY, own_open),
+    Entry("GET", "/api/v1/submissions/{id}/history/{indicator}/", HISTORY, answer_put),
     # Assessors.
     Entry("GET", "/api/v1/assignments/", SIGNED_IN, note="operators get an empty list"),
+    Entry(
+        "POST",
+        "/api/v1/assignments/",
+        expect(403, anonymous=401, admin=201),
+        body=lambda w: {
+            "cycle": 2022,
+            "region": w.other_region.code,
+            "assessor": "w.assessor.second",
+        },
+    ),
+    Entry(
+        "DELETE",
+        "/api/v1/assignments/{id}/",
+        expect(404, anonymous=401, admin=204, assessor_assigned=403),
+        lambda w: {"id": w.review_assignment.pk},
+    ),
+    # Conflicts of interest: an assessor's own, an admin's all.
+    Entry("GET", "/api/v1/conflicts/", SIGNED_IN, note="operators get an empty list"),
+    Entry(
+        "GET",
+        "/api/v1/conflicts/{id}/",
+        expect(404, anonymous=401, admin=200, assessor_unassigned=200),
+        lambda w: {"id": w.conflict.pk},
+    ),
+    Entry(
+        "POST",
+        "/api/v1/conflicts/",
+        expect(403, anonymous=401, admin=201, assessor_unassigned=201),
+        body=lambda w: {
+            "assessor": "w.assessor.unassigned",
+            "region": w.own_region.code,
+            "reason": "Keluarga bekerja di Pemkot",
+        },
+        note="for w.assessor.unassigned",
+    ),
+    Entry(
+        "DELETE",
+        "/api/v1/conflicts/{id}/",
+        expect(404, anonymous=401, admin=204, assessor_unassigned=403),
+        lambda w: {"id": w.conflict.pk},
+    ),
+    # Virtual sessions: the region's parties read; admins schedule.
+    Entry("GET", "/api/v1/sessions/", SIGNED_IN),
+    Entry("GET", "/api/v1/sessions/{id}/", REGION_PARTIES, lambda w: {"id": w.session.pk}),
+    Entry("GET", "/api/v1/sessions/{id}/ics/", REGION_PARTIES, lambda w: {"id": w.session.pk}),
+    Entry(
+        "POST",
+        "/api/v1/sessions/",
+        expect(403, anonymous=401, admin=201),
+        body=lambda w: {
+            "cycle": 2022,
+            "region": w.own_region.code,
+            "starts_at": "2022-08-01T09:00:00+07:00",
+            "duration_minutes": 60,
+            "meeting_url": "https://zoom.example/j/2",
+            "assessors": ["w.assessor.assigned"],
+        },
+    ),
+    Entry(
+        "PUT",
+        "/api/v1/sessions/{id}/",
+        expect(404, anonymous=401, admin=200, assessor_assigned=403, operator_own=403),
+        lambda w: {"id": w.session.pk},
+        body=lambda w: {
+            "starts_at": "2023-06-06T13:00:00+07:00",
+            "duration_minutes": 120,
+            "location": "Kantor Wali Kota Jambi",
+            "assessors": ["w.assessor.assigned"],
+        },
+    ),
     Entry(
         "GET",
         "/api/v1/assignments/{id}/",
@@ -308,6 +484,7 @@ def _name_of_template(path: str) -> str:
         .replace("{year}", "2022")
         .replace("{id}", "1")
         .replace("{indicator}", "GOV.SVC.01")
+        .replace("{kpi}", "jenis-layanan")
     )
     return resolve(sample).url_name
 

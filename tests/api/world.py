@@ -4,26 +4,46 @@
   evidence and one file evidence of the own region;
 - ``review_cycle`` (2022, assessors scoring): the own region submitted, ``assessor_assigned``
   assigned to it;
-- ``masterplan`` of the own region (2018–2022) with a ``published_programme`` (budgets, a
-  quick win) and an ``unpublished_programme`` with internal notes;
+- ``masterplan`` of the own region (2018–2022) with a ``document`` (a link), a
+  ``published_programme`` (budgets, a quick win, a ``kpi`` with its 2022 value) and an
+  ``unpublished_programme`` with internal notes;
 - ``published_snapshot``: the 2020 cycle, published, Kota Bandung first and Kota Jambi second;
   the review cycle (2022) has a computed snapshot that is not published;
 - ``moderation_cycle`` (2021, moderation): the own region submitted with two assessors whose
   scores disagree (so the queue is not empty).
 
 ``assessor_assigned`` is assigned to the own region in every cycle; ``assessor_unassigned`` to
-nothing; the operators belong to the own (Kota Jambi) and the other (Kota Bandung) region.
+nothing (and has declared a ``conflict`` with the other region); the own region's ``session`` of
+the open cycle is scheduled with ``assessor_assigned``; the operators belong to the own (Kota
+Jambi) and the other (Kota Bandung) region.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 
 from kotacerdas.accounts.roles import Role
-from kotacerdas.evaluations.models import CycleState, Evidence, Score, SubmissionState
-from kotacerdas.masterplans.models import Budget, Masterplan, Programme, QuickWin
+from kotacerdas.evaluations.models import (
+    ConflictOfInterest,
+    CycleState,
+    Evidence,
+    Score,
+    SubmissionState,
+    VirtualSession,
+)
+from kotacerdas.masterplans.models import (
+    Attachment,
+    Budget,
+    Kpi,
+    KpiValue,
+    Masterplan,
+    Programme,
+    QuickWin,
+)
 from tests.conftest import make_user
 from tests.factories import assign, enrol, make_cycle
 from tests.results.builders import make_stored_snapshot, publish_cycle
@@ -85,6 +105,18 @@ def build_world(own_region, other_region) -> ApiWorld:
     file_evidence.save()
     o["file_evidence"] = file_evidence
 
+    o["session"] = VirtualSession.objects.create(
+        cycle=o["open_cycle"],
+        region=own_region,
+        starts_at=datetime(2023, 6, 5, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
+        duration_minutes=90,
+        meeting_url="https://zoom.example/j/1",
+    )
+    o["session"].assessors.set([assessor])
+    o["conflict"] = ConflictOfInterest.objects.create(
+        assessor=users["assessor_unassigned"], region=other_region, reason="Bekas pegawai Pemkot"
+    )
+
     o["review_cycle"] = make_cycle(2022, state=CycleState.REVIEW)
     o["own_review"], o["other_review"] = enrol(o["review_cycle"], own_region, other_region)
     o["own_review"].state = SubmissionState.SUBMITTED
@@ -133,6 +165,16 @@ def build_world(own_region, other_region) -> ApiWorld:
         programme=o["published_programme"], year=2022, planned=1_500_000_000, realised=1_200_000_000
     )
     QuickWin.objects.create(programme=o["published_programme"], year=2022)
+    o["kpi"] = Kpi.objects.create(
+        programme=o["published_programme"], code="jenis-layanan", name="Jenis layanan", unit="jenis"
+    )
+    KpiValue.objects.create(kpi=o["kpi"], year=2022, target=200, realisation=250)
+    o["document"] = Attachment.objects.create(
+        masterplan=o["masterplan"],
+        kind="link",
+        url="https://jdih.jambikota.go.id/perwal-smart-city",
+        description="Perwal Masterplan Smart City",
+    )
     o["unpublished_programme"] = Programme.objects.create(
         code="sipin", name="Wisata Danau Sipin", published=False, internal_notes="Rahasia", **common
     )

@@ -7,7 +7,15 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import problems, views
-from .endpoints import evaluations, instruments, masterplans, regions, results
+from .endpoints import (
+    assessors,
+    cycle_admin,
+    evaluations,
+    instruments,
+    masterplans,
+    regions,
+    results,
+)
 
 app_name = "api"
 
@@ -15,11 +23,18 @@ router = SimpleRouter(trailing_slash=True)
 router.register("regions", regions.RegionViewSet, basename="region")
 router.register("instruments", instruments.InstrumentViewSet, basename="instrument")
 router.register("cycles", evaluations.CycleViewSet, basename="cycle")
+router.register(
+    r"cycles/(?P<year>\d{4})/enrolment", cycle_admin.EnrolmentViewSet, basename="enrolment"
+)
+router.register(r"cycles/(?P<year>\d{4})/panels", cycle_admin.PanelViewSet, basename="panel")
 router.register("submissions", evaluations.SubmissionViewSet, basename="submission")
 router.register("evidence", evaluations.EvidenceViewSet, basename="evidence")
 router.register("assignments", evaluations.AssignmentViewSet, basename="assignment")
+router.register("conflicts", assessors.ConflictViewSet, basename="conflict")
+router.register("sessions", assessors.SessionViewSet, basename="session")
 router.register("masterplans", masterplans.MasterplanViewSet, basename="masterplan")
 router.register("programmes", masterplans.ProgrammeViewSet, basename="programme")
+router.register("attachments", masterplans.AttachmentViewSet, basename="attachment")
 
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),

@@ -1,7 +1,12 @@
 """API endpoints, one module per domain area. Each viewset names the `rules` permission of every
 action (``rules_permissions``) and calls the owning app's services for every write."""
 
+from django.shortcuts import get_object_or_404
 from rest_framework import serializers
+
+from kotacerdas.instruments.models import Indicator
+
+INDICATOR_CODE = r"[A-Za-z0-9._-]+"
 
 
 def validated(serializer_class: type[serializers.Serializer], data) -> dict:
@@ -9,3 +14,14 @@ def validated(serializer_class: type[serializers.Serializer], data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def indicator_of(cycle, code: str) -> Indicator:
+    """The cycle's indicator with this code, or 404."""
+    return get_object_or_404(Indicator, instrument_id=cycle.instrument_id, code=code)
+
+
+def query_param(request, name: str, limit: int = 100) -> str:
+    """A query parameter as text for a service's filter: at most ``limit`` characters, without
+    NUL characters (which PostgreSQL refuses in a query)."""
+    return request.query_params.get(name, "").replace("\x00", "")[:limit]

@@ -18,6 +18,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from kotacerdas.accounts.models import User
 from kotacerdas.accounts.predicates import is_admin, is_assessor
 from kotacerdas.evaluations.models import (
     Answer,
@@ -32,6 +33,7 @@ from kotacerdas.evaluations.models import (
 from kotacerdas.evaluations.services import (
     answers,
     assignments,
+    history,
     lifecycle,
     moderation,
     scoring,
@@ -39,17 +41,13 @@ from kotacerdas.evaluations.services import (
 )
 from kotacerdas.evaluations.services import evidence as evidence_service
 from kotacerdas.instruments.models import Indicator
+from kotacerdas.regions.models import Region
 
 from ..permissions import Rules
-from . import validated
+from . import INDICATOR_CODE, indicator_of, validated
+from .audit import FeedbackActions, HistoryEntrySerializer, SubmissionHistoryActions
 
 DECIMAL = {"max_digits": 20, "decimal_places": 6, "allow_null": True, "required": False}
-INDICATOR_CODE = r"[A-Za-z0-9._-]+"
-
-
-def indicator_of(cycle: Cycle, code: str) -> Indicator:
-    """The cycle's indicator with this code, or 404."""
-    return get_object_or_404(Indicator, instrument_id=cycle.instrument_id, code=code)
 
 
 # --- Serializers (output) -----------------------------------------------------------------------
@@ -250,6 +248,18 @@ class JudgementSerializer(serializers.ModelSerializer):
         }
 
 
+class AssignInput(serializers.Serializer):
+    """Who reviews which enrolled region in which cycle."""
+
+    cycle = serializers.SlugRelatedField(slug_field="year", queryset=Cycle.objects.all())
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    assessor = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.all(),
+        help_text="The assessor's username.",
+    )
+
+
 class TransitionInput(serializers.Serializer):
     to = serializers.ChoiceField(choices=CycleState.choices)
     reason = serializers.CharField(allow_blank=True, default="", max_length=2000)
@@ -347,6 +357,7 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         "transition": "evaluations.manage_cycle",
         "moderation_queue": "evaluations.moderate",
         "settle": "evaluations.moderate",
+        "history": "evaluations.manage_cycle",
     }
     filterset_fields = ["state"]
     ordering_fields = ["year"]
@@ -402,11 +413,18 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(FinalValueSerializer(final).data)
 
+    @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request, year=None):
+        """Every change of the cycle's state, schedule and method, newest first (admins)."""
+        entries = history.cycle_history(self.get_object())
+        return Response(HistoryEntrySerializer(entries, many=True).data)
+
 
 # --- Self-assessments ---------------------------------------------------------------------------
 
 
-class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
+class SubmissionViewSet(FeedbackActions, SubmissionHistoryActions, viewsets.ReadOnlyModelViewSet):
     """Regions' self-assessments: an operator sees the own region's, an assessor the assigned
     regions', an admin all."""
 
@@ -423,6 +441,10 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         "return_to_region": "evaluations.manage_cycle",
         "scores": "evaluations.view_scores",
         "finals": "evaluations.view_scores",
+        "feedback": "evaluations.moderate",
+        "settle_feedback": "evaluations.moderate",
+        "history": "evaluations.view_history",
+        "indicator_history": "evaluations.view_history",
     }
     filterset_fields = {"state": ["exact"], "cycle__year": ["exact"], "region__code": ["exact"]}
     ordering_fields = ["id", "region__code", "cycle__year", "submitted_at"]
@@ -606,20 +628,27 @@ class EvidenceViewSet(viewsets.GenericViewSet):
 
 
 class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Assessors' assignments: an assessor sees the own, an admin all."""
+    """Assessors' assignments: an assessor sees the own, an admin all; admins assign and
+    withdraw (``evaluations.services.assignments``)."""
 
     serializer_class = AssignmentSerializer
     permission_classes = [Rules]
     rules_permissions = {
         "list": "evaluations.view_own_work",
         "retrieve": "evaluations.view_scores",
+        "create": "evaluations.manage_cycle",
+        "destroy": "evaluations.manage_cycle",
         "scores": "evaluations.view_scores",
         "score": "evaluations.score_region",
         "judgement": "evaluations.view_scores",
         "save_judgement": "evaluations.score_region",
         "complete": "evaluations.score_region",
     }
-    filterset_fields = {"cycle__year": ["exact"], "region__code": ["exact"]}
+    filterset_fields = {
+        "cycle__year": ["exact"],
+        "region__code": ["exact"],
+        "assessor__username": ["exact"],
+    }
     ordering_fields = ["id", "region__code", "cycle__year"]
     ordering = ["-cycle__year", "region__code"]
 
@@ -630,6 +659,24 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         if is_assessor(user):
             return assignments.assignments_of(user).select_related("assessor")
         return Assignment.objects.none()
+
+    @extend_schema(request=AssignInput, responses={201: AssignmentSerializer})
+    def create(self, request, *args, **kwargs):
+        """Assign an assessor to an enrolled region (``assignments.assign``): refused (409) for
+        a declared conflict of interest, a region not enrolled, or a cycle past review.
+        Assigning twice answers the existing assignment."""
+        values = validated(AssignInput, request.data)
+        assignment = assignments.assign(
+            values["cycle"], values["region"], values["assessor"], by=request.user
+        )
+        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, *args, **kwargs):
+        """Withdraw an assignment (``assignments.unassign``): refused (409) once the assessor
+        has scored anything in it, so no work is lost."""
+        assignments.unassign(self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=ScoreSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -2,21 +2,26 @@
 
 The public sees every masterplan's public header and the public fields of published programmes;
 admins, the region's operator and the region's assessors see everything of the region
-(``masterplans.view_internal``); admins and the region's operator change programmes through
+(``masterplans.view_internal``: also KPIs with their yearly values and the documents' and
+evidence's metadata); admins and the region's operator change programmes through
 ``masterplans.services.editing.save_programme`` (with the version read, so nothing is
-overwritten silently).
+overwritten silently), their yearly budgets (``set_budgets``) and KPIs (``save_kpi``).
 """
 
 from __future__ import annotations
 
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from kotacerdas.masterplans import rules as masterplan_rules
-from kotacerdas.masterplans.choices import ProgrammeStatus
-from kotacerdas.masterplans.models import Masterplan, Programme
+from kotacerdas.masterplans.choices import AttachmentKind, KpiDirection, ProgrammeStatus
+from kotacerdas.masterplans.models import Attachment, Kpi, Masterplan, Programme
 from kotacerdas.masterplans.services import editing
 
 from ..permissions import ANYONE, SIGNED_IN, Rules
@@ -27,6 +32,122 @@ class BudgetSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     planned = serializers.DecimalField(max_digits=20, decimal_places=2)
     realised = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+MONEY = {"max_digits": 20, "decimal_places": 0, "min_value": 0, "allow_null": True}  # whole rupiah
+KPI_NUMBER = {"max_digits": 20, "decimal_places": 4}
+KPI_CODE = r"[-a-zA-Z0-9_]+"
+
+
+class BudgetRowInput(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    planned = serializers.DecimalField(**MONEY, required=False, default=None)
+    realised = serializers.DecimalField(**MONEY, required=False, default=None)
+
+
+class BudgetsInput(serializers.Serializer):
+    """The years to set; a year with neither amount removes its budget. Years not listed stay."""
+
+    budgets = BudgetRowInput(many=True, allow_empty=False, max_length=100)
+
+    def validate_budgets(self, rows):
+        years = [row["year"] for row in rows]
+        if len(years) != len(set(years)):
+            raise serializers.ValidationError("Each year once.")
+        return [editing.YearAmounts(r["year"], r["planned"], r["realised"]) for r in rows]
+
+
+class BudgetsSerializer(serializers.Serializer):
+    budgets = BudgetSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class KpiValueSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    target = serializers.DecimalField(**KPI_NUMBER, allow_null=True)
+    realisation = serializers.DecimalField(**KPI_NUMBER, allow_null=True, required=False)
+
+
+class KpiSerializer(serializers.ModelSerializer):
+    """A KPI with its target and realisation per year (``achieved``: null while unknown)."""
+
+    values = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Kpi
+        fields = ["id", "code", "name", "unit", "direction", "values"]
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.DictField(), help_text="year, target, realisation, achieved"
+        )
+    )
+    def get_values(self, kpi: Kpi) -> list[dict]:
+        return [
+            {
+                "year": value.year,
+                "target": str(value.target),
+                "realisation": None if value.realisation is None else str(value.realisation),
+                "achieved": value.achieved,
+            }
+            for value in kpi.values.all()
+        ]
+
+
+class KpiInput(serializers.Serializer):
+    """A KPI; ``values`` sets the listed years (no ``target``: the year's value is removed)."""
+
+    code = serializers.RegexField(KPI_CODE, max_length=30)
+    name = serializers.CharField(max_length=300)
+    unit = serializers.CharField(max_length=50)
+    direction = serializers.ChoiceField(choices=KpiDirection.choices, default=KpiDirection.UP)
+    values = KpiValueSerializer(many=True, required=False, default=list, max_length=100)
+
+    def validate_values(self, rows):
+        years = [row["year"] for row in rows]
+        if len(years) != len(set(years)):
+            raise serializers.ValidationError("Each year once.")
+        return [
+            editing.YearAmounts(row["year"], row["target"], row.get("realisation")) for row in rows
+        ]
+
+
+@extend_schema_field({"type": "string", "enum": list(AttachmentKind.values)})
+class KindField(serializers.CharField):
+    """``file`` or ``link`` (inline in the schema: the evidence's enum has the same values)."""
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A masterplan document (``programme`` null) or a programme's evidence: its metadata."""
+
+    programme = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    kind = KindField(read_only=True)
+    replaces = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "masterplan",
+            "programme",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "url",
+            "description",
+            "replaces",
+            "superseded",
+            "uploaded_at",
+            "download",
+        ]
+
+    def get_download(self, item: Attachment) -> str | None:
+        if item.kind != "file":
+            return None
+        return f"/api/v1/attachments/{item.pk}/file/"
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -115,16 +236,72 @@ class MasterplanSerializer(serializers.ModelSerializer):
         fields = ["id", "region", "region_name", *masterplan_rules.PUBLIC_MASTERPLAN_FIELDS]
 
 
+ALL = OpenApiParameter("all", OpenApiTypes.BOOL, description="Include superseded ones")
+
+
+def current_only(request, attachments):
+    if request.query_params.get("all", "").lower() in ("1", "true"):
+        return attachments
+    return attachments.filter(superseded=False)
+
+
 class MasterplanViewSet(viewsets.ReadOnlyModelViewSet):
-    """Every region's masterplan header (public: title, period, legal basis, summary)."""
+    """Every region's masterplan header (public: title, period, legal basis, summary); its
+    documents and evidence for those who may see the whole masterplan."""
 
     queryset = Masterplan.objects.select_related("region")
     serializer_class = MasterplanSerializer
     permission_classes = [Rules]
-    rules_permissions = {"list": ANYONE, "retrieve": ANYONE}
+    rules_permissions = {
+        "list": ANYONE,
+        "retrieve": ANYONE,
+        "attachments": "masterplans.view_internal",
+    }
     filterset_fields = {"region__code": ["exact"], "status": ["exact"]}
     ordering_fields = ["region__code", "start_year"]
     ordering = ["region__code", "-start_year"]
+
+    @extend_schema(responses=AttachmentSerializer(many=True), parameters=[ALL], filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def attachments(self, request, pk=None):
+        """The masterplan's documents and its programmes' evidence (metadata; files through
+        ``attachments/{id}/file/``), current ones unless ``?all=true``."""
+        masterplan = self.get_object()
+        items = masterplan.attachments.select_related("programme")
+        return Response(AttachmentSerializer(current_only(request, items), many=True).data)
+
+
+class AttachmentViewSet(viewsets.GenericViewSet):
+    """One masterplan document or evidence item and its file (never public)."""
+
+    serializer_class = AttachmentSerializer
+    permission_classes = [Rules]
+    rules_permissions = {
+        "retrieve": "masterplans.view_internal",
+        "file": "masterplans.view_internal",
+    }
+
+    def get_queryset(self):
+        return Attachment.objects.select_related("masterplan", "programme")
+
+    def retrieve(self, request, pk=None):
+        return Response(AttachmentSerializer(self.get_object()).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        """The stored file, as an attachment with its original name."""
+        item = self.get_object()
+        if item.kind != "file":
+            raise NotFound("This attachment is a link, not a file.")
+        response = FileResponse(
+            item.file.open("rb"),
+            as_attachment=True,
+            filename=item.original_name or "berkas",
+            content_type=item.content_type or "application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class ProgrammeViewSet(viewsets.ModelViewSet):
@@ -141,6 +318,10 @@ class ProgrammeViewSet(viewsets.ModelViewSet):
         # The masterplan comes in the body: the service checks masterplans.edit on it.
         "create": SIGNED_IN,
         "update": "masterplans.edit",
+        "budgets": "masterplans.edit",
+        "kpis": "masterplans.view_internal",
+        "add_kpi": "masterplans.edit",
+        "kpi": "masterplans.edit",
     }
     filterset_fields = {
         "masterplan__region__code": ["exact"],
@@ -188,3 +369,53 @@ class ProgrammeViewSet(viewsets.ModelViewSet):
     def update(self, request, *args, **kwargs):
         """Change a programme; send the ``version`` you read (a newer one is a 409 problem)."""
         return Response(self._save(request, self.get_object()))
+
+    @extend_schema(request=BudgetsInput, responses=BudgetsSerializer)
+    @action(detail=True, methods=["put"], filter_backends=[])
+    def budgets(self, request, pk=None):
+        """Set yearly budgets, planned and realised in whole rupiah (``editing.set_budgets``):
+        years inside the masterplan's period, nothing written if a row is wrong; ``warnings``
+        names each year whose realisation exceeds its plan."""
+        programme = self.get_object()
+        rows = validated(BudgetsInput, request.data)["budgets"]
+        warnings = editing.set_budgets(programme, rows, by=request.user)
+        return Response(
+            {
+                "budgets": BudgetSerializer(programme.budgets.order_by("year"), many=True).data,
+                "warnings": warnings,
+            }
+        )
+
+    @extend_schema(methods=["get"], responses=KpiSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def kpis(self, request, pk=None):
+        """The programme's KPIs with their target and realisation per year (not public)."""
+        programme = self.get_object()
+        kpis = programme.kpis.prefetch_related("values", "values__kpi")
+        return Response(KpiSerializer(kpis, many=True).data)
+
+    @extend_schema(methods=["post"], request=KpiInput, responses={201: KpiSerializer})
+    @kpis.mapping.post
+    def add_kpi(self, request, pk=None):
+        """Add a KPI with its yearly values (``editing.save_kpi``)."""
+        return self._save_kpi(request, self.get_object(), None, status.HTTP_201_CREATED)
+
+    @extend_schema(request=KpiInput, responses=KpiSerializer)
+    @action(
+        detail=True,
+        methods=["put"],
+        url_path=f"kpis/(?P<kpi>{KPI_CODE})",
+        filter_backends=[],
+    )
+    def kpi(self, request, pk=None, kpi=None):
+        """Change a KPI (found by its code) and the listed years' values (``editing.save_kpi``)."""
+        programme = self.get_object()
+        found = get_object_or_404(Kpi, programme=programme, code=kpi)
+        return self._save_kpi(request, programme, found, status.HTTP_200_OK)
+
+    def _save_kpi(self, request, programme: Programme, kpi: Kpi | None, code: int):
+        values = validated(KpiInput, request.data)
+        rows = values.pop("values")
+        saved = editing.save_kpi(programme, data=values, values=rows, kpi=kpi, by=request.user)
+        saved = Kpi.objects.prefetch_related("values", "values__kpi").get(pk=saved.pk)
+        return Response(KpiSerializer(saved).data, status=code)
