@@ -105,8 +105,11 @@ class Summary:
 
 def summary(cycle: Cycle) -> Summary | None:
     """Counts of the cycle's submitted appeals and their items' decisions; None before
-    publication (regions' appeals are not public business until the results are)."""
+    publication (regions' appeals are not public business until the results are) and for a
+    cycle that never had a reply window (nothing to report)."""
     if cycle.state not in (CycleState.PUBLISHED, CycleState.ARCHIVED):
+        return None
+    if not AppealWindow.objects.filter(cycle=cycle).exists():
         return None
     filed = Appeal.objects.filter(cycle=cycle).exclude(state=AppealState.DRAFT)
     counts = AppealItem.objects.filter(appeal__in=filed).aggregate(
