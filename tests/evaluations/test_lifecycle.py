@@ -161,10 +161,12 @@ def _reviewed_cycle(jambi, operator, levels: tuple[int, int]):
 
 
 def test_moderation_prepares_final_values_and_final_waits_for_disagreements(
-    admin_user, jambi, operator
+    admin_user, jambi, operator, django_capture_on_commit_callbacks
 ):
     cycle = _reviewed_cycle(jambi, operator, levels=(1, 4))
-    lifecycle.transition(cycle, CycleState.MODERATION, by=admin_user)
+    # The preparation is a background task, enqueued once the move commits (run here at once).
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.transition(cycle, CycleState.MODERATION, by=admin_user)
     finals = FinalValue.objects.filter(submission__cycle=cycle)
     assert sorted(finals.values_list("indicator__code", flat=True)) == [
         "ENV.WAS.01",
@@ -184,7 +186,8 @@ def test_a_cycle_without_disagreement_goes_to_final_and_is_published(
     operator.email = "operator@jambi.go.id"
     operator.save()
     cycle = _reviewed_cycle(jambi, operator, levels=(3, 3))
-    lifecycle.transition(cycle, CycleState.MODERATION, by=admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.transition(cycle, CycleState.MODERATION, by=admin_user)
     Feedback.objects.create(
         submission=submission_of(cycle, jambi),
         weaknesses="Integrasi data belum berjalan",

@@ -96,7 +96,7 @@ def snapshot() -> dict:
     }
 
 
-def test_a_whole_cycle_over_http(client, people):
+def test_a_whole_cycle_over_http(client, people, django_capture_on_commit_callbacks):
     admin = people["admin"]
 
     # --- draft: create from the default instrument, set the deadline, enrol, open ----------------
@@ -222,7 +222,9 @@ def test_a_whole_cycle_over_http(client, people):
 
     # --- moderation: the disagreement is queued and settled, feedback settled ------------------
     as_user(client, admin)
-    transition(client, CycleState.MODERATION)
+    # The move enqueues the preparation once it commits; the tests' task backend runs it at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(client, CycleState.MODERATION)
     cycle.refresh_from_db()
     assert cycle.state == CycleState.MODERATION
     queue = client.get(reverse("evaluations:moderation_queue", args=[YEAR])).content.decode()

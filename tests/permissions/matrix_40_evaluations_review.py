@@ -162,6 +162,14 @@ CASES = [
         method="post",
         kwargs=lambda w: {"year": MODERATION},
     ),
+    Case(
+        "evaluations:moderation_preparation",
+        ADMIN_ONLY,
+        kwargs=lambda w: {"year": MODERATION},
+        htmx=True,
+        note="htmx poll",
+    ),
+    Case("evaluations:moderation_preparation", ADMIN_ONLY, kwargs=lambda w: {"year": MODERATION}),
     Case("evaluations:moderation_region", ADMIN_ONLY, kwargs=moderation_region),
     Case(
         "evaluations:moderation_settle",

@@ -514,3 +514,52 @@ class Feedback(RulesModel):
 
     def __str__(self) -> str:
         return f"{self.submission}"
+
+
+class PreparationState(models.TextChoices):
+    QUEUED = "queued", _("Dalam antrean")
+    RUNNING = "running", _("Sedang disiapkan")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+    STOPPED = "stopped", _("Dihentikan")
+
+
+class ModerationPreparation(models.Model):
+    """One run of the preparation of moderation (the automatic final values of every submitted
+    region), done by a background task. ``done`` of ``total`` regions tells the admin how far it
+    is; the cycle's newest run decides whether moderation is open for decisions."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="preparations")
+    state = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=PreparationState.choices,
+        default=PreparationState.QUEUED,
+    )
+    total = models.PositiveIntegerField(_("jumlah daerah"), default=0)
+    done = models.PositiveIntegerField(_("daerah selesai"), default=0)
+    error = models.TextField(_("galat"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # Touched at every step: a queued or running preparation untouched for long has stalled.
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("persiapan moderasi")
+        verbose_name_plural = _("persiapan moderasi")
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.get_state_display()}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (PreparationState.QUEUED, PreparationState.RUNNING)

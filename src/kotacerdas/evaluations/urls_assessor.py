@@ -43,6 +43,11 @@ urlpatterns = [
     path("moderasi/", moderation.moderation_home, name="moderation_home"),
     path("moderasi/<int:year>/", moderation.moderation_queue, name="moderation_queue"),
     path("moderasi/<int:year>/hitung/", moderation.moderation_prepare, name="moderation_prepare"),
+    path(
+        "moderasi/<int:year>/persiapan/",
+        moderation.moderation_preparation,
+        name="moderation_preparation",
+    ),
     path("moderasi/<int:year>/<str:code>/", moderation.moderation_region, name="moderation_region"),
     path(
         "moderasi/<int:year>/<str:code>/umpan-balik/",

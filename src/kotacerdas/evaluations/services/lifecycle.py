@@ -2,9 +2,9 @@
 
 Only an admin moves a cycle. Each move checks the preconditions of the state it goes to
 (``CHECKS``) and lists every one that is missing, naming the regions and indicators; then it runs
-what entering that state does (``ON_ENTER``: freeze the instrument, prepare moderation, announce
-the results). ``WARNINGS`` lists what a move leaves behind without blocking it (regions that
-never submitted).
+what entering that state does (``ON_ENTER``: freeze the instrument, enqueue the preparation of
+moderation, announce the results). ``WARNINGS`` lists what a move leaves behind without blocking
+it (regions that never submitted).
 A final cycle may step back to moderation with a reason; nothing leaves ``published`` except to
 ``archived``. Other apps extend the checks by appending to ``CHECKS[state]`` (e.g. the results
 app: "results computed" before publication).
@@ -147,6 +147,15 @@ def _no_submission_returned(cycle: Cycle) -> list[str]:
     ]
 
 
+def _moderation_prepared(cycle: Cycle) -> list[str]:
+    """The automatic final values are prepared (the background preparation is done)."""
+    from . import preparation
+
+    if preparation.is_prepared(cycle):
+        return []
+    return [preparation.not_ready_message(preparation.current(cycle))]
+
+
 def _moderation_settled(cycle: Cycle) -> list[str]:
     from . import moderation
 
@@ -158,7 +167,7 @@ CHECKS: dict[str, list[Check]] = {
     CycleState.OPEN: [_regions_enrolled, _instrument_complete, _submission_deadline_set],
     CycleState.REVIEW: [_enough_assessors],
     CycleState.MODERATION: [_no_submission_returned],
-    CycleState.FINAL: [_moderation_settled],
+    CycleState.FINAL: [_moderation_prepared, _moderation_settled],
     CycleState.PUBLISHED: [],
     CycleState.ARCHIVED: [],
 }
@@ -196,9 +205,11 @@ def _freeze_instrument(cycle: Cycle, by) -> None:
 
 
 def _prepare_moderation(cycle: Cycle, by) -> None:
-    from . import moderation
+    """Enqueue the preparation of the automatic final values (a background task: at national
+    scale it outlasts a request); moderation decisions wait until it is done."""
+    from . import preparation
 
-    moderation.prepare(cycle)
+    preparation.begin(cycle, by=by)
 
 
 def _announce_results(cycle: Cycle, by) -> None:
@@ -257,8 +268,9 @@ def transition(cycle: Cycle, to_state: str, *, by, reason: str = "") -> Cycle:
     Guarantees: only an admin (else PermissionDenied); the move is allowed from the current
     state and every precondition holds (else TransitionRefused listing each missing one); a step
     back needs a reason; the state change and what entering the state does (freezing the
-    instrument, preparing moderation, stamping ``published_at``) happen in one transaction, and
-    emails go out only after it commits. The history records ``by`` and the reason.
+    instrument, recording the preparation of moderation, stamping ``published_at``) happen in one
+    transaction; emails go out and the preparation's background task is enqueued only after it
+    commits. The history records ``by`` and the reason.
     """
     if not is_admin(by):
         raise PermissionDenied(_("Hanya admin yang dapat memindahkan tahap siklus."))

@@ -8,13 +8,16 @@ scale the index uses). The final value is then the assessors' mean or median
 ``settle``\\ s it with a reason. ``unresolved`` lists what still stands between the cycle and
 "final", for the lifecycle's check.
 
-The lifecycle module calls ``prepare(cycle)`` and ``unresolved(cycle)``; keep these names.
+Entering moderation prepares the cycle in the background, step by step (``preparation``, which
+calls ``prepare_regions``); ``prepare`` does the same in one transaction (the demo, tests and the
+benchmark). The lifecycle module calls ``unresolved(cycle)``; keep that name.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -122,7 +125,7 @@ def _submitted(cycle: Cycle):
     return Submission.objects.filter(cycle=cycle, state=SubmissionState.SUBMITTED)
 
 
-def _panels(cycle: Cycle) -> dict[int, list[int]]:
+def panels_of(cycle: Cycle) -> dict[int, list[int]]:
     """Region id → the assessor ids assigned to it in the cycle."""
     panels: dict[int, list[int]] = defaultdict(list)
     for region_id, assessor_id in (
@@ -161,11 +164,16 @@ def _panel_values(panel: list[int], scores: dict[int, Score]) -> list[tuple[Deci
     return values
 
 
-def _score_values(cycle: Cycle) -> dict[tuple[int, int], dict[int, tuple[Decimal | None, bool]]]:
-    """(region id, indicator id) → {assessor id: (value, not_applicable)} for the whole cycle,
-    read as plain tuples (a national cycle has hundreds of thousands of scores)."""
+def _score_values(
+    cycle: Cycle, region_ids: list[int]
+) -> dict[tuple[int, int], dict[int, tuple[Decimal | None, bool]]]:
+    """(region id, indicator id) → {assessor id: (value, not_applicable)} for the regions
+    ``region_ids`` of the cycle, read as plain tuples (a national cycle has hundreds of thousands
+    of scores; building a model instance for each was most of the cost)."""
     by_pair: dict[tuple[int, int], dict[int, tuple[Decimal | None, bool]]] = defaultdict(dict)
-    rows = Score.objects.filter(assignment__cycle=cycle).values_list(
+    rows = Score.objects.filter(
+        assignment__cycle=cycle, assignment__region_id__in=region_ids
+    ).values_list(
         "assignment__region_id",
         "indicator_id",
         "assignment__assessor_id",
@@ -179,36 +187,64 @@ def _score_values(cycle: Cycle) -> dict[tuple[int, int], dict[int, tuple[Decimal
     return by_pair
 
 
-@transaction.atomic
-def prepare(cycle: Cycle) -> None:
-    """Settle automatically every indicator of every submitted region on which its assessors
-    agree (see ``verdict``), with method mean or median.
+# How many regions ``prepare`` reads and writes at once (and, in the background task, per
+# transaction and per step of the admin's progress bar): about 3,000 final values at 300
+# indicators, so memory stays small and each transaction short.
+REGIONS_PER_STEP = 10
 
-    Guarantees: idempotent; a moderator's decision (method moderated) is never touched; an
-    automatic final value is created, updated to the current scores, or removed when the
-    assessors no longer agree (the indicator goes back to the queue); all in one transaction,
-    with a history record for every change.
+
+def submitted_regions(cycle: Cycle) -> list[tuple[int, int]]:
+    """(submission id, region id) of every submitted region of the cycle, by region code: what
+    ``prepare`` works through."""
+    return list(_submitted(cycle).order_by("region__code").values_list("pk", "region_id"))
+
+
+def steps(regions: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """``regions`` cut into the steps ``prepare_regions`` takes (``REGIONS_PER_STEP`` each)."""
+    return [
+        regions[start : start + REGIONS_PER_STEP]
+        for start in range(0, len(regions), REGIONS_PER_STEP)
+    ]
+
+
+def prepare_regions(
+    cycle: Cycle,
+    regions: list[tuple[int, int]],
+    indicators: list[Indicator] | None = None,
+    panels: dict[int, list[int]] | None = None,
+) -> None:
+    """``prepare`` for the given (submission id, region id) pairs only, in the caller's
+    transaction (the caller holds it: nothing is half-written if this raises).
+
+    Guarantees, per indicator of each region: a moderator's decision (method moderated) is never
+    touched; an automatic final value is created, updated to the current scores, or removed when
+    the assessors no longer agree (the indicator goes back to the queue); a history record for
+    every change; nothing is written when nothing changed (idempotent).
     """
-    indicators = list(Indicator.objects.filter(instrument_id=cycle.instrument_id))
-    panels = _panels(cycle)
-    scores = _score_values(cycle)
+    if indicators is None:
+        indicators = list(Indicator.objects.filter(instrument_id=cycle.instrument_id))
+    if panels is None:
+        panels = panels_of(cycle)
+    scores = _score_values(cycle, [region_id for _pk, region_id in regions])
     method = _auto_method(cycle)
     existing = {
         (submission_id, indicator_id): (pk, value, not_applicable, final_method)
         for pk, submission_id, indicator_id, value, not_applicable, final_method in (
-            FinalValue.objects.filter(submission__cycle=cycle).values_list(
+            FinalValue.objects.filter(
+                submission_id__in=[pk for pk, _region_id in regions]
+            ).values_list(
                 "pk", "submission_id", "indicator_id", "value", "not_applicable", "method"
             )
         )
     }
     to_create, to_update, to_delete = [], {}, []
-    for submission in _submitted(cycle):
-        panel = panels.get(submission.region_id, [])
+    for submission_id, region_id in regions:
+        panel = panels.get(region_id, [])
         for indicator in indicators:
-            final = existing.get((submission.pk, indicator.pk))
+            final = existing.get((submission_id, indicator.pk))
             if final is not None and final[3] == FinalMethod.MODERATED:
                 continue
-            pair_scores = scores.get((submission.region_id, indicator.pk), {})
+            pair_scores = scores.get((region_id, indicator.pk), {})
             judged = verdict(cycle, indicator, [pair_scores.get(pk, (None, False)) for pk in panel])
             if judged.reason:
                 if final is not None:
@@ -216,10 +252,11 @@ def prepare(cycle: Cycle) -> None:
                 continue
             wanted = (judged.value, judged.not_applicable, method)
             if final is None:
+                # Ids, not instances, for the foreign keys: no descriptor work per row.
                 to_create.append(
                     FinalValue(
-                        submission=submission,
-                        indicator=indicator,
+                        submission_id=submission_id,
+                        indicator_id=indicator.pk,
                         value=judged.value,
                         not_applicable=judged.not_applicable,
                         method=method,
@@ -230,15 +267,45 @@ def prepare(cycle: Cycle) -> None:
     for final in FinalValue.objects.filter(pk__in=to_delete):
         final.delete()
     if to_create:
-        bulk_create_with_history(to_create, FinalValue, batch_size=1000)
+        bulk_create_with_history(to_create, FinalValue, batch_size=BULK_BATCH)
     if to_update:
         changed = list(FinalValue.objects.filter(pk__in=list(to_update)))
         for final in changed:
             final.value, final.not_applicable, final.method = to_update[final.pk]
             final.version += 1
         bulk_update_with_history(
-            changed, FinalValue, ["value", "not_applicable", "method", "version"], batch_size=1000
+            changed,
+            FinalValue,
+            ["value", "not_applicable", "method", "version"],
+            batch_size=BULK_BATCH,
         )
+
+
+# Rows per INSERT (PostgreSQL; SQLite's own limit on parameters caps it lower by itself).
+BULK_BATCH = 2_000
+
+
+def prepare(cycle: Cycle, *, progress: Callable[[int, int], None] | None = None) -> None:
+    """Settle automatically every indicator of every submitted region on which its assessors
+    agree (see ``verdict``), with method mean or median.
+
+    Guarantees: idempotent; a moderator's decision (method moderated) is never touched; an
+    automatic final value is created, updated to the current scores, or removed when the
+    assessors no longer agree (the indicator goes back to the queue); all in one transaction,
+    with a history record for every change. ``progress(done, total)`` is called after each step
+    of ``REGIONS_PER_STEP`` regions. The background task (``preparation``) takes the same steps,
+    each in its own transaction.
+    """
+    indicators = list(Indicator.objects.filter(instrument_id=cycle.instrument_id))
+    panels = panels_of(cycle)
+    regions = submitted_regions(cycle)
+    done = 0
+    with transaction.atomic():
+        for step in steps(regions):
+            prepare_regions(cycle, step, indicators, panels)
+            done += len(step)
+            if progress:
+                progress(done, len(regions))
 
 
 # --- The queue ----------------------------------------------------------------------------------
@@ -317,7 +384,7 @@ def _open_items(cycle: Cycle) -> tuple[list[ModerationItem], int]:
             "submission_id", "indicator_id"
         )
     )
-    panels = _panels(cycle)
+    panels = panels_of(cycle)
     names = {
         a.assessor_id: a.assessor.display_name
         for a in Assignment.objects.filter(cycle=cycle).select_related("assessor")
@@ -404,7 +471,7 @@ def region_items(
     )
     if indicator is not None:
         indicators = indicators.filter(pk=indicator.pk)
-    panel = _panels(cycle).get(submission.region_id, [])
+    panel = panels_of(cycle).get(submission.region_id, [])
     names = {
         a.assessor_id: a.assessor.display_name
         for a in Assignment.objects.filter(
@@ -479,9 +546,13 @@ def ensure_moderation_open(cycle: Cycle) -> None:
 
 
 def lock_cycle_for_moderation(cycle_id: int) -> Cycle:
-    """Hold the cycle row until the transaction commits and check it is in moderation."""
+    """Hold the cycle row until the transaction commits and check it is in moderation and its
+    preparation has finished (else Locked: see ``preparation.ensure_prepared``)."""
+    from .preparation import ensure_prepared
+
     cycle = Cycle.objects.select_for_update(no_key=True).get(pk=cycle_id)
     ensure_moderation_open(cycle)
+    ensure_prepared(cycle)
     return cycle
 
 

@@ -1,5 +1,6 @@
 """Moderation pages (admin only): the queue of a cycle, settling one indicator (htmx), the
-overview of one region, recomputing the automatic final values, and the region's feedback."""
+overview of one region, the preparation of the automatic final values (a background task: its
+progress, polled by htmx, and starting it again), and the region's feedback."""
 
 from __future__ import annotations
 
@@ -13,14 +14,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
-from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
+from kotacerdas.core.errors import ServiceError, StaleVersion
 from kotacerdas.instruments.models import Dimension, Indicator
 
 from ..forms_assessor import FeedbackForm, QueueFilterForm, SettleForm, rebased
-from ..models import Cycle, CycleState, Feedback, Submission, SubmissionState
-from ..services import answers, feedback, moderation
+from ..models import (
+    Cycle,
+    CycleState,
+    Feedback,
+    PreparationState,
+    Submission,
+    SubmissionState,
+)
+from ..services import answers, feedback, moderation, preparation
 from .operator import STATUS_STALE, refusal_status
 
 PAGE_SIZE = 50
@@ -49,6 +57,19 @@ def queue_url(cycle: Cycle) -> str:
     return reverse("evaluations:moderation_queue", kwargs={"year": cycle.year})
 
 
+def preparation_context(cycle: Cycle) -> dict:
+    """What the moderation pages show of the cycle's preparation (``_preparation.html``):
+    ``prepared`` is False while the newest preparation is unfinished, failed or stopped."""
+    current = preparation.current(cycle)
+    in_moderation = cycle.state == CycleState.MODERATION
+    return {
+        "preparation": current,
+        "prepared": current is None or current.state == PreparationState.DONE,
+        "stalled": current is not None and preparation.is_stalled(current),
+        "can_restart": in_moderation and preparation.can_restart(current),
+    }
+
+
 @login_required
 @require_GET
 def moderation_home(request: HttpRequest) -> HttpResponse:
@@ -72,7 +93,10 @@ def moderation_queue(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request, year)
     filters = QueueFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    in_moderation = cycle.state == CycleState.MODERATION
+    prepared = preparation_context(cycle)
+    in_moderation = cycle.state == CycleState.MODERATION and prepared["prepared"]
+    # While the preparation runs the queue is not computed: it is not final yet, and the page
+    # is polled.
     items = (
         moderation.queue(
             cycle,
@@ -80,7 +104,7 @@ def moderation_queue(request: HttpRequest, year: int) -> HttpResponse:
             dimension_code=chosen.get("dimension", ""),
             reason=chosen.get("reason", ""),
         )
-        if cycle.state in (CycleState.MODERATION, CycleState.FINAL)
+        if cycle.state in (CycleState.MODERATION, CycleState.FINAL) and prepared["prepared"]
         else []
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -98,6 +122,7 @@ def moderation_queue(request: HttpRequest, year: int) -> HttpResponse:
         "in_moderation": in_moderation,
         "feedback_open": submitted.exclude(Exists(settled_feedback)).count(),
         "settle_form": SettleForm(),
+        **prepared,
     }
     context["query"].pop("page", None)
     return render(request, "evaluations/moderation/queue.html", context)
@@ -106,16 +131,32 @@ def moderation_queue(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def moderation_prepare(request: HttpRequest, year: int) -> HttpResponse:
-    """Recompute the automatic final values (idempotent; moderated values stay)."""
+    """Prepare the automatic final values again, in the background (after a failure, or to
+    recompute them; idempotent, moderated values stay)."""
     cycle = get_cycle(request, year)
     try:
-        moderation.ensure_moderation_open(cycle)
-    except Locked as error:
+        preparation.restart(cycle, by=request.user)
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
-        moderation.prepare(cycle)
-        messages.success(request, _("Nilai akhir otomatis dihitung ulang."))
+        messages.success(
+            request, _("Nilai akhir otomatis sedang dihitung ulang di latar belakang.")
+        )
     return redirect(queue_url(cycle))
+
+
+@login_required
+@require_GET
+def moderation_preparation(request: HttpRequest, year: int) -> HttpResponse:
+    """The preparation's progress (the partial htmx polls while it runs). Once it has finished,
+    failed or stopped, an htmx poll reloads the page it sits on; without htmx, the queue."""
+    cycle = get_cycle(request, year)
+    if not request.htmx:
+        return redirect(queue_url(cycle))
+    context = {"cycle": cycle, **preparation_context(cycle)}
+    if context["preparation"] is None or not context["preparation"].is_active:
+        return HttpResponseClientRefresh()
+    return render(request, "evaluations/moderation/_preparation.html", context)
 
 
 @login_required
@@ -133,6 +174,7 @@ def moderation_settle(request: HttpRequest, year: int, code: str, indicator: str
         code=indicator,
     )
     (item,) = moderation.region_items(submission, indicator=item_indicator)
+    prepared = preparation_context(submission.cycle)
     if request.method == "GET":
         initial = {"version": item.final.version if item.final else 0}
         if item.final:
@@ -144,7 +186,9 @@ def moderation_settle(request: HttpRequest, year: int, code: str, indicator: str
             "item": item,
             "form": SettleForm(initial=initial),
             "cycle": submission.cycle,
-            "in_moderation": submission.cycle.state == CycleState.MODERATION,
+            **prepared,
+            "in_moderation": submission.cycle.state == CycleState.MODERATION
+            and prepared["prepared"],
         }
         return render(request, "evaluations/moderation/settle.html", context)
     form = SettleForm(request.POST)
@@ -197,6 +241,7 @@ def moderation_region(request: HttpRequest, year: int, code: str) -> HttpRespons
         "panel": submission.cycle.assignments.filter(region=submission.region)
         .select_related("assessor")
         .order_by("assessor__username"),
+        **preparation_context(submission.cycle),
     }
     return render(request, "evaluations/moderation/region.html", context)
 
@@ -211,6 +256,7 @@ def feedback_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """The region's feedback, prefilled with the union of its assessors' items."""
     submission = get_submission(request, year, code)
     instance = stored_feedback(submission)
+    prepared = preparation_context(submission.cycle)
     initial = {**feedback.draft(submission), "version": instance.version if instance else 0}
     form = FeedbackForm(request.POST or None, initial=initial)
     status, stale = 200, False
@@ -244,7 +290,8 @@ def feedback_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
         "form": form,
         "feedback": instance,
         "panel": panel,
-        "editable": submission.cycle.state == CycleState.MODERATION,
+        **prepared,
+        "editable": submission.cycle.state == CycleState.MODERATION and prepared["prepared"],
         "stored": instance if stale else None,
     }
     return render(request, "evaluations/moderation/feedback.html", context, status=status)
