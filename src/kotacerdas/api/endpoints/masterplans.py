@@ -10,6 +10,7 @@ overwritten silently), their yearly budgets (``set_budgets``) and KPIs (``save_k
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -264,10 +265,13 @@ class MasterplanViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=AttachmentSerializer(many=True), parameters=[ALL], filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def attachments(self, request, pk=None):
-        """The masterplan's documents and its programmes' evidence (metadata; files through
-        ``attachments/{id}/file/``), current ones unless ``?all=true``."""
+        """The masterplan's documents, then its programmes' evidence by programme code
+        (metadata; files through ``attachments/{id}/file/``), current ones unless ``?all=true``."""
         masterplan = self.get_object()
-        items = masterplan.attachments.select_related("programme")
+        # Documents first, then evidence by programme code, the same on every database.
+        items = masterplan.attachments.select_related("programme").order_by(
+            F("programme__code").asc(nulls_first=True), "uploaded_at", "pk"
+        )
         return Response(AttachmentSerializer(current_only(request, items), many=True).data)
 
 
