@@ -114,6 +114,10 @@ def test_the_move_only_enqueues_and_decisions_wait_until_the_task_has_run(
     assert (job.state, job.done, job.total) == (PreparationState.DONE, 2, 2)
     assert job.started_at and job.finished_at
     assert len(finals(reviewed)) == 2 * 3  # three agreed indicators in each region
+    # The history names the admin who moved the cycle (the task itself has no request).
+    assert set(
+        FinalValue.history.filter(submission__cycle=reviewed).values_list("history_user", flat=True)
+    ) == {admin_user.pk}
     assert [item.indicator.code for item in moderation.queue(reviewed)] == ["GOV.SVC.01"] * 2
     assert settle_disputed(reviewed, admin_user).method == FinalMethod.MODERATED
     preparation.run(job.pk)  # the same task delivered twice does nothing more
@@ -174,9 +178,11 @@ def test_a_failed_preparation_keeps_whole_regions_is_shown_and_can_be_retried(
     real = moderation.prepare_regions
     calls = []
 
-    def breaks_in_the_second_region(cycle, regions, *args):
+    def breaks_in_the_second_region(cycle, regions, *args, **kwargs):
         calls.append(regions)
-        real(cycle, regions, *args)  # writes the region's values, then fails before committing
+        real(
+            cycle, regions, *args, **kwargs
+        )  # writes the region's values, then fails before committing
         if len(calls) == 2:
             raise RuntimeError("disk penuh")
 

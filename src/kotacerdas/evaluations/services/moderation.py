@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, TextChoices
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -212,9 +212,12 @@ def prepare_regions(
     regions: list[tuple[int, int]],
     indicators: list[Indicator] | None = None,
     panels: dict[int, list[int]] | None = None,
+    *,
+    by=None,
 ) -> None:
     """``prepare`` for the given (submission id, region id) pairs only, in the caller's
-    transaction (the caller holds it: nothing is half-written if this raises).
+    transaction (the caller holds it: nothing is half-written if this raises). The history
+    records name ``by`` (the admin who moved the cycle; a background task has no request).
 
     Guarantees, per indicator of each region: a moderator's decision (method moderated) is never
     touched; an automatic final value is created, updated to the current scores, or removed when
@@ -264,10 +267,15 @@ def prepare_regions(
                 )
             elif final[1:] != wanted:
                 to_update[final[0]] = wanted
+    # One timestamp and user for the step: simple_history would otherwise look both up per row.
+    now = timezone.now()
     for final in FinalValue.objects.filter(pk__in=to_delete):
+        final._history_user = by
         final.delete()
     if to_create:
-        bulk_create_with_history(to_create, FinalValue, batch_size=BULK_BATCH)
+        bulk_create_with_history(
+            to_create, FinalValue, batch_size=BULK_BATCH, default_user=by, default_date=now
+        )
     if to_update:
         changed = list(FinalValue.objects.filter(pk__in=list(to_update)))
         for final in changed:
@@ -278,6 +286,8 @@ def prepare_regions(
             FinalValue,
             ["value", "not_applicable", "method", "version"],
             batch_size=BULK_BATCH,
+            default_user=by,
+            default_date=now,
         )
 
 
@@ -285,27 +295,22 @@ def prepare_regions(
 BULK_BATCH = 2_000
 
 
-def prepare(cycle: Cycle, *, progress: Callable[[int, int], None] | None = None) -> None:
+def prepare(cycle: Cycle, *, by=None) -> None:
     """Settle automatically every indicator of every submitted region on which its assessors
     agree (see ``verdict``), with method mean or median.
 
     Guarantees: idempotent; a moderator's decision (method moderated) is never touched; an
     automatic final value is created, updated to the current scores, or removed when the
     assessors no longer agree (the indicator goes back to the queue); all in one transaction,
-    with a history record for every change. ``progress(done, total)`` is called after each step
-    of ``REGIONS_PER_STEP`` regions. The background task (``preparation``) takes the same steps,
-    each in its own transaction.
+    with a history record for every change (naming ``by`` when given). It works through
+    ``REGIONS_PER_STEP`` regions at a time; the background task (``preparation``) takes the same
+    steps, each in its own transaction.
     """
     indicators = list(Indicator.objects.filter(instrument_id=cycle.instrument_id))
     panels = panels_of(cycle)
-    regions = submitted_regions(cycle)
-    done = 0
     with transaction.atomic():
-        for step in steps(regions):
-            prepare_regions(cycle, step, indicators, panels)
-            done += len(step)
-            if progress:
-                progress(done, len(regions))
+        for step in steps(submitted_regions(cycle)):
+            prepare_regions(cycle, step, indicators, panels, by=by)
 
 
 # --- The queue ----------------------------------------------------------------------------------

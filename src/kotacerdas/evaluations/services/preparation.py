@@ -157,7 +157,9 @@ def run(preparation_id: int) -> None:
         return
     done = 0
     try:
-        preparation = ModerationPreparation.objects.select_related("cycle").get(pk=preparation_id)
+        preparation = ModerationPreparation.objects.select_related("cycle", "created_by").get(
+            pk=preparation_id
+        )
         cycle = preparation.cycle
         indicators = list(cycle.instrument.indicators.all())
         panels = moderation.panels_of(cycle)
@@ -181,7 +183,9 @@ def run(preparation_id: int) -> None:
                         % {"cycle": locked},
                     )
                     return
-                moderation.prepare_regions(locked, step, indicators, panels)
+                moderation.prepare_regions(
+                    locked, step, indicators, panels, by=preparation.created_by
+                )
                 done += len(step)
                 ModerationPreparation.objects.filter(pk=preparation_id).update(
                     done=done, updated_at=timezone.now()
