@@ -45,6 +45,7 @@ def test_an_assessor_declares_a_conflict_and_loses_the_unscored_assignment(world
     assert response.status_code == 201, response.content
     assert response.json()["assessor"] == "w.assessor.assigned"
     assert response.json()["region_name"] == "Kota Jambi"
+    assert response.json()["declared_at"]
     remaining = Assignment.objects.filter(assessor=world.users["assessor_assigned"])
     # Open (2023) and review (2022) assignments are withdrawn; moderation (2021) is past that.
     assert sorted(a.cycle.year for a in remaining) == [2021]

@@ -197,3 +197,25 @@ def test_documents_and_evidence_are_listed_for_the_region_and_files_download(wor
     assert b"".join(download.streaming_content) == PDF
     assert client_for(world.users["operator_other"]).get(rows[1]["download"]).status_code == 403
     assert client_for().get(f"/api/v1/attachments/{evidence.pk}/").status_code == 401
+
+
+def test_a_year_listed_twice_is_a_field_error_and_nothing_is_written(world):
+    response = client_for(world.users["operator_own"]).put(
+        budgets_url(world),
+        {
+            "budgets": [
+                {"year": 2021, "planned": "1", "realised": "0"},
+                {"year": 2021, "planned": "2", "realised": "0"},
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": "budgets",
+            "pointer": "#/budgets",
+            "detail": "Setiap tahun hanya boleh disebut sekali.",
+        }
+    ]
+    assert list(Budget.objects.values_list("year", flat=True)) == [2022]

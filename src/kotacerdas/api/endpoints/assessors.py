@@ -35,7 +35,15 @@ class ConflictSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ConflictOfInterest
-        fields = ["id", "assessor", "assessor_name", "region", "region_name", "reason"]
+        fields = [
+            "id",
+            "assessor",
+            "assessor_name",
+            "region",
+            "region_name",
+            "reason",
+            "declared_at",
+        ]
         read_only_fields = fields
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db.models import F
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
@@ -54,7 +55,7 @@ class BudgetsInput(serializers.Serializer):
     def validate_budgets(self, rows):
         years = [row["year"] for row in rows]
         if len(years) != len(set(years)):
-            raise serializers.ValidationError("Each year once.")
+            raise serializers.ValidationError(_("Setiap tahun hanya boleh disebut sekali."))
         return [editing.YearAmounts(r["year"], r["planned"], r["realised"]) for r in rows]
 
 
@@ -107,7 +108,7 @@ class KpiInput(serializers.Serializer):
     def validate_values(self, rows):
         years = [row["year"] for row in rows]
         if len(years) != len(set(years)):
-            raise serializers.ValidationError("Each year once.")
+            raise serializers.ValidationError(_("Setiap tahun hanya boleh disebut sekali."))
         return [
             editing.YearAmounts(row["year"], row["target"], row.get("realisation")) for row in rows
         ]
@@ -297,7 +298,7 @@ class AttachmentViewSet(viewsets.GenericViewSet):
         """The stored file, as an attachment with its original name."""
         item = self.get_object()
         if item.kind != "file":
-            raise NotFound("This attachment is a link, not a file.")
+            raise NotFound(_("Lampiran ini sebuah tautan, bukan berkas."))
         response = FileResponse(
             item.file.open("rb"),
             as_attachment=True,
