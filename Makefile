@@ -24,9 +24,12 @@ setup: $(STAMP)
 migrate: setup
 	$(BIN)/kotacerdas migrate --noinput
 
+# No worker runs in the demo: its background tasks (moderation's preparation, the reports' zip)
+# run at once, in the request.
 demo: migrate
 	$(BIN)/kotacerdas demo
-	KOTACERDAS_DEMO=1 $(BIN)/kotacerdas runserver $(HOST):$(PORT)
+	KOTACERDAS_DEMO=1 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
+		$(BIN)/kotacerdas runserver $(HOST):$(PORT)
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

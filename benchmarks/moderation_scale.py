@@ -2,14 +2,18 @@
 
 What it does:
 1. Migrates the database named by ``DATABASE_URL`` (use a scratch one: everything in it is
-   replaced), loads the official regions and the default instrument as cycle 2022.
+   replaced), loads the official regions and the default instrument as cycle 2022 (with
+   ``--repeat 5`` every indicator five times: 300 indicators, the product's upper size).
 2. Enrols every kabupaten/kota and province (552 regions, ``--regions`` fewer), all submitted,
    with ``--assessors`` assessors per region drawn from a pool of 60, and a score from each of
    them for every indicator: mostly agreeing, about ``--disagree`` of the pairs two levels or more
    apart (bulk inserts, no history: this measures moderation, not data entry).
-3. Times ``moderation.prepare`` (first run: creates the automatic final values; second run: the
-   idempotent re-check), ``moderation.queue``, ``moderation.unresolved`` and the home page's
-   admin overview (``overview.for_admin``: the queue's length and the check of the next step).
+3. Times the admin's move from review to moderation (``lifecycle.transition``: it commits the
+   state and enqueues the preparation on the configured task backend, by default the database
+   one), then the preparation as the worker runs it (``preparation.run``: creates the automatic
+   final values step by step), ``moderation.prepare`` again (the idempotent re-check in one
+   transaction), ``moderation.queue``, ``moderation.unresolved`` and the home page's admin
+   overview (``overview.for_admin``: the queue's length and the check of the next step).
 
 Not part of the test suite; results go in docs/benchmarks.md ("Moderation at national scale").
 
@@ -22,6 +26,7 @@ Usage (from the repository root):
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import random
 import time
@@ -35,8 +40,15 @@ def main() -> None:
     parser.add_argument("--regions", type=int, default=552)
     parser.add_argument("--assessors", type=int, default=3)
     parser.add_argument("--disagree", type=float, default=0.05)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="repeat every indicator of the default instrument N times (5: 300 indicators)",
+    )
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotacerdas.settings")
+    os.environ.setdefault("DEBUG", "0")  # as in production: no SQL kept or formatted per query
     django.setup()
 
     from django.core.management import call_command
@@ -52,17 +64,34 @@ def main() -> None:
         Submission,
         SubmissionState,
     )
-    from kotacerdas.evaluations.services import moderation, overview
+    from kotacerdas.evaluations.services import lifecycle, moderation, overview, preparation
     from kotacerdas.instruments.models import IndicatorType
-    from kotacerdas.instruments.services import load_default_instrument
+    from kotacerdas.instruments.services import (
+        DEFAULT_INSTRUMENT,
+        import_yaml,
+        load_default_instrument,
+    )
+    from kotacerdas.instruments.services.yaml_format import read_yaml, tree_to_yaml
     from kotacerdas.regions.models import Region
 
     call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     call_command("load_regions", verbosity=0)
-    instrument = load_default_instrument("kc-2022")
+    if options.repeat > 1:
+        tree = read_yaml(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))
+        for dimension in tree["dimensions"]:
+            for element in dimension["elements"]:
+                element["indicators"] = [
+                    {**copy.deepcopy(indicator), "code": f"{indicator['code']}.{round_}"}
+                    for round_ in range(options.repeat)
+                    for indicator in element["indicators"]
+                ]
+        tree["code"] = "kc-2022"
+        instrument = import_yaml(tree_to_yaml(tree))
+    else:
+        instrument = load_default_instrument("kc-2022")
     cycle = Cycle.objects.create(
-        year=2022, name="Benchmark 2022", instrument=instrument, state=CycleState.MODERATION
+        year=2022, name="Benchmark 2022", instrument=instrument, state=CycleState.REVIEW
     )
     regions = list(Region.objects.order_by("code")[: options.regions])
     Submission.objects.bulk_create(
@@ -110,7 +139,15 @@ def main() -> None:
         print(f"{label:<34} {time.perf_counter() - start:7.2f} s")
         return result
 
-    timed("prepare (first run)", lambda: moderation.prepare(cycle))
+    admin = User.objects.create(username="bench.admin", role=Role.ADMIN)
+    timed(
+        "move to moderation (enqueue only)",
+        lambda: lifecycle.transition(cycle, CycleState.MODERATION, by=admin),
+    )
+    job = preparation.current(cycle)
+    timed("preparation task (first run)", lambda: preparation.run(job.pk))
+    job.refresh_from_db()
+    assert job.state == "done", (job.state, job.error)
     timed("prepare (again, nothing to do)", lambda: moderation.prepare(cycle))
     items = timed("queue", lambda: moderation.queue(cycle))
     timed("queue (one region)", lambda: moderation.queue(cycle, region_code=regions[0].code))
