@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kotacerdas.accounts.predicates import is_admin, is_assessor
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.uploads import stored_file_response
 from kotacerdas.evaluations.models import Assignment, Cycle, CycleState
 from kotacerdas.evaluations.services.answers import parse_value
 from kotacerdas.instruments.models import Indicator
@@ -419,17 +420,6 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     if evidence.kind != EvidenceKind.FILE or not evidence.file:
         raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("Berkas tidak ditemukan di penyimpanan.")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name or "data-dukung",
-        content_type=evidence.content_type or "application/octet-stream",
+    return stored_file_response(
+        evidence.file, name=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

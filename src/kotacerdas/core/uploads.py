@@ -1,4 +1,5 @@
-"""Checking an uploaded file before it is stored: size, type by content, a safe name, a checksum.
+"""Checking an uploaded file before it is stored: size, type by content, a safe name, a checksum;
+and serving a stored one back (``stored_file_response``).
 
 Generic: evaluations use it for evidence ("data dukung"), masterplans for programme evidence.
 The type is decided by the file's content (magic bytes through the ``filetype`` package; for the
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.files import File
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -289,3 +291,27 @@ def _zip_document_kind(uploaded: File) -> str | None:
 def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
     with archive.open(name) as part:
         return part.read(MAX_INNER_PART_BYTES)
+
+
+def stored_file_response(file, *, name: str, content_type: str) -> FileResponse:
+    """A stored upload (a FieldFile) streamed as a download, never shown in the browser.
+
+    Guarantees: an attachment under the original ``name`` (``"data-dukung"`` when empty) with the
+    stored content type; the browser may not sniff another type, and should it render the file
+    anyway, a sandbox with no sources; not kept in shared caches; Http404 when the storage no
+    longer has the file. The caller has checked permission.
+    """
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Berkas tidak ditemukan di penyimpanan.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name or "data-dukung",
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -8,7 +8,6 @@ rule as a query). Objects a user may not see are answered 404, as in the web pag
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,6 +19,7 @@ from rest_framework.response import Response
 
 from kotacerdas.accounts.models import User
 from kotacerdas.accounts.predicates import is_admin, is_assessor
+from kotacerdas.core.uploads import stored_file_response
 from kotacerdas.evaluations.models import (
     Answer,
     Assignment,
@@ -614,14 +614,9 @@ class EvidenceViewSet(viewsets.GenericViewSet):
         item = self.get_object()
         if item.kind != "file":
             raise NotFound("This evidence is a link, not a file.")
-        response = FileResponse(
-            item.file.open("rb"),
-            as_attachment=True,
-            filename=item.original_name or "berkas",
-            content_type=item.content_type or "application/octet-stream",
+        return stored_file_response(
+            item.file, name=item.original_name, content_type=item.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 # --- Assessors ----------------------------------------------------------------------------------

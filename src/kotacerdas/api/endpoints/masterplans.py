@@ -11,7 +11,6 @@ overwritten silently), their yearly budgets (``set_budgets``) and KPIs (``save_k
 from __future__ import annotations
 
 from django.db.models import F
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from kotacerdas.core.uploads import stored_file_response
 from kotacerdas.masterplans import rules as masterplan_rules
 from kotacerdas.masterplans.choices import AttachmentKind, KpiDirection, ProgrammeStatus
 from kotacerdas.masterplans.models import Attachment, Kpi, Masterplan, Programme
@@ -299,14 +299,9 @@ class AttachmentViewSet(viewsets.GenericViewSet):
         item = self.get_object()
         if item.kind != "file":
             raise NotFound(_("Lampiran ini sebuah tautan, bukan berkas."))
-        response = FileResponse(
-            item.file.open("rb"),
-            as_attachment=True,
-            filename=item.original_name or "berkas",
-            content_type=item.content_type or "application/octet-stream",
+        return stored_file_response(
+            item.file, name=item.original_name, content_type=item.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 class ProgrammeViewSet(viewsets.ModelViewSet):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.uploads import stored_file_response
 
 from ..forms import EvidenceFileForm, EvidenceLinkForm, EvidenceReplaceForm
 from ..models import Evidence, EvidenceKindStored
@@ -131,17 +132,6 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     if evidence.kind != EvidenceKindStored.FILE or not evidence.file:
         raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("Berkas tidak ditemukan di penyimpanan.")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name or "data-dukung",
-        content_type=evidence.content_type or "application/octet-stream",
+    return stored_file_response(
+        evidence.file, name=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

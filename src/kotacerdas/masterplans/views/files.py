@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.uploads import stored_file_response
 
 from ..forms import AttachmentForm
 from ..models import Attachment, AttachmentKind
@@ -91,14 +92,9 @@ def attachment_download(request, pk: int):
         return deny(request)
     if attachment.kind == AttachmentKind.LINK:
         return HttpResponseRedirect(attachment.url)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return stored_file_response(
+        attachment.file, name=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_GET
