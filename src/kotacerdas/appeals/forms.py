@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import forms
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kotacerdas.core.uploads import accept_attribute, allowed_labels
-from kotacerdas.evaluations.services.evidence import MAX_URL_LENGTH
+# An appeal's new evidence follows the self-assessment's evidence rules, and its forms.
+from kotacerdas.evaluations.forms import EvidenceFileForm, EvidenceLinkForm  # noqa: F401
 
 from .choices import ItemCategory
-from .services.filing import MAX_DESCRIPTION, MAX_REASON
+from .services.filing import MAX_REASON
 from .services.window import WIB
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -46,28 +45,6 @@ class ItemForm(forms.Form):
         self.fields["indicator"].widget = forms.Select(
             choices=[(code, f"{code} · {question}") for code, question in indicators]
         )
-
-
-class EvidenceFileForm(forms.Form):
-    """Fields: ``file``, ``description``."""
-
-    file = forms.FileField(
-        label=_("Berkas"),
-        help_text=format_lazy(_("Jenis yang diterima: {kinds}."), kinds=allowed_labels()),
-        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute()}),
-    )
-    description = forms.CharField(label=_("Keterangan"), max_length=MAX_DESCRIPTION, required=False)
-
-
-class EvidenceLinkForm(forms.Form):
-    """Fields: ``url``, ``description``."""
-
-    url = forms.CharField(
-        label=_("Tautan"),
-        max_length=MAX_URL_LENGTH,
-        widget=forms.URLInput(attrs={"placeholder": "https://"}),
-    )
-    description = forms.CharField(label=_("Keterangan"), max_length=MAX_DESCRIPTION, required=False)
 
 
 class DecisionForm(forms.Form):

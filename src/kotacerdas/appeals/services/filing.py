@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from kotacerdas.core.errors import Locked, ServiceError
 from kotacerdas.core.uploads import validate_upload
 from kotacerdas.evaluations.models import Cycle, Submission, SubmissionState
-from kotacerdas.evaluations.services.evidence import clean_url
+from kotacerdas.evaluations.services.evidence import MAX_DESCRIPTION, clean_url
 from kotacerdas.instruments.models import Indicator
 from kotacerdas.regions.models import Region
 from kotacerdas.results.models import RegionResult
@@ -34,7 +34,6 @@ from ..models import Appeal, AppealEvidence, AppealItem, AppealWindow
 from .window import wib
 
 MAX_REASON = 5_000
-MAX_DESCRIPTION = 500
 
 
 class AppealRefused(ServiceError):
