@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from kotacerdas.appeals.choices import AppealState, Decision
 from kotacerdas.appeals.models import Appeal, AppealItem, AppealWindow
@@ -127,6 +128,9 @@ def test_it_runs_from_the_window_to_publication(
     assert "Diterima" in mail.outbox[0].subject
 
     # The register shows it; publication is now allowed and the public sees only counts.
+    page = client.get(region_url("region")).content.decode()
+    change = number_format(abs(item.display_change), 2)
+    assert f"(+{change})" in page and "," in change  # Indonesian decimal comma, with its sign
     register = client.get(reverse("appeals:register", kwargs={"year": 2022})).content.decode()
     assert "Kota Jambi" in register and "GOV.01" in register and "Diterima" in register
     assert lifecycle.check(cycle, CycleState.PUBLISHED) == []
