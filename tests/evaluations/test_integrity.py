@@ -1,6 +1,7 @@
-"""Integrity checks on what regions submitted: the same file or link from several regions, and
-large gaps between a region's self-assessment and the settled value (hand-built cases whose flags
-are known), and the assessor's badge on a file another region also sent."""
+"""Integrity checks on what regions submitted: the same file, link or justification text from
+several regions, and large gaps between a region's self-assessment and the settled value
+(hand-built cases whose flags are known), and the assessor's badge on a file another region also
+sent."""
 
 import hashlib
 from decimal import Decimal
@@ -157,6 +158,110 @@ def test_the_same_link_cited_by_two_regions_is_listed(two_regions):
     assert shared.regions == [("15.71", "Kota Jambi"), ("32.73", "Kota Bandung")]
 
 
+# --- Texts --------------------------------------------------------------------------------------
+
+LONG = (
+    "Mal Pelayanan Publik telah beroperasi sejak 2021 dan menyatukan layanan perizinan, "
+    "kependudukan serta instansi vertikal di satu gedung."
+)
+
+
+def write(submission, code, text) -> Answer:
+    return Answer.objects.create(
+        submission=submission,
+        indicator=submission.cycle.instrument.indicators.get(code=code),
+        value=Decimal(3),
+        justification=text,
+    )
+
+
+def test_the_same_long_text_from_two_regions_is_flagged(two_regions):
+    cycle, own, other = two_regions
+    write(own, "GOV.SVC.01", LONG)
+    write(other, "GOV.SVC.02", "  " + LONG.upper().replace(",", " ,"))
+    (shared,) = integrity.shared_texts(cycle)
+    assert shared.text == LONG
+    assert shared.regions == [("15.71", "Kota Jambi"), ("32.73", "Kota Bandung")]
+    assert [(use.region_code, use.year, use.indicator) for use in shared.uses] == [
+        ("15.71", 2022, "GOV.SVC.01"),
+        ("32.73", 2022, "GOV.SVC.02"),
+    ]
+
+
+def test_the_same_short_text_is_not_flagged(two_regions):
+    cycle, own, other = two_regions
+    short = "Sudah ada dan berjalan sesuai peraturan daerah yang berlaku."
+    assert len(integrity.normalise_text(short)) < integrity.MIN_TEXT_LENGTH
+    write(own, "GOV.SVC.01", short)
+    write(other, "GOV.SVC.01", short)
+    assert integrity.shared_texts(cycle) == []
+
+
+def test_the_demo_label_does_not_make_short_texts_long_enough(two_regions):
+    cycle, own, other = two_regions
+    padded = "[Data sintetis] " * 8 + "Sudah ada."
+    assert len(padded) >= integrity.MIN_TEXT_LENGTH
+    write(own, "GOV.SVC.01", padded)
+    write(other, "GOV.SVC.01", padded)
+    assert integrity.shared_texts(cycle) == []
+
+
+def test_different_texts_are_not_flagged(two_regions):
+    cycle, own, other = two_regions
+    write(own, "GOV.SVC.01", LONG)
+    write(other, "GOV.SVC.01", LONG.replace("2021", "2020"))  # near-duplicates are not found
+    assert integrity.shared_texts(cycle) == []
+
+
+def test_a_region_reusing_its_own_text_is_not_flagged(two_regions, jambi):
+    cycle, own, _other = two_regions
+    write(own, "GOV.SVC.01", LONG)
+    write(own, "GOV.SVC.02", LONG)
+    earlier = make_cycle(2021, CycleState.PUBLISHED)
+    (before,) = enrol(earlier, jambi)
+    write(before, "GOV.SVC.01", LONG)
+    assert integrity.shared_texts(cycle) == []
+
+
+def test_another_region_s_text_from_an_earlier_cycle_is_flagged(two_regions, bandung):
+    cycle, own, _other = two_regions
+    earlier = make_cycle(2021, CycleState.PUBLISHED)
+    (before,) = enrol(earlier, bandung)
+    write(before, "GOV.SVC.01", f"[Data sintetis] {LONG}")
+    write(own, "GOV.SVC.01", LONG)
+    write(own, "GOV.SVC.02", "Teks lain yang " * 10)  # no match anywhere: not listed
+    (shared,) = integrity.shared_texts(cycle)
+    assert [(use.year, use.region_code) for use in shared.uses] == [
+        (2021, "32.73"),
+        (2022, "15.71"),
+    ]
+    assert len(integrity.shared_texts(earlier)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "normal"),
+    [
+        (
+            "[Data sintetis]  MPP   Kota Jambi -- sudah BEROPERASI.",
+            "mpp kota jambi sudah beroperasi",
+        ),
+        ("[data SINTETIS] Capaian 72,5% (2022)", "capaian 72 5 2022"),
+        ("Layanan\n\tterpadu; «satu pintu»!", "layanan terpadu satu pintu"),
+        ("ＭＰＰ  Kota", "mpp kota"),  # full-width letters (NFKC)
+        ("snake_case und Straße", "snake case und strasse"),
+        ("[Data sintetis]", ""),
+    ],
+)
+def test_texts_are_normalised(text, normal):
+    assert integrity.normalise_text(text) == normal
+
+
+def test_text_key_ignores_short_texts_and_normalises_long_ones():
+    assert integrity.text_key("Sudah ada.") is None
+    assert integrity.text_key(LONG) == integrity.text_key(f"[Data sintetis] {LONG.lower()}!")
+    assert integrity.text_key(LONG) is not None
+
+
 # --- Self-assessment against the settled value --------------------------------------------------
 
 
@@ -285,7 +390,7 @@ def test_shared_with_lists_other_regions_only(two_regions):
 # --- The demo shows something -------------------------------------------------------------------
 
 
-def test_the_demo_holds_a_copied_file_and_a_strict_assessor(db):
+def test_the_demo_holds_a_copied_file_a_copied_text_and_a_strict_assessor(db):
     call_command("load_regions", verbosity=0)
     accounts_demo.load()
     cycle = demo.build_demo_cycle(
@@ -298,6 +403,11 @@ def test_the_demo_holds_a_copied_file_and_a_strict_assessor(db):
     ).cycle
     (shared,) = integrity.shared_files(cycle)
     assert [code for code, _name in shared.regions] == ["15.71", "15.72"]
+    (text,) = integrity.shared_texts(cycle)
+    assert [(use.region_code, use.indicator) for use in text.uses] == [
+        ("15.71", "GOV.SVC.01"),
+        ("15.72", "GOV.SVC.01"),
+    ]
     flagged = [row.username for row in checks.outlier_assessors(cycle) if row.flagged]
     assert flagged == [demo.STRICT_ASSESSOR[0]]
     assert not User.objects.get(username="asesor3").has_usable_password()

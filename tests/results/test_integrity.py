@@ -37,9 +37,10 @@ pytestmark = pytest.mark.django_db
 
 def scored_cycle(year: int, codes: list[str], *, strict_by: int = 2) -> Cycle:
     """A cycle in moderation: every region in ``codes`` submitted, answered two levels (and 20
-    points on percents) above the assessors' consensus, scored by three assessors of whom the third scores every level
-    indicator ``strict_by`` levels (and every percent 20 × ``strict_by`` points) lower; final
-    values are the first assessor's. Every region sends one shared PDF and one PDF of its own."""
+        points on percents) above the assessors' consensus, scored by three assessors of whom the third scores every level
+        indicator ``strict_by`` levels (and every percent 20 × ``strict_by`` points) lower; final
+        values are the first assessor's. Every region sends one shared PDF and one PDF of its own, and
+    writes one justification every region writes and one of its own."""
     cycle = Cycle.objects.create(
         year=year,
         name=f"Evaluasi {year}",
@@ -52,6 +53,7 @@ def scored_cycle(year: int, codes: list[str], *, strict_by: int = 2) -> Cycle:
     ]
     indicators = list(cycle.instrument.indicators.all())
     shared = samples.pdf_bytes(f"Dokumen bersama {year}")
+    copied = f"Penjelasan bersama {year}: " + "layanan terpadu satu pintu sudah berjalan. " * 3
     for code in codes:
         submission = Submission.objects.create(
             cycle=cycle,
@@ -59,6 +61,8 @@ def scored_cycle(year: int, codes: list[str], *, strict_by: int = 2) -> Cycle:
             state=SubmissionState.SUBMITTED,
         )
         Submission.objects.filter(pk=submission.pk).update(submitted_at=submission.enrolled_at)
+        # One justification every region writes word for word, one of its own.
+        texts = {indicators[0].pk: copied, indicators[1].pk: f"Penjelasan {code}: " + "x " * 60}
         assignments = [
             Assignment.objects.create(cycle=cycle, region_id=submission.region_id, assessor=a)
             for a in assessors
@@ -68,7 +72,12 @@ def scored_cycle(year: int, codes: list[str], *, strict_by: int = 2) -> Cycle:
             consensus = Decimal(3) if level else Decimal(60)
             step = Decimal(1) if level else Decimal(20)
             claimed = consensus + (2 if level else 20)
-            Answer.objects.create(submission=submission, indicator=indicator, value=claimed)
+            Answer.objects.create(
+                submission=submission,
+                indicator=indicator,
+                value=claimed,
+                justification=texts.get(indicator.pk, ""),
+            )
             for number, assignment in enumerate(assignments):
                 value = consensus - (strict_by * step if number == 2 else 0)
                 Score.objects.create(assignment=assignment, indicator=indicator, value=value)
@@ -172,6 +181,8 @@ def test_the_page_shows_every_kind_of_flag(client, admin_user):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-check="files">1<' in html
+    assert 'data-check="texts">1<' in html
+    assert html.count('data-testid="shared-text"') == 1 and "Penjelasan bersama 2022" in html
     assert 'data-check="gaps">5<' in html  # every region two levels above…
     assert 'data-check="assessors">1<' in html
     assert 'data-check="jumps">1<' in html
@@ -215,4 +226,6 @@ def test_the_page_s_queries_do_not_grow_with_the_regions(client, admin_user):
         for cycle in (small, large)
     ]
     assert counts[0] == counts[1], counts
-    assert len(integrity.report(large).gaps) == 9
+    report = integrity.report(large)
+    assert len(report.gaps) == 9
+    assert len(report.texts) == 1 and len(report.texts[0].regions) == 9

@@ -66,6 +66,9 @@ STRICT_REGIONS = ("12.71", "32.73", "33.74", "35.78", "51.71", "73.71")
 STRICT_SHIFT = -0.4
 # (region, indicator) → the region whose file it submits instead of its own (same bytes).
 COPIED_EVIDENCE = {("15.72", "GOV.SVC.01"): "15.71"}
+# (region, indicator) → the region whose justification it writes word for word (Kota Jambi's
+# facts only): the "same text" integrity check.
+COPIED_JUSTIFICATION = {("15.72", "GOV.SVC.01"): JAMBI}
 ORDER = list(CycleState.values)
 
 # Kota Jambi and 25 other real regions: provinces, kabupaten and kota across the archipelago.
@@ -436,7 +439,8 @@ def _quality(indicator: Indicator, value: Decimal) -> float:
 
 
 def _justification(indicator: Indicator, region: Region, value: Decimal | None, na: bool) -> str:
-    if region.code == JAMBI and indicator.code in JAMBI_FACTS:
+    copied = COPIED_JUSTIFICATION.get((region.code, indicator.code)) == JAMBI
+    if (region.code == JAMBI or copied) and indicator.code in JAMBI_FACTS:
         return f"{SYNTHETIC} {JAMBI_FACTS[indicator.code][1]}"
     if na:
         return (

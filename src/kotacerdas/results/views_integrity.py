@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from kotacerdas.evaluations.models import Cycle
+from kotacerdas.evaluations.services.integrity import MIN_TEXT_LENGTH
 
 from .services import integrity
 
@@ -16,7 +17,7 @@ from .services import integrity
 @login_required
 @require_GET
 def integrity_page(request: HttpRequest, year: int) -> HttpResponse:
-    """Evidence reuse, self-assessment gaps, outlier assessors, year-on-year jumps and the index
+    """Evidence reuse, copied justifications, self-assessment gaps, outlier assessors, year-on-year jumps and the index
     by region kind for the cycle of ``year`` (admins only; computed on the fly)."""
     cycle = get_object_or_404(Cycle.objects.select_related("instrument"), year=year)
     if not request.user.has_perm("results.view_integrity", cycle):
@@ -32,6 +33,7 @@ def integrity_page(request: HttpRequest, year: int) -> HttpResponse:
             "answers": integrity.MIN_ANSWERS,
             "jump": integrity.JUMP_POINTS,
             "kind": integrity.KIND_SHARE,
+            "text_length": MIN_TEXT_LENGTH,
         },
     }
     return render(request, "results/integrity.html", context)

@@ -12,6 +12,12 @@ Decisions:
   submitted by two or more regions, in this cycle or in any other cycle. The same region sending
   the same file again, for another indicator or in another year, is not a flag: one masterplan
   or one regulation legitimately supports many indicators and stays valid for years.
+- **Texts**: an answer's justification is compared after :func:`normalise_text` (the demo's
+  "[Data sintetis]" label removed, Unicode NFKC, case folded, punctuation and runs of whitespace
+  turned into one space), by the SHA-256 of that form, and only when the normalised text has at
+  least ``MIN_TEXT_LENGTH`` characters (so "Sudah ada." is never flagged). Like files: two or
+  more regions, in this cycle or any other; a region reusing its own text is not a flag. Only
+  exact copies after normalisation are found: a text with one word changed is not.
 - **Links** are compared after :func:`normalise_url` and only within the cycle: national portals
   cited year after year are common; a link cited by several regions in the same cycle is listed.
 - **Self-assessment gaps** use the moderation queue's scale (``scoring.normalise``, and the
@@ -26,12 +32,16 @@ Decisions:
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.db.models import Q
+from django.db.models.functions import Length
 
 from kotacerdas.instruments.models import Indicator, IndicatorType
 
@@ -212,6 +222,116 @@ def shared_with(submission: Submission) -> dict[int, list[SharedWith]]:
         for pk, digest in digests.items()
         if others.get(digest)
     }
+
+
+# --- The same justification text from several regions ------------------------------------------
+
+# A justification shorter than this after normalisation is not compared ("Sudah ada", "Lihat
+# lampiran" and the like are written independently by many regions).
+MIN_TEXT_LENGTH = 80
+# The label every synthetic demo text carries; removed before comparing, so that it never makes
+# two texts equal (or long enough) by itself.
+DEMO_LABEL = "[Data sintetis]"
+_DEMO_LABEL = re.compile(re.escape(DEMO_LABEL), re.IGNORECASE)
+_NOT_A_WORD = re.compile(r"[\W_]+")
+
+
+def normalise_text(text: str) -> str:
+    """A justification reduced to its words: the demo label removed, Unicode NFKC, case folded,
+    every run of punctuation, symbols and whitespace turned into one space, trimmed.
+
+    ``"[Data sintetis]  MPP   Kota Jambi -- sudah BEROPERASI."`` → ``"mpp kota jambi sudah beroperasi"``
+    """
+    text = unicodedata.normalize("NFKC", _DEMO_LABEL.sub(" ", text)).casefold()
+    return _NOT_A_WORD.sub(" ", text).strip()
+
+
+def text_key(text: str) -> str | None:
+    """The SHA-256 of the normalised text, or None when it is shorter than ``MIN_TEXT_LENGTH``."""
+    normal = normalise_text(text)
+    if len(normal) < MIN_TEXT_LENGTH:
+        return None
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class TextUse:
+    """One answer whose justification is the shared text: whose, which cycle, which indicator."""
+
+    answer_id: int
+    region_id: int
+    region_code: str
+    region_name: str
+    year: int
+    indicator: str
+
+
+@dataclass
+class SharedText:
+    """A justification (compared after :func:`normalise_text`) written by more than one region.
+    ``text`` is the first use as written."""
+
+    key: str
+    text: str
+    uses: list[TextUse] = field(default_factory=list)
+
+    @property
+    def regions(self) -> list[tuple[str, str]]:
+        """(code, name) of every region that used it, sorted by code."""
+        return sorted({(use.region_code, use.region_name) for use in self.uses})
+
+
+_TEXT_FIELDS = (
+    "justification",
+    "pk",
+    "submission__region_id",
+    "submission__region__code",
+    "submission__region__name",
+    "submission__cycle__year",
+    "indicator__code",
+)
+
+
+def _long_justifications():
+    # The stored length pre-filters what the database sends; the rule is on the normalised text.
+    return (
+        Answer.objects.annotate(text_length=Length("justification"))
+        .filter(text_length__gte=MIN_TEXT_LENGTH)
+        .order_by("submission__cycle__year", "submission__region__code", "indicator__code", "pk")
+        .values_list(*_TEXT_FIELDS)
+    )
+
+
+def shared_texts(cycle: Cycle) -> list[SharedText]:
+    """Every justification of ``cycle`` that another region also wrote (in this cycle or in
+    another one), compared by :func:`text_key`, with all its uses in every cycle, most regions
+    first.
+
+    Guarantees: read-only; two queries whatever the number of regions or cycles (other cycles'
+    answers are streamed and only those matching a text of ``cycle`` are kept); a text shorter
+    than ``MIN_TEXT_LENGTH`` after normalisation, or written only by one region (however often,
+    in whatever year), is not listed.
+    """
+    by_key: dict[str, list[tuple[str, TextUse]]] = defaultdict(list)
+    for text, *rest in _long_justifications().filter(submission__cycle=cycle):
+        key = text_key(text)
+        if key is not None:
+            by_key[key].append((text, TextUse(*rest)))
+    if not by_key:
+        return []
+    for text, *rest in (
+        _long_justifications().exclude(submission__cycle=cycle).iterator(chunk_size=2000)
+    ):
+        key = text_key(text)
+        if key in by_key:
+            by_key[key].append((text, TextUse(*rest)))
+    found = []
+    for key, uses in by_key.items():
+        if len({use.region_id for _text, use in uses}) < 2:
+            continue
+        uses.sort(key=lambda item: (item[1].year, item[1].region_code, item[1].indicator))
+        found.append(SharedText(key, uses[0][0], [use for _text, use in uses]))
+    return sorted(found, key=lambda item: (-len(item.regions), item.uses[0].region_code, item.key))
 
 
 # --- Self-assessment against the settled value --------------------------------------------------

@@ -1,6 +1,6 @@
 """The integrity checks of a cycle ("Pemeriksaan integritas"), gathered for the admin's page.
 
-Evidence reuse and self-assessment gaps come from ``kotacerdas.evaluations.services.integrity``;
+Evidence reuse, copied justification texts and self-assessment gaps come from ``kotacerdas.evaluations.services.integrity``;
 this module adds what needs the index engine or stored results:
 
 - **Outlier assessors**: the severity of ``kotacerdas.index.agreement`` (the mean signed
@@ -175,6 +175,7 @@ class Report:
     snapshot: Snapshot | None
     files: list = field(default_factory=list)
     links: list = field(default_factory=list)
+    texts: list = field(default_factory=list)
     gaps: list = field(default_factory=list)
     assessors: list[AssessorSeverity] = field(default_factory=list)
     jumps: list[Jump] = field(default_factory=list)
@@ -202,6 +203,7 @@ def report(cycle: Cycle) -> Report:
         snapshot=snapshot,
         files=evidence_checks.shared_files(cycle),
         links=evidence_checks.shared_links(cycle),
+        texts=evidence_checks.shared_texts(cycle),
         gaps=evidence_checks.self_assessment_gaps(cycle),
         assessors=outlier_assessors(cycle),
         jumps=index_jumps(snapshot) if snapshot is not None else [],
