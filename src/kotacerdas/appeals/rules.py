@@ -11,6 +11,7 @@ from __future__ import annotations
 import rules
 
 from kotacerdas.accounts.predicates import is_admin, is_assessor, is_operator_of, is_signed_in
+from kotacerdas.evaluations.rules import is_assigned_assessor, is_operator_of_submission
 
 
 def appeal_of(obj):
@@ -38,6 +39,9 @@ def is_assessor_of_appeal(user, obj) -> bool:
 rules.add_perm("appeals.file_appeal", is_operator_of)
 # Read one appeal, its items, evidence and decisions (obj: Appeal, AppealItem, AppealEvidence)
 rules.add_perm("appeals.view_appeal", is_admin | is_operator_of | is_assessor_of_appeal)
+# A region's page of a cycle: its provisional result and its appeal, if any (obj: the region's
+# Submission of that cycle, saved or not)
+rules.add_perm("appeals.view_region", is_admin | is_operator_of_submission | is_assigned_assessor)
 # Open, extend and close the reply window; decide items; the register (obj: Cycle, Appeal or None)
 rules.add_perm("appeals.decide", is_admin)
 # The list of appeals one may see (admins: all; operators: their own; assessors: assigned)

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kotacerdas.accounts.predicates import is_admin, is_assessor
+from kotacerdas.accounts.predicates import is_admin
 from kotacerdas.core.errors import ServiceError
 from kotacerdas.core.uploads import stored_file_response
-from kotacerdas.evaluations.models import Assignment, Cycle, CycleState
+from kotacerdas.evaluations.models import Cycle, CycleState, Submission
 from kotacerdas.evaluations.services.answers import parse_value
 from kotacerdas.instruments.models import Indicator
 from kotacerdas.regions.models import Region
@@ -61,19 +61,12 @@ def _region_and_appeal(
     region's operator, an admin, or an assessor assigned to the region in that cycle."""
     cycle = _cycle(year)
     region = get_object_or_404(Region, code=code)
-    appeal = Appeal.objects.filter(cycle=cycle, region=region).first()
-    user = request.user
-    allowed = (
-        is_admin(user)
-        or user.has_perm("appeals.file_appeal", region)
-        or (appeal is not None and user.has_perm("appeals.view_appeal", appeal))
-        or (
-            is_assessor(user)
-            and Assignment.objects.filter(cycle=cycle, region=region, assessor=user).exists()
-        )
-    )
-    if not allowed:
+    submission = Submission.objects.filter(cycle=cycle, region=region).first()
+    if not request.user.has_perm(
+        "appeals.view_region", submission or Submission(cycle=cycle, region=region)
+    ):
         raise Http404
+    appeal = Appeal.objects.filter(cycle=cycle, region=region).first()
     return cycle, region, appeal
 
 
