@@ -57,7 +57,7 @@ def role_headers(jambi, bandung, settings):
     settings.KOTACERDAS_API_USER_RATE = "100000/minute"
     settings.ALLOWED_HOSTS = ["*"]
     cache.clear()
-    world = build_world(jambi, bandung)
+    world = build_world(jambi, bandung, appeals=True)
     headers = {"anonymous": {}}
     for role in FUZZED_ROLES[1:]:
         _token, secret = tokens.issue_token(world.users[role], name="fuzz", scope="write")

@@ -74,6 +74,21 @@ def answer_put(w):
     return {"id": w.own_open.pk, "indicator": "GOV.SVC.01"}
 
 
+def own_appeal(w):
+    return {"year": 2019, "code": w.own_region.code}
+
+
+def own_appeal_item(w):
+    return {"year": 2019, "code": w.own_region.code, "indicator": "GOV.01"}
+
+
+# One region's appeal: read by admins, the region's operator and its assigned assessor; others
+# do not know it (404).
+APPEAL_PARTIES = expect(404, anonymous=401, admin=200, assessor_assigned=200, operator_own=200)
+# Filing: the region's operator; the others who may read the appeal get 403.
+APPEAL_FILING = expect(404, anonymous=401, admin=403, assessor_assigned=403, operator_own=200)
+
+
 ENTRIES = [
     Entry("GET", "/api/v1/schema/", PUBLIC),
     Entry("GET", "/api/v1/docs/", PUBLIC),
@@ -432,6 +447,68 @@ ENTRIES = [
         lambda w: {"id": w.review_assignment.pk},
         note="refused: indicators without a score",
     ),
+    # The right of reply: the window (read by everyone signed in, changed by admins), a region's
+    # appeal (its parties read, its operator files, admins decide), the register (admins) and
+    # the public count of a published cycle.
+    Entry("GET", "/api/v1/cycles/{year}/appeal-window/", SIGNED_IN, lambda w: {"year": 2019}),
+    Entry(
+        "PUT",
+        "/api/v1/cycles/{year}/appeal-window/",
+        ADMIN_ONLY,
+        lambda w: {"year": 2019},
+        body=lambda w: {"deadline": "2099-12-31T23:59:00+07:00"},
+    ),
+    Entry(
+        "POST", "/api/v1/cycles/{year}/appeal-window/close/", ADMIN_ONLY, lambda w: {"year": 2019}
+    ),
+    Entry("GET", "/api/v1/cycles/{year}/appeals/", ADMIN_ONLY, lambda w: {"year": 2019}),
+    Entry("GET", "/api/v1/cycles/{year}/appeals/{code}/", APPEAL_PARTIES, own_appeal),
+    Entry(
+        "PUT",
+        "/api/v1/cycles/{year}/appeals/{code}/items/{indicator}/",
+        APPEAL_FILING,
+        own_appeal_item,
+        body=lambda w: {"category": "overlooked", "reason": "Perda SPBE 2019 ada di JDIH."},
+    ),
+    Entry(
+        "DELETE",
+        "/api/v1/cycles/{year}/appeals/{code}/items/{indicator}/",
+        expect(404, anonymous=401, admin=403, assessor_assigned=403, operator_own=204),
+        own_appeal_item,
+    ),
+    Entry(
+        "POST",
+        "/api/v1/cycles/{year}/appeals/{code}/items/{indicator}/evidence/",
+        expect(404, anonymous=401, admin=403, assessor_assigned=403, operator_own=201),
+        own_appeal_item,
+        body=lambda w: {"url": "https://jdih.jambikota.go.id/perda-spbe"},
+        multipart=True,
+    ),
+    Entry("POST", "/api/v1/cycles/{year}/appeals/{code}/submit/", APPEAL_FILING, own_appeal),
+    Entry(
+        "POST",
+        "/api/v1/cycles/{year}/appeals/{code}/items/{indicator}/decide/",
+        expect(404, anonymous=401, admin=409, assessor_assigned=403, operator_own=403),
+        own_appeal_item,
+        body=lambda w: {"decision": "rejected", "reason": "Tidak ada bukti baru."},
+        note="refused: the appeal is a draft",
+    ),
+    Entry(
+        "POST",
+        "/api/v1/cycles/{year}/appeals/{code}/items/{indicator}/decide/",
+        expect(404, anonymous=401, admin=200),
+        lambda w: {"year": 2019, "code": "15.05", "indicator": "GOV.01"},
+        body=lambda w: {"decision": "rejected", "reason": "Tidak ada bukti baru."},
+        note="submitted",
+    ),
+    Entry("GET", "/api/v1/results/{year}/appeals/", PUBLIC, lambda w: {"year": 2020}),
+    Entry(
+        "GET",
+        "/api/v1/results/{year}/appeals/",
+        expect(404),
+        lambda w: {"year": 2019},
+        note="not published",
+    ),
     Entry(
         "PUT",
         "/api/v1/assignments/{id}/scores/{indicator}/",
@@ -491,7 +568,7 @@ def _name_of_template(path: str) -> str:
 
 @pytest.fixture
 def world(jambi, bandung):
-    return build_world(jambi, bandung)
+    return build_world(jambi, bandung, appeals=True)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -11,6 +11,11 @@
   the review cycle (2022) has a computed snapshot that is not published;
 - ``moderation_cycle`` (2021, moderation): the own region submitted with two assessors whose
   scores disagree (so the queue is not empty).
+- with ``appeals=True``, ``appeal_cycle`` (2019, final, results computed; the five cohort regions of
+  ``tests.results.builders``): the reply window open for a week; the own region's draft appeal
+  (``own_appeal``) with an item on GOV.01 (``own_item``) and no evidence; Kabupaten Muaro Jambi's
+  (15.05, no operator in this world) appeal submitted with a pending item on GOV.01
+  (``submitted_item``). The published 2020 cycle had a reply window (so its public count exists).
 
 ``assessor_assigned`` is assigned to the own region in every cycle; ``assessor_unassigned`` to
 nothing (and has declared a ``conflict`` with the other region); the own region's ``session`` of
@@ -19,18 +24,22 @@ Jambi) and the other (Kota Bandung) region.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from kotacerdas.accounts.roles import Role
+from kotacerdas.appeals.choices import AppealState
+from kotacerdas.appeals.models import Appeal, AppealItem, AppealWindow
 from kotacerdas.evaluations.models import (
     ConflictOfInterest,
     CycleState,
     Evidence,
+    Feedback,
     Score,
     SubmissionState,
     VirtualSession,
@@ -44,9 +53,10 @@ from kotacerdas.masterplans.models import (
     Programme,
     QuickWin,
 )
+from kotacerdas.results.services.compute import compute_results
 from tests.conftest import make_user
 from tests.factories import assign, enrol, make_cycle
-from tests.results.builders import make_stored_snapshot, publish_cycle
+from tests.results.builders import make_evaluated_cycle, make_stored_snapshot, publish_cycle
 
 ROLES = (
     "anonymous",
@@ -71,7 +81,10 @@ class ApiWorld:
             raise AttributeError(name) from None
 
 
-def build_world(own_region, other_region) -> ApiWorld:
+def build_world(own_region, other_region, *, appeals: bool = False) -> ApiWorld:
+    """The world of the module docstring; the appeals part (2019, and the 2020 window) only with
+    ``appeals`` (the matrix, the fuzzing and the appeals tests), so the assessor's assignments
+    and the cycles seen by the other tests stay as they were."""
     users = {
         "anonymous": None,
         "admin": make_user("w.admin", Role.ADMIN),
@@ -181,4 +194,37 @@ def build_world(own_region, other_region) -> ApiWorld:
 
     o["published_snapshot"] = publish_cycle(2020, {"15.71": 62.5, "32.73": 71.0})
     make_stored_snapshot(o["review_cycle"], {"15.71": 80.0, "32.73": 40.0}, published=False)
+    if appeals:
+        _appeals(world)
     return world
+
+
+def _appeals(world: ApiWorld) -> None:
+    """The 2019 cycle in final with its reply window open and two appeals (module docstring)."""
+    o = world.objects
+    AppealWindow.objects.create(
+        cycle=o["published_snapshot"].cycle, deadline=timezone.now() - timedelta(days=30)
+    )
+    cycle = o["appeal_cycle"] = make_evaluated_cycle(2019)
+    # As moderation leaves it: feedback settled, so the cycle may return to final on acceptance.
+    Feedback.objects.filter(submission__cycle=cycle).update(settled_by=world.users["admin"])
+    compute_results(cycle, samples=20)
+    assign(cycle, o["own_region"], world.users["assessor_assigned"])
+    o["appeal_window"] = AppealWindow.objects.create(
+        cycle=cycle, deadline=timezone.now() + timedelta(days=7)
+    )
+    gov = cycle.instrument.indicators.get(code="GOV.01")
+    o["own_appeal"] = Appeal.objects.create(cycle=cycle, region=o["own_region"])
+    o["own_item"] = AppealItem.objects.create(
+        appeal=o["own_appeal"], indicator=gov, reason="Perda SPBE belum dinilai."
+    )
+    muaro_jambi = cycle.submissions.get(region__code="15.05").region
+    submitted = Appeal.objects.create(
+        cycle=cycle,
+        region=muaro_jambi,
+        state=AppealState.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    o["submitted_item"] = AppealItem.objects.create(
+        appeal=submitted, indicator=gov, reason="MPP sudah beroperasi sejak 2018."
+    )

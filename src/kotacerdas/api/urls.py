@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import problems, views
 from .endpoints import (
+    appeals,
     assessors,
     cycle_admin,
     evaluations,
@@ -27,6 +28,7 @@ router.register(
     r"cycles/(?P<year>\d{4})/enrolment", cycle_admin.EnrolmentViewSet, basename="enrolment"
 )
 router.register(r"cycles/(?P<year>\d{4})/panels", cycle_admin.PanelViewSet, basename="panel")
+router.register(r"cycles/(?P<year>\d{4})/appeals", appeals.AppealViewSet, basename="appeal")
 router.register("submissions", evaluations.SubmissionViewSet, basename="submission")
 router.register("evidence", evaluations.EvidenceViewSet, basename="evidence")
 router.register("assignments", evaluations.AssignmentViewSet, basename="assignment")
@@ -45,6 +47,21 @@ urlpatterns = [
         "results/<int:year>/",
         results.ResultViewSet.as_view({"get": "ranking"}),
         name="results-year",
+    ),
+    path(
+        "results/<int:year>/appeals/",
+        appeals.AppealSummaryViewSet.as_view({"get": "retrieve"}),
+        name="results-appeals",
+    ),
+    path(
+        "cycles/<int:year>/appeal-window/",
+        appeals.AppealWindowViewSet.as_view({"get": "retrieve", "put": "update"}),
+        name="appeal-window",
+    ),
+    path(
+        "cycles/<int:year>/appeal-window/close/",
+        appeals.AppealWindowViewSet.as_view({"post": "close"}),
+        name="appeal-window-close",
     ),
     path(
         "results/<int:year>/<str:code>/",
