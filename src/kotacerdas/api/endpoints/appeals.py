@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from kotacerdas.appeals.choices import Decision, ItemCategory
 from kotacerdas.appeals.models import Appeal, AppealEvidence, AppealItem, AppealWindow
 from kotacerdas.appeals.services import decisions, filing, register, window
-from kotacerdas.evaluations.models import Cycle
+from kotacerdas.evaluations.models import Cycle, Submission
 from kotacerdas.regions.models import Region
 
 from ..permissions import ANYONE, SIGNED_IN, Rules
@@ -252,9 +252,8 @@ class AppealViewSet(CycleNested, viewsets.GenericViewSet):
 
     serializer_class = AppealSerializer
     permission_classes = [Rules]
-    # Detail actions: the appeal (or, before it exists, the region) is checked against
-    # `appeals.view_appeal` / `appeals.file_appeal` / `appeals.decide` in ``_party``; the
-    # service called checks the permission to change it.
+    # Detail actions: who may see the region's appeal is `appeals.view_region` (``_party``,
+    # else 404); the service called checks the permission to change it (else 403).
     rules_permissions = {
         "list": "appeals.decide",
         "retrieve": SIGNED_IN,
@@ -275,22 +274,17 @@ class AppealViewSet(CycleNested, viewsets.GenericViewSet):
         return register.cycle_appeals(self.get_cycle()).select_related("cycle", "snapshot")
 
     def _party(self) -> tuple[Cycle, Region, Appeal | None]:
-        """The cycle, region and appeal of the URL, or 404 unless the user may read the appeal
-        (``appeals.view_appeal``) or, before the region has one, may file it or decide
-        (``appeals.file_appeal`` on the region, ``appeals.decide`` on the cycle)."""
+        """The cycle, region and appeal (None before the region has one) of the URL, or 404
+        unless the user may see the region's appeal page (``appeals.view_region`` on the
+        region's submission of the cycle, as the web page asks)."""
         cycle = self.get_cycle()
         region = get_object_or_404(Region, code=self.kwargs["code"])
-        appeal = self.get_queryset().filter(region=region).first()
-        user = self.request.user
-        if appeal is not None:
-            allowed = user.has_perm("appeals.view_appeal", appeal)
-        else:
-            allowed = user.has_perm("appeals.file_appeal", region) or user.has_perm(
-                "appeals.decide", cycle
-            )
-        if not allowed:
+        submission = Submission.objects.filter(cycle=cycle, region=region).first()
+        if not self.request.user.has_perm(
+            "appeals.view_region", submission or Submission(cycle=cycle, region=region)
+        ):
             raise Http404
-        return cycle, region, appeal
+        return cycle, region, self.get_queryset().filter(region=region).first()
 
     def _item(self, appeal: Appeal | None) -> AppealItem:
         if appeal is None:
