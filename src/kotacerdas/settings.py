@@ -351,6 +351,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CycleStateEnum": "kotacerdas.evaluations.models.CycleState",
         "SubmissionStateEnum": "kotacerdas.evaluations.models.SubmissionState",
+        # Self-assessment and appeal evidence: a file or a link (one choice set for both).
+        "EvidenceKindEnum": "kotacerdas.evaluations.models.EvidenceKindStored",
         "MasterplanStatusEnum": "kotacerdas.masterplans.choices.MasterplanStatus",
         "ProgrammeStatusEnum": "kotacerdas.masterplans.choices.ProgrammeStatus",
     },

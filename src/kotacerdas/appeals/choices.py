@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.evaluations.models import EvidenceKindStored
+
 
 class AppealState(models.TextChoices):
     DRAFT = "draft", _("Draf")
@@ -26,6 +28,5 @@ class Decision(models.TextChoices):
     REJECTED = "rejected", _("Ditolak")
 
 
-class EvidenceKind(models.TextChoices):
-    FILE = "file", _("Berkas")
-    LINK = "link", _("Tautan")
+# An appeal's evidence is a file or a link, as the self-assessment's evidence.
+EvidenceKind = EvidenceKindStored
