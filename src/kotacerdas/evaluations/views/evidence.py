@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.forms import error_text
 from kotacerdas.core.uploads import stored_file_response
 
 from ..forms import EvidenceFileForm, EvidenceLinkForm, EvidenceReplaceForm
@@ -21,10 +22,6 @@ from ..models import Evidence, EvidenceKindStored
 from ..services import evidence as evidence_service
 from ..services import locks
 from .operator import form_url, get_indicator, get_submission, require
-
-
-def _form_errors(form) -> str:
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 @login_required
@@ -36,7 +33,7 @@ def evidence_upload(request: HttpRequest, year: int, code: str, indicator: str) 
     item = get_indicator(submission, indicator)
     form = EvidenceFileForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, f"{item.code}: {_form_errors(form)}")
+        messages.error(request, f"{item.code}: {error_text(form)}")
         return redirect(form_url(submission, item))
     try:
         added = evidence_service.add_file(
@@ -66,7 +63,7 @@ def evidence_link(request: HttpRequest, year: int, code: str, indicator: str) ->
     item = get_indicator(submission, indicator)
     form = EvidenceLinkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"{item.code}: {_form_errors(form)}")
+        messages.error(request, f"{item.code}: {error_text(form)}")
         return redirect(form_url(submission, item))
     try:
         evidence_service.add_link(

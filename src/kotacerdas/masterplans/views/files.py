@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.forms import error_text
 from kotacerdas.core.uploads import stored_file_response
 
 from ..forms import AttachmentForm
@@ -21,9 +22,7 @@ from .common import deny, masterplan_or_404, programme_or_404, xlsx_response
 def _save(request, call, back: str):
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        messages.error(request, error_text(form))
         return redirect(back)
     try:
         call(
