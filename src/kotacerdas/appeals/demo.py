@@ -4,7 +4,8 @@ Called by the results demo (``kotacerdas.results.demo``) while cycle 2022 is fin
 just before it is published: the window opens, ``operator.jambi`` files two items (one with a
 PDF, one with a link) and submits, the window closes, and ``admin`` accepts the first item (its
 level one step up: the cycle goes through moderation and the results are recomputed) and
-rejects the second. Everything goes through the services; afterwards the dates are set to
+rejects the second (the results' computation the acceptance requests is run at once, as the
+worker would, so its effect is recorded). Everything goes through the services; afterwards the dates are set to
 November 2022 so the register reads like the year it belongs to. Emails stay in memory.
 Idempotent: a cycle that already has Kota Jambi's appeal is left as it is.
 """
@@ -23,6 +24,7 @@ from kotacerdas.accounts.models import User
 from kotacerdas.core.pdf import minimal_pdf
 from kotacerdas.evaluations.models import Cycle, FinalValue
 from kotacerdas.instruments.models import Indicator, IndicatorType
+from kotacerdas.results.services import computation
 
 from .models import Appeal, AppealItem, AppealWindow
 from .services import decisions, filing, window
@@ -73,6 +75,10 @@ def appeal_before_publication(cycle: Cycle, admin: User) -> str | None:
             reason=f"{SYNTHETIC} SK terbukti berlaku sejak Maret {cycle.year}.",
             by=admin,
         )
+        # With the immediate backend the computation ran when the decision committed; inside a
+        # surrounding transaction (tests) it waits for the commit: run it now (once only).
+        computation.run(accepted.computation_id)
+        accepted.refresh_from_db()
         decisions.decide(
             second,
             accept=False,

@@ -104,9 +104,11 @@ class AppealItem(RulesModel):
     """One disputed indicator: the region's reason, then the ministry's decision and its effect.
 
     On acceptance the indicator's final value changes (through moderation, with the reason) and
-    the results are recomputed; ``*_before`` and ``*_after`` record the region's final value,
-    index (display scale) and national rank on either side, and ``ranks_changed`` how many
-    other regions moved in the national ranking.
+    the results are recomputed in the background (``computation``); ``*_before`` and ``*_after``
+    record the region's final value, index (display scale) and national rank on either side, and
+    ``ranks_changed`` how many other regions moved in the national ranking. The values and the
+    "before" side are recorded with the decision; the index and rank after, once the
+    computation has finished (``effect_pending`` until then).
     """
 
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="items")
@@ -145,6 +147,15 @@ class AppealItem(RulesModel):
     snapshot_after = models.ForeignKey(
         "results.Snapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The background computation of the results after an acceptance (its effect comes from it).
+    computation = models.ForeignKey(
+        "results.Computation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("perhitungan hasil"),
+    )
 
     history = HistoricalRecords()
 
@@ -172,6 +183,11 @@ class AppealItem(RulesModel):
     @property
     def is_pending(self) -> bool:
         return self.decision == Decision.PENDING
+
+    @property
+    def effect_pending(self) -> bool:
+        """Decided, but its effect on index and rank is still being computed."""
+        return self.decision != Decision.PENDING and self.snapshot_after_id is None
 
     @property
     def display_change(self) -> float | None:

@@ -389,16 +389,27 @@ def decide(request: HttpRequest, year: int, code: str, indicator: str) -> HttpRe
     except ServiceError as error:
         messages.error(request, f"{indicator}: {error}")
     else:
-        messages.success(
-            request,
-            _("%(code)s: %(decision)s. Peringkat %(before)s → %(after)s.")
-            % {
-                "code": indicator,
-                "decision": decided.get_decision_display(),
-                "before": decided.rank_before,
-                "after": decided.rank_after,
-            },
-        )
+        decided.refresh_from_db()  # the effect, when the computation already ran
+        if decided.effect_pending:
+            messages.success(
+                request,
+                _(
+                    "%(code)s: %(decision)s. Hasil sedang dihitung di latar belakang; dampaknya "
+                    "pada indeks dan peringkat tampil setelah perhitungan selesai."
+                )
+                % {"code": indicator, "decision": decided.get_decision_display()},
+            )
+        else:
+            messages.success(
+                request,
+                _("%(code)s: %(decision)s. Peringkat %(before)s → %(after)s.")
+                % {
+                    "code": indicator,
+                    "decision": decided.get_decision_display(),
+                    "before": decided.rank_before,
+                    "after": decided.rank_after,
+                },
+            )
     return redirect(region_url(cycle, region))
 
 

@@ -20,3 +20,20 @@ class NodeKind(models.TextChoices):
     ASPECT = "aspect", _("Aspek")
     DIMENSION = "dimension", _("Dimensi")
     ELEMENT = "element", _("Elemen")
+
+
+class ComputationState(models.TextChoices):
+    QUEUED = "queued", _("Dalam antrean")
+    RUNNING = "running", _("Sedang dihitung")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+    STOPPED = "stopped", _("Dihentikan")
+
+
+class ComputationPurpose(models.TextChoices):
+    """Why results are computed: the admin's button, a republication (computed and published at
+    once, with its reason), or an accepted appeal item (its effect is recorded when done)."""
+
+    COMPUTE = "compute", _("Hitung hasil")
+    REPUBLISH = "republish", _("Publikasi ulang")
+    APPEAL = "appeal", _("Putusan sanggahan")

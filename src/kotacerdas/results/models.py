@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import SnapshotState
+from .choices import ComputationPurpose, ComputationState, SnapshotState
 
 
 class Snapshot(models.Model):
@@ -139,3 +139,52 @@ class RegionResult(models.Model):
         """A node's score on the snapshot's display scale."""
         score = self.scores.get(node)
         return None if score is None else score * self.snapshot.scale / 100
+
+
+class Computation(models.Model):
+    """One computation of a cycle's results, done by a background task
+    (``services/computation.py``): who asked, why (``purpose``), with how many Monte Carlo
+    samples and which note for the snapshot; then the snapshot it wrote, or its error."""
+
+    cycle = models.ForeignKey(
+        "evaluations.Cycle", on_delete=models.CASCADE, related_name="result_computations"
+    )
+    state = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=ComputationState.choices,
+        default=ComputationState.QUEUED,
+    )
+    purpose = models.CharField(
+        _("keperluan"),
+        max_length=10,
+        choices=ComputationPurpose.choices,
+        default=ComputationPurpose.COMPUTE,
+    )
+    samples = models.PositiveIntegerField(_("sampel Monte Carlo"), default=1000)
+    # The snapshot's note: the republication's reason, or the appeal it follows.
+    note = models.TextField(_("catatan"), blank=True)
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    error = models.TextField(_("galat"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # A queued or running computation untouched for long has lost its worker.
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("perhitungan hasil")
+        verbose_name_plural = _("perhitungan hasil")
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.get_purpose_display()} · {self.get_state_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (ComputationState.QUEUED, ComputationState.RUNNING)

@@ -12,6 +12,12 @@ urlpatterns = [
     path("kelola/", views_manage.manage, name="manage"),
     path("kelola/<int:year>/", views_manage.dashboard, name="dashboard"),
     path("kelola/<int:year>/hitung/", views_manage.compute_view, name="compute"),
+    path("kelola/<int:year>/perhitungan/", views_manage.computation_status, name="computation"),
+    path(
+        "kelola/<int:year>/perhitungan/ulang/",
+        views_manage.computation_restart,
+        name="computation_restart",
+    ),
     path("kelola/<int:year>/pratinjau/", views_manage.preview, name="preview"),
     path("kelola/<int:year>/integritas/", views_integrity.integrity_page, name="integrity"),
     path("kelola/<int:year>/publikasi-ulang/", views_manage.republish_view, name="republish"),

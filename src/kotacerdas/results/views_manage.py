@@ -1,5 +1,5 @@
-"""Internal results pages: the admin's cycle dashboard (progress, compute, preview, republish)
-and the operator's own results."""
+"""Internal results pages: the admin's cycle dashboard (progress, compute, preview, republish,
+the background computation's progress and its restart) and the operator's own results."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from kotacerdas.core.errors import ServiceError
 from kotacerdas.evaluations.models import Cycle, CycleState
 
 from . import charts
+from .choices import ComputationPurpose
 from .forms import ComputeForm, RepublishForm
 from .models import RegionResult
-from .services import compute, operator, progress, publication, published
+from .services import computation, compute, operator, progress, publication, published
 from .services import profile as profiles
 from .services import ranking as rankings
 
@@ -25,6 +27,18 @@ from .services import ranking as rankings
 def _require(request: HttpRequest, permission: str, obj=None) -> None:
     if not request.user.has_perm(permission, obj):
         raise PermissionDenied
+
+
+def computation_context(cycle: Cycle) -> dict:
+    """What the dashboard shows of the cycle's newest computation (``_computation.html``):
+    shown while it is queued or running, and when it failed or was stopped."""
+    current = computation.current(cycle)
+    return {
+        "computation": current,
+        "computing": current is not None and current.is_active,
+        "stalled": current is not None and computation.is_stalled(current),
+        "can_restart_computation": computation.can_restart(current),
+    }
 
 
 @login_required
@@ -58,6 +72,7 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
         )
     from kotacerdas.reports.models import ReportJob
 
+    running = computation_context(cycle)
     context = {
         "cycle": cycle,
         "progress": found,
@@ -65,12 +80,13 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
         "snapshots": cycle.result_snapshots.select_related("computed_by", "published_by"),
         "latest": latest,
         "current": current,
-        "can_compute": cycle.state == CycleState.FINAL,
-        "can_republish": cycle.state == CycleState.PUBLISHED,
+        "can_compute": cycle.state == CycleState.FINAL and not running["computing"],
+        "can_republish": cycle.state == CycleState.PUBLISHED and not running["computing"],
         "compute_form": ComputeForm(initial={"samples": compute.DEFAULT_SAMPLES}),
         "republish_form": RepublishForm(initial={"samples": compute.DEFAULT_SAMPLES}),
         "jobs": ReportJob.objects.filter(snapshot__cycle=cycle)[:5],
         "public": published.current_snapshot(cycle),
+        **running,
     }
     return render(request, "results/dashboard.html", context)
 
@@ -78,7 +94,7 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def compute_view(request: HttpRequest, year: int) -> HttpResponse:
-    """The admin's "compute results" button."""
+    """The admin's "compute results" button: requests a background computation."""
     cycle = get_object_or_404(Cycle, year=year)
     _require(request, "results.manage_results", cycle)
     form = ComputeForm(request.POST)
@@ -86,24 +102,19 @@ def compute_view(request: HttpRequest, year: int) -> HttpResponse:
         messages.error(request, _("Jumlah sampel tidak valid."))
         return redirect("results:dashboard", year=year)
     try:
-        snapshot = compute.compute_results(
-            cycle, by=request.user, samples=form.cleaned_data["samples"]
-        )
+        computation.request(cycle, by=request.user, samples=form.cleaned_data["samples"])
     except ServiceError as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(
-            request,
-            _("Hasil versi %(version)s dihitung untuk %(n)s daerah.")
-            % {"version": snapshot.version, "n": snapshot.regions.count()},
-        )
+        messages.success(request, _("Hasil sedang dihitung di latar belakang."))
     return redirect("results:dashboard", year=year)
 
 
 @login_required
 @require_POST
 def republish_view(request: HttpRequest, year: int) -> HttpResponse:
-    """Republish a published cycle's results as a new version (with a reason)."""
+    """Republish a published cycle's results as a new version (with a reason): requests a
+    background computation that publishes what it computes."""
     cycle = get_object_or_404(Cycle, year=year)
     _require(request, "results.manage_results", cycle)
     form = RepublishForm(request.POST)
@@ -111,18 +122,58 @@ def republish_view(request: HttpRequest, year: int) -> HttpResponse:
         messages.error(request, _("Alasan publikasi ulang wajib diisi."))
         return redirect("results:dashboard", year=year)
     try:
-        snapshot = publication.republish(
+        computation.request(
             cycle,
             by=request.user,
-            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["reason"],
             samples=form.cleaned_data["samples"],
+            purpose=ComputationPurpose.REPUBLISH,
         )
     except ServiceError as refused:
         messages.error(request, str(refused))
     else:
         messages.success(
-            request, _("Hasil versi %(version)s dipublikasikan.") % {"version": snapshot.version}
+            request,
+            _(
+                "Hasil sedang dihitung di latar belakang; versi baru dipublikasikan begitu "
+                "perhitungan selesai."
+            ),
         )
+    return redirect("results:dashboard", year=year)
+
+
+@login_required
+@require_GET
+def computation_status(request: HttpRequest, year: int) -> HttpResponse:
+    """The newest computation's state (the partial htmx polls while it is queued or running).
+    Once it has finished, failed or stopped, an htmx poll reloads the dashboard; without htmx,
+    the dashboard."""
+    cycle = get_object_or_404(Cycle, year=year)
+    _require(request, "results.manage_results", cycle)
+    if not request.htmx:
+        return redirect("results:dashboard", year=year)
+    context = {"cycle": cycle, **computation_context(cycle)}
+    if not context["computing"]:
+        return HttpResponseClientRefresh()
+    return render(request, "results/_computation.html", context)
+
+
+@login_required
+@require_POST
+def computation_restart(request: HttpRequest, year: int) -> HttpResponse:
+    """Start the cycle's newest computation again (after a failure, a stop or a stall)."""
+    cycle = get_object_or_404(Cycle, year=year)
+    _require(request, "results.manage_results", cycle)
+    found = computation.current(cycle)
+    if found is None:
+        messages.error(request, _("Belum ada perhitungan hasil untuk siklus ini."))
+        return redirect("results:dashboard", year=year)
+    try:
+        computation.restart(found, by=request.user)
+    except ServiceError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Hasil sedang dihitung di latar belakang."))
     return redirect("results:dashboard", year=year)
 
 

@@ -12,7 +12,9 @@ an appeal one may read but not change is a 403 (the service's PermissionDenied).
 - ``cycles/{year}/appeals/{code}/``: one region's appeal; ``items/{indicator}/`` (PUT, DELETE),
   ``items/{indicator}/evidence/`` (POST, multipart file or a link) and ``submit/`` for the
   region's operator (``filing``); ``items/{indicator}/decide/`` for admins
-  (``decisions.decide``), answering the item with its recorded effect;
+  (``decisions.decide``), answering the item with its decision; the effect of an acceptance
+  (index and rank after) is null, ``effect_pending`` true, until the results' background
+  computation has finished;
 - ``results/{year}/appeals/``: the aggregate counts of a published cycle (``register.summary``).
 """
 
@@ -93,7 +95,9 @@ class AppealEvidenceSerializer(serializers.ModelSerializer):
 
 class AppealItemSerializer(serializers.ModelSerializer):
     """One disputed indicator: the region's reason and evidence, then the decision and its
-    effect (final value, index on the display scale and national rank, before and after)."""
+    effect (final value, index on the display scale and national rank, before and after). The
+    index and rank after an acceptance are null while ``effect_pending``: the results are being
+    recomputed in the background."""
 
     indicator = serializers.CharField(source="indicator.code", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -104,6 +108,11 @@ class AppealItemSerializer(serializers.ModelSerializer):
         source="snapshot_after.version", read_only=True, allow_null=True, default=None
     )
     evidence = AppealEvidenceSerializer(many=True, read_only=True)
+    effect_pending = serializers.BooleanField(
+        read_only=True,
+        help_text="Decided, but the results are still being recomputed in the background: "
+        "display_after, rank_after, ranks_changed and snapshot_after are null until then.",
+    )
 
     class Meta:
         model = AppealItem
@@ -128,6 +137,7 @@ class AppealItemSerializer(serializers.ModelSerializer):
             "ranks_changed",
             "snapshot_before",
             "snapshot_after",
+            "effect_pending",
         ]
 
 
@@ -387,8 +397,10 @@ class AppealViewSet(CycleNested, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path=f"{ITEM_PATH}/decide")
     def decide(self, request, *args, **kwargs):
         """Accept (with the new final value, or not applicable) or reject one item, with a
-        reason (``decisions.decide``, admins); answers the item with its effect on the
-        region's index and rank."""
+        reason (``decisions.decide``, admins); answers the item with its decision. A rejection's
+        effect is recorded at once; an acceptance's (index and rank after) is null, with
+        ``effect_pending`` true, until the results' background computation has finished
+        (read the region's appeal again)."""
         _cycle, _region, appeal = self._party()
         item = self._item(appeal)
         if not request.user.has_perm("appeals.decide", item):
@@ -403,6 +415,7 @@ class AppealViewSet(CycleNested, viewsets.GenericViewSet):
             not_applicable=accept and values["not_applicable"],
             by=request.user,
         )
+        decided.refresh_from_db()  # the effect, when the computation already ran
         return Response(AppealItemSerializer(decided).data)
 
 

@@ -9,13 +9,22 @@ the cycle's own path, inside one transaction:
 2. ``moderation.settle`` sets the new final value with the decision's reason (method
    "moderated", the moderator, a history record);
 3. the cycle moves forward moderation → final again (its checks run as always);
-4. ``compute_results`` writes a new result snapshot (same number of Monte Carlo samples as the
-   one before).
+4. a computation of the results is requested (``results.services.computation.request``, purpose
+   appeal, the same number of Monte Carlo samples as the snapshot before): a background task
+   writes the new snapshot once the transaction has committed.
 
-If any step is refused, nothing of it happens: the cycle stays final with its value and
-snapshot. A rejected item changes nothing but itself. Either way the item records the region's
-final value, index (display scale) and national rank before and after, the two snapshots, and
-how many other regions changed national rank; the region's operators get an email.
+If any of steps 1–4 is refused, nothing of it happens: the cycle stays final with its value.
+The item records at once the decision, the final value before and after, and the region's index
+and national rank in the snapshot before; when the computation has finished
+(``results.signals.computation_finished``) ``record_effects`` fills in the index and rank after,
+the new snapshot and how many other regions changed national rank, and the region's operators
+get their email. A rejected item changes nothing but itself: its effect (none) is recorded and
+the email sent at once.
+
+While a computation of the cycle is queued or running, no item is decided (Locked: wait for
+it). When the latest snapshot is not current (the data changed since it was computed), a
+computation is requested and the decision refused until it has finished, so that "before" is
+the result of the data as it is.
 """
 
 from __future__ import annotations
@@ -31,14 +40,21 @@ from kotacerdas.core.errors import Locked, ServiceError
 from kotacerdas.evaluations.models import Cycle, CycleState, FinalValue, Submission
 from kotacerdas.evaluations.services import lifecycle, moderation
 from kotacerdas.evaluations.services.answers import validate_value
-from kotacerdas.results.models import Snapshot
-from kotacerdas.results.services.compute import compute_results
+from kotacerdas.results.choices import ComputationPurpose
+from kotacerdas.results.models import Computation, Snapshot
+from kotacerdas.results.services import computation
 from kotacerdas.results.services.publication import is_current, latest
 
 from ..choices import AppealState, Decision
 from ..models import Appeal, AppealItem
 
 MAX_REASON = 5_000
+
+
+class _Stale(Exception):
+    def __init__(self, snapshot: Snapshot):
+        super().__init__(snapshot.pk)
+        self.snapshot = snapshot
 
 
 def decide(
@@ -51,13 +67,17 @@ def decide(
     by,
 ) -> AppealItem:
     """Accept (with the new final value) or reject one item of a submitted appeal, with a reason,
-    and return it with its effect recorded.
+    and return it with its decision recorded (the effect of an acceptance follows when the
+    results' computation has finished: see the module docstring).
 
     Guarantees: admins only (PermissionDenied); a reason (at most 5,000 characters); on
     acceptance a value fitting the indicator (or "not applicable" where allowed); the cycle is
-    final (else Locked); the appeal was submitted and the item is not decided yet (else
-    ServiceError: decided by someone else, reload); all steps of the module docstring in one
-    transaction; the email goes out after the commit.
+    final (else Locked); no computation of the cycle queued or running (else Locked: wait for
+    it); the latest snapshot is current (else a computation is requested and Locked says the
+    results are being recomputed first); the appeal was submitted and the item is not decided
+    yet (else ServiceError: decided by someone else, reload); steps 1–4 of the module docstring
+    in one transaction; the email goes out after the commit (for an acceptance, once its effect
+    is recorded).
     """
     if not by.has_perm("appeals.decide", item):
         raise PermissionDenied(_("Hanya admin yang dapat memutus sanggahan."))
@@ -71,6 +91,30 @@ def decide(
         if value is None and not not_applicable:
             raise ServiceError(_("Isi nilai akhir yang baru, atau pilih «tidak berlaku»."))
         validate_value(indicator, value, not_applicable)
+    try:
+        return _decide(item, indicator, accept, reason, value, not_applicable, by)
+    except _Stale as stale:
+        # After the refused transaction was rolled back: the request must stay.
+        snapshot = stale.snapshot
+        computation.request(
+            snapshot.cycle,
+            by=by,
+            samples=snapshot.samples,
+            note=_("Dihitung ulang sebelum putusan sanggahan"),
+        )
+        raise Locked(
+            _(
+                "Data siklus %(cycle)s berubah sesudah hasil versi %(version)s dihitung: hasil "
+                "sedang dihitung ulang di latar belakang. Putuskan sanggahan setelah "
+                "perhitungan selesai."
+            )
+            % {"cycle": snapshot.cycle, "version": snapshot.version}
+        ) from None
+
+
+def _decide(item, indicator, accept, reason, value, not_applicable, by) -> AppealItem:
+    from . import notifications
+
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update().get(pk=item.appeal.cycle_id)
         if cycle.state != CycleState.FINAL:
@@ -78,6 +122,7 @@ def decide(
                 _("Sanggahan diputus pada tahap Final; siklus %(cycle)s pada tahap %(state)s.")
                 % {"cycle": cycle, "state": cycle.get_state_display()}
             )
+        computation.ensure_idle(cycle)
         appeal = Appeal.objects.select_for_update().select_related("region").get(pk=item.appeal_id)
         locked = AppealItem.objects.select_for_update().select_related("indicator").get(pk=item.pk)
         if appeal.state == AppealState.DRAFT:
@@ -94,15 +139,20 @@ def decide(
         )
         final = FinalValue.objects.filter(submission=submission, indicator=indicator).first()
         value_before = (final.value, final.not_applicable) if final else (None, False)
-        before = _current_snapshot(cycle, by)
-        after = before
+        before = latest(cycle)
+        if before is None:
+            raise ServiceError(_("Hasil belum dihitung."))
+        if not is_current(before):
+            raise _Stale(before)
         if accept:
-            after = _change_final_value(
+            locked.computation = _change_final_value(
                 cycle, submission, locked, final, value, not_applicable, reason, before, by
             )
             final = FinalValue.objects.get(submission=submission, indicator=indicator)
         value_after = (final.value, final.not_applicable) if final else (None, False)
-        _record(locked, appeal, accept, reason, before, after, by)
+        _record_decision(locked, appeal, accept, reason, before, by)
+        if not accept:
+            _record_effect(locked, appeal.region_id, before)
         locked.value_before, locked.not_applicable_before = value_before
         locked.value_after, locked.not_applicable_after = value_after
         locked._history_user = by
@@ -111,32 +161,15 @@ def decide(
             appeal.state = AppealState.DECIDED
             appeal._history_user = by
             appeal.save(update_fields=["state"])
-        from . import notifications
-
-        notifications.item_decided(locked)
+        if not accept:
+            notifications.item_decided(locked)
     return locked
-
-
-def _current_snapshot(cycle: Cycle, by) -> Snapshot:
-    """The cycle's latest snapshot, recomputed first when the data changed since (so "before"
-    is the result of the data as it is)."""
-    snapshot = latest(cycle)
-    if snapshot is None:
-        raise ServiceError(_("Hasil belum dihitung."))
-    if not is_current(snapshot):
-        snapshot = compute_results(
-            cycle,
-            by=by,
-            samples=snapshot.samples,
-            note=_("Dihitung ulang sebelum putusan sanggahan"),
-        )
-    return snapshot
 
 
 def _change_final_value(
     cycle, submission, item, final, value, not_applicable, reason, before, by
-) -> Snapshot:
-    """Steps 1–4 of the module docstring; returns the new snapshot."""
+) -> Computation:
+    """Steps 1–4 of the module docstring; returns the requested computation."""
     label = {"region": submission.region.name, "code": item.indicator.code}
     lifecycle.transition(
         cycle,
@@ -159,29 +192,63 @@ def _change_final_value(
         by=by,
         reason=_("Kembali ke Final sesudah sanggahan %(region)s, indikator %(code)s.") % label,
     )
-    return compute_results(
+    return computation.request(
         cycle,
         by=by,
         samples=before.samples,
         note=_("Sesudah sanggahan %(region)s, indikator %(code)s") % label,
+        purpose=ComputationPurpose.APPEAL,
     )
 
 
-def _record(item, appeal, accept, reason, before, after, by) -> None:
-    """Write the decision and its effect on index and rank onto the item (not saved)."""
-    ranks_before = dict(before.regions.values_list("region_id", "rank"))
-    ranks_after = dict(after.regions.values_list("region_id", "rank"))
+def _record_decision(item, appeal, accept, reason, before, by) -> None:
+    """Write the decision and the "before" side onto the item (not saved)."""
     region_before = before.regions.get(region_id=appeal.region_id)
-    region_after = after.regions.get(region_id=appeal.region_id)
     item.decision = Decision.ACCEPTED if accept else Decision.REJECTED
     item.decision_reason = reason
     item.decided_by = by
     item.decided_at = timezone.now()
-    item.display_before, item.display_after = region_before.display, region_after.display
-    item.rank_before, item.rank_after = region_before.rank, region_after.rank
-    item.snapshot_before, item.snapshot_after = before, after
+    item.display_before = region_before.display
+    item.rank_before = region_before.rank
+    item.snapshot_before = before
+
+
+def _record_effect(item, region_id, after: Snapshot) -> None:
+    """Write the effect on index and rank (``after`` against the item's snapshot before) onto
+    the item (not saved)."""
+    ranks_before = dict(item.snapshot_before.regions.values_list("region_id", "rank"))
+    ranks_after = dict(after.regions.values_list("region_id", "rank"))
+    region_after = after.regions.get(region_id=region_id)
+    item.display_after = region_after.display
+    item.rank_after = region_after.rank
+    item.snapshot_after = after
     item.ranks_changed = sum(
         1
-        for region_id, rank in ranks_after.items()
-        if region_id != appeal.region_id and ranks_before.get(region_id) != rank
+        for other, rank in ranks_after.items()
+        if other != region_id and ranks_before.get(other) != rank
     )
+
+
+def record_effects(sender, computation: Computation, snapshot: Snapshot, **kwargs) -> None:
+    """Receiver of ``results.signals.computation_finished``: every decided item of the cycle
+    whose effect is pending gets it from ``snapshot`` (also an item whose own computation failed
+    or was stopped: the snapshot holds its changed value), and its region's operators their
+    email after the commit. Runs in the computation's transaction."""
+    from . import notifications
+
+    pending = (
+        AppealItem.objects.select_for_update(of=("self",))
+        .filter(
+            appeal__cycle_id=computation.cycle_id,
+            computation__isnull=False,
+            snapshot_after__isnull=True,
+        )
+        .exclude(decision=Decision.PENDING)
+        .select_related("appeal__region", "appeal__cycle", "indicator", "snapshot_before")
+    )
+    for item in pending:
+        _record_effect(item, item.appeal.region_id, snapshot)
+        item.computation = computation
+        item._history_user = item.decided_by
+        item.save()
+        notifications.item_decided(item)

@@ -5,9 +5,13 @@
   lifecycle's ``CHECKS[published]``.
 - Entering ``published`` marks that snapshot published (``ON_ENTER[published]``), inside the
   lifecycle's transaction: the cycle and its results become public together.
-- After publication nothing changes; an admin may ``republish``: a new snapshot version is
+- While a computation of the cycle is queued or running (``services/computation.py``), the
+  cycle cannot be published: ``results_current`` says so.
+- After publication nothing changes; an admin may republish: a new snapshot version is
   computed and published at once with a stated reason, and the cache is invalidated (every
-  cache key holds the snapshot id).
+  cache key holds the snapshot id). The dashboard requests it as a background computation
+  (purpose republish, whose task calls ``compute_results`` and ``publish_now``); ``republish``
+  is the same work in the caller's process.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from kotacerdas.accounts.predicates import is_admin
 from kotacerdas.core.errors import ServiceError
 from kotacerdas.evaluations.models import Cycle, CycleState
 
-from ..choices import SnapshotState
-from ..models import RegionResult, Snapshot
+from ..choices import ComputationState, SnapshotState
+from ..models import Computation, RegionResult, Snapshot
 from . import cache, inputs
 
 
@@ -38,7 +42,17 @@ def is_current(snapshot: Snapshot) -> bool:
 
 
 def results_current(cycle: Cycle) -> list[str]:
-    """The lifecycle's precondition for ``published``: results computed and current."""
+    """The lifecycle's precondition for ``published``: no computation queued or running, and
+    results computed and current."""
+    if Computation.objects.filter(
+        cycle_id=cycle.pk, state__in=[ComputationState.QUEUED, ComputationState.RUNNING]
+    ).exists():
+        return [
+            _(
+                "Hasil sedang dihitung di latar belakang; publikasi dapat dilakukan setelah "
+                "perhitungan selesai (lihat dasbor hasil)."
+            )
+        ]
     snapshot = latest(cycle)
     if snapshot is None:
         return [_("Hasil belum dihitung: tekan «Hitung hasil» pada dasbor hasil siklus.")]
@@ -67,6 +81,12 @@ def publish_snapshot(cycle: Cycle, by) -> Snapshot:
     return snapshot
 
 
+def publish_now(snapshot: Snapshot, by) -> None:
+    """Publish ``snapshot`` of a published cycle now (a republication), in the caller's
+    transaction: stamped, its letters numbered, the pages' cache forgotten after the commit."""
+    _publish(snapshot, timezone.now(), by)
+
+
 def _publish(snapshot: Snapshot, when, by) -> None:
     """Stamp the snapshot published, number its result letters, and (after the commit) make the
     pages forget the version they showed."""
@@ -93,7 +113,9 @@ def number_letters(snapshot: Snapshot) -> None:
 
 
 def republish(cycle: Cycle, *, by, reason: str, samples: int = 1000) -> Snapshot:
-    """Compute a new snapshot of a published cycle and publish it at once, with ``reason``.
+    """Compute a new snapshot of a published cycle and publish it at once, with ``reason``, in
+    this process (the command line, tests; the dashboard requests it in the background through
+    ``computation.request`` with purpose republish).
 
     Guarantees: admins only (PermissionDenied); the cycle must be published (ServiceError);
     a reason is required; earlier versions stay stored unchanged; all or nothing. The public
@@ -112,7 +134,7 @@ def republish(cycle: Cycle, *, by, reason: str, samples: int = 1000) -> Snapshot
         )
     with transaction.atomic():
         snapshot = compute_results(cycle, by=by, samples=samples, note=reason, allow_published=True)
-        _publish(snapshot, timezone.now(), by)
+        publish_now(snapshot, by)
     return snapshot
 
 
