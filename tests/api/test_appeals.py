@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from kotacerdas.api import tokens
 from kotacerdas.appeals.models import Appeal, AppealEvidence, AppealItem, AppealWindow
 from kotacerdas.evaluations.models import FinalValue
+from kotacerdas.results.services import computation
 
 from .world import PDF, build_world
 
@@ -228,11 +229,29 @@ def test_an_accepted_item_records_its_effect(world):
     assert item["decided_by"] == "w.admin"
     assert Decimal(item["value_before"]) == final.value
     assert Decimal(item["value_after"]) == Decimal(5)
+    # The results are recomputed in the background: the effect is pending (a test transaction
+    # never commits, so the task waits, as on a queue nobody works).
+    assert item["effect_pending"] is True
+    assert item["display_before"] is not None and item["rank_before"] >= 1
+    assert (item["display_after"], item["rank_after"], item["ranks_changed"]) == (None,) * 3
+    assert (item["snapshot_before"], item["snapshot_after"]) == (1, None)
+    final.refresh_from_db()
+    assert final.value == Decimal(5)
+    # While it is pending, no other decision is taken.
+    refused = client_of(world, "admin").post(
+        SUBMITTED, {"decision": "rejected", "reason": "Lagi."}, format="json"
+    )
+    assert refused.status_code == 409 and "latar belakang" in refused.json()["detail"]
+
+    job = AppealItem.objects.get(pk=world.submitted_item.pk).computation
+    computation.run(job.pk)  # what `kotacerdas db_worker` does
+    appeal = client_of(world, "admin").get(BASE + "appeals/15.05/").json()
+    (item,) = [i for i in appeal["items"] if i["indicator"] == "GOV.01"]
+    assert item["effect_pending"] is False
     assert item["display_after"] > item["display_before"]
     assert item["rank_before"] >= item["rank_after"] >= 1
     assert (item["snapshot_before"], item["snapshot_after"]) == (1, 2)
-    final.refresh_from_db()
-    assert final.value == Decimal(5)
+    assert item["ranks_changed"] is not None
 
 
 def test_a_rejection_changes_no_result_and_bad_input_decides_nothing(world):
