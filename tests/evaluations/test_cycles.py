@@ -18,7 +18,7 @@ from kotacerdas.evaluations.models import (
     FinalRule,
 )
 from kotacerdas.evaluations.services import cycles
-from tests.factories import make_cycle
+from tests.factories import enrol, make_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +189,24 @@ def test_the_cycle_list_shows_cycles_with_their_state(client, admin_user):
     page = client.get(reverse("evaluations:cycle_list")).content.decode()
     assert "Evaluasi Smart City 2022" in page
     assert "Penilaian asesor" in page
+
+
+def test_the_cycle_list_puts_the_newest_year_first(client, admin_user, jambi):
+    for year in (2020, 2023, 2021):
+        cycle = make_cycle(year)
+    enrol(cycle, jambi)  # a count per cycle: the query aggregates
+    client.force_login(admin_user)
+    response = client.get(reverse("evaluations:cycle_list"))
+    assert [c.year for c in response.context["cycles"]] == [2023, 2021, 2020]
+
+
+def test_the_cycle_page_counts_the_instruments_indicators_with_the_plural(client, admin_user):
+    cycle = make_cycle(2022)
+    total = cycle.instrument.indicators.count()
+    assert total > 1
+    client.force_login(admin_user)
+    page = client.get(reverse("evaluations:cycle_detail", args=[2022])).content.decode()
+    assert f"({total} indikator)" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("evaluations:cycle_detail", args=[2022])).content.decode()
+    assert f"({total} indicators)" in page

@@ -56,8 +56,11 @@ def _report_error(request: HttpRequest, error: ServiceError) -> None:
 @require_GET
 def cycle_list(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    cycles_ = Cycle.objects.select_related("instrument").annotate(
-        enrolled=Count("submissions", distinct=True)
+    # Newest year first, stated here: a query with an aggregate does not use Meta.ordering.
+    cycles_ = (
+        Cycle.objects.select_related("instrument")
+        .annotate(enrolled=Count("submissions", distinct=True))
+        .order_by("-year")
     )
     return render(request, "evaluations/cycle/list.html", {"cycles": cycles_})
 
