@@ -223,3 +223,12 @@ def test_the_crosswalk_start_page_suggests_a_crosswalk(admin_client, db):
         reverse("instruments:crosswalk_start"), {"source": old.pk, "target": old.pk}
     ).content.decode()
     assert "Pilih dua instrumen yang berbeda." in page
+
+
+def test_the_crosswalk_start_page_lists_crosswalks_by_instrument_code(admin_client, db):
+    a, b, c = make_instrument("kc-2018"), make_instrument("kc-2019"), make_instrument("kc-2020")
+    for source, target in ((b, c), (a, b)):
+        Crosswalk.objects.create(source=source, target=target)
+    response = admin_client.get(reverse("instruments:crosswalk_start"))
+    pairs = [(cw.source.code, cw.target.code) for cw in response.context["crosswalks"]]
+    assert pairs == [("kc-2018", "kc-2019"), ("kc-2019", "kc-2020")]

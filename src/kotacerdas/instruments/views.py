@@ -249,8 +249,10 @@ def crosswalk_start(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             return redirect("instruments:crosswalk", pk=crosswalk.pk)
-    crosswalks = Crosswalk.objects.select_related("source", "target").annotate(
-        entry_count=Count("entries")
+    crosswalks = (
+        Crosswalk.objects.select_related("source", "target")
+        .annotate(entry_count=Count("entries"))
+        .order_by("source__code", "target__code")
     )
     return render(
         request, "instruments/crosswalk_start.html", {"form": form, "crosswalks": crosswalks}
