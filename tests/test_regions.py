@@ -101,7 +101,15 @@ def test_region_list_page_lists_552_regions(client, loaded):
     response = client.get(reverse("regions:list"))
     assert response.status_code == 200
     assert response.context["total"] == 552
-    assert 'data-testid="region-count">552<' in response.content.decode()
+    assert 'data-count="552">552 daerah<' in response.content.decode()
+
+
+def test_region_list_counts_in_english_with_the_plural(client, loaded):
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("regions:list")).content.decode()
+    assert 'data-count="552">552 regions<' in page
+    one = client.get(reverse("regions:list"), {"q": "15.71"}).content.decode()
+    assert 'data-count="1">1 region<' in one
 
 
 def test_region_list_search_by_name_and_code(client, loaded):
