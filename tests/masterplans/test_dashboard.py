@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from kotacerdas.masterplans.models import Programme
 from kotacerdas.masterplans.services import dashboard
@@ -172,3 +173,21 @@ def test_national_page_public_sees_published_only(
     page = client.get(reverse("masterplans:national")).content.decode()
     assert 'data-testid="national-programmes">5<' in page
     assert 'data-planned="2450000000"' in page
+
+
+def test_national_page_names_programme_kinds_in_the_readers_language(client, programmes):
+    page = client.get(reverse("masterplans:national")).content.decode()
+    assert ">Infrastruktur</th>" in page and ">Kerja sama antarlembaga</th>" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("masterplans:national")).content.decode()
+    assert ">Infrastructure</th>" in page and ">Inter-agency cooperation</th>" in page
+    assert "Infrastruktur" not in page
+
+
+def test_region_dashboard_budget_by_kind_in_the_active_language(programmes):
+    with translation.override("en"):
+        figures = dashboard.region_dashboard(
+            Programme.objects.all(), [2020, 2021, 2022], with_kpis=False
+        )
+    labels = {row.key: row.label for row in figures.by_kind}
+    assert labels["infrastructure"] == "Infrastructure"

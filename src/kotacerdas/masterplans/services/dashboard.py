@@ -150,7 +150,12 @@ def _total(budgets: QuerySet[Budget]) -> MoneyRow:
 
 
 DIMENSION_KEYS = [(d.code, d.name) for d in DIMENSIONS]
-KIND_KEYS = [(str(value), str(label)) for value, label in ProgramKind.choices]
+
+
+def _kind_keys() -> list[tuple[str, str]]:
+    """The programme kinds (key, label), the labels in the language active now (not at import:
+    an English page got the Indonesian names)."""
+    return [(str(value), str(label)) for value, label in ProgramKind.choices]
 
 
 def completion(programmes: QuerySet[Programme]) -> list[CompletionRow]:
@@ -223,7 +228,7 @@ def region_dashboard(
         years=years,
         by_year=_money_rows(budgets, "year", [(str(year), str(year)) for year in years]),
         by_dimension=_money_rows(budgets, "programme__dimension", DIMENSION_KEYS),
-        by_kind=_money_rows(budgets, "programme__kind", KIND_KEYS),
+        by_kind=_money_rows(budgets, "programme__kind", _kind_keys()),
         total=_total(budgets),
         completion=completion(programmes),
         quick_wins=quick_wins_by_year(programmes),
@@ -254,7 +259,7 @@ def national_dashboard(programmes: QuerySet[Programme]) -> NationalDashboard:
     """Figures across regions over ``programmes``: how many regions cover each dimension and
     kind, programmes per dimension × kind, quick wins per dimension and year, budget planned
     and realised per year, completion per dimension."""
-    kinds = [key for key, _label in KIND_KEYS]
+    kinds = [key for key, _label in _kind_keys()]
     matrix = {key: dict.fromkeys(kinds, 0) for key, _label in DIMENSION_KEYS}
     for row in programmes.order_by().values("dimension", "kind").annotate(n=Count("id")):
         matrix[row["dimension"]][row["kind"]] = row["n"]
@@ -275,7 +280,7 @@ def national_dashboard(programmes: QuerySet[Programme]) -> NationalDashboard:
         regions=programmes.order_by().values("masterplan__region").distinct().count(),
         programmes=programmes.count(),
         dimension_coverage=_coverage(programmes, "dimension", DIMENSION_KEYS),
-        kind_coverage=_coverage(programmes, "kind", KIND_KEYS),
+        kind_coverage=_coverage(programmes, "kind", _kind_keys()),
         matrix=matrix,
         quick_win_years=sorted(years),
         quick_wins=quick_wins,
