@@ -1,10 +1,12 @@
 """What the public sees: only published programmes, only their public fields."""
 
 from django.urls import reverse
+from django.utils import translation
 
 from kotacerdas.accounts.roles import Role
 from kotacerdas.evaluations.models import Assignment
 from kotacerdas.masterplans import rules
+from kotacerdas.masterplans.forms import element_choices
 from kotacerdas.masterplans.models import Programme
 from tests.conftest import make_user
 from tests.factories import make_cycle
@@ -92,3 +94,25 @@ def test_visible_programmes_per_role(
     assert not assessor.has_perm("masterplans.edit", hidden)
     other = make_user("asesor.lain", Role.ASSESSOR)
     assert not other.has_perm("masterplans.view_internal", hidden)
+
+
+def test_element_names_follow_the_readers_language(client, programmes):
+    mpp, _sipin, _hidden = programmes
+    catalogue = reverse("masterplans:catalogue")
+    page = client.get(catalogue, {"q": "mal pelayanan"}).content.decode()
+    assert "Layanan Publik" in page
+    assert "Layanan Publik" in client.get(mpp.get_absolute_url()).content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(catalogue, {"q": "mal pelayanan"}).content.decode()
+    assert "Public service" in page and "Layanan Publik" not in page
+    page = client.get(mpp.get_absolute_url()).content.decode()
+    assert "Public service" in page and "Layanan Publik" not in page
+
+
+def test_the_programme_forms_element_choices_follow_the_language():
+    with translation.override("en"):
+        english = dict(dict(element_choices()[1:])["Smart Governance"])
+    with translation.override("id"):
+        indonesian = dict(dict(element_choices()[1:])["Smart Governance"])
+    assert english["GOV.SVC"] == "GOV.SVC Public service"
+    assert indonesian["GOV.SVC"] == "GOV.SVC Layanan Publik"

@@ -9,6 +9,7 @@ region's masterplan, which is how a programme can be cited as evidence for an in
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +18,11 @@ class Element:
     code: str
     name_id: str
     name_en: str
+
+    @property
+    def label(self) -> str:
+        """The element's name in the language active now (English only on English pages)."""
+        return self.name_en if (get_language() or "").startswith("en") else self.name_id
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,12 @@ DIMENSIONS: tuple[Dimension, ...] = (
 
 DIMENSION_BY_CODE = {d.code: d for d in DIMENSIONS}
 ELEMENT_BY_CODE = {e.code: e for d in DIMENSIONS for e in d.elements}
+
+
+def element_label(code: str) -> str:
+    """An element's name in the active language; an unknown code is returned as it is."""
+    element = ELEMENT_BY_CODE.get(code)
+    return element.label if element else code
 
 
 class DimensionCode(models.TextChoices):

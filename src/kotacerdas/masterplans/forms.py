@@ -31,7 +31,7 @@ class MasterplanForm(forms.ModelForm):
 def element_choices() -> list:
     """Elements grouped by dimension, for a <select> with <optgroup>s."""
     return [("", "—")] + [
-        (dimension.name, [(e.code, f"{e.code} {e.name_id}") for e in dimension.elements])
+        (dimension.name, [(e.code, f"{e.code} {e.label}") for e in dimension.elements])
         for dimension in DIMENSIONS
     ]
 

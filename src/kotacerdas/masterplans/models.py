@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kotacerdas.core.taxonomy import DimensionCode, ElementCode, ProgramKind
+from kotacerdas.core.taxonomy import DimensionCode, ElementCode, ProgramKind, element_label
 
 from .choices import (
     AttachmentKind,
@@ -220,6 +220,12 @@ class Programme(models.Model):
     @property
     def planned_years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
+
+    @property
+    def element_label(self) -> str:
+        """The framework element's name in the reader's language (the official Indonesian
+        name, or its English name on English pages)."""
+        return element_label(self.element)
 
     def clean(self) -> None:
         super().clean()

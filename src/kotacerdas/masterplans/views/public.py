@@ -136,6 +136,6 @@ def programme(request, pk: int):
             if internal
             else []
         ),
-        "element": programme.get_element_display(),
+        "element": programme.element_label,
     }
     return render(request, "masterplans/programme.html", context)
