@@ -168,6 +168,7 @@ def test_national_page_public_sees_published_only(
 ):
     page = client.get(reverse("masterplans:national")).content.decode()
     assert 'data-testid="national-programmes">4<' in page
+    assert "<p>program masterplan</p>" in page  # a caption that reads well for any count
     assert 'data-planned="2150000000"' in page  # 1.750 (Jambi published) + 400 (Bandung)
     client.force_login(admin_user)
     page = client.get(reverse("masterplans:national")).content.decode()

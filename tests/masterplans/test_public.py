@@ -62,14 +62,14 @@ def test_masterplan_page_hides_internal_notes_and_unpublished(client, masterplan
 
 def test_catalogue_finds_published_programmes_across_regions(client, programmes, operator):
     page = client.get(reverse("masterplans:catalogue"), {"q": "mal pelayanan"}).content.decode()
-    assert "Mal Pelayanan Publik" in page and 'data-testid="catalogue-count">1<' in page
+    assert "Mal Pelayanan Publik" in page and 'data-count="1">1 program<' in page
     page = client.get(reverse("masterplans:catalogue"), {"q": "metana"}).content.decode()
-    assert 'data-testid="catalogue-count">0<' in page
+    assert 'data-count="0">0 program<' in page
     client.force_login(operator)
     page = client.get(
         reverse("masterplans:catalogue"), {"q": "metana"}, headers={"HX-Request": "true"}
     ).content.decode()
-    assert 'data-testid="catalogue-count">1<' in page
+    assert 'data-count="1">1 program<' in page
     assert "<html" not in page  # the htmx partial
     page = client.get(
         reverse("masterplans:catalogue"), {"dimension": "BRA", "quick_win_year": "2022"}
@@ -116,3 +116,15 @@ def test_the_programme_forms_element_choices_follow_the_language():
         indonesian = dict(dict(element_choices()[1:])["Smart Governance"])
     assert english["GOV.SVC"] == "GOV.SVC Public service"
     assert indonesian["GOV.SVC"] == "GOV.SVC Layanan Publik"
+
+
+def test_the_catalogue_counts_programmes_with_the_plural(client, programmes):
+    # The count is one translatable phrase with its plural ("%(n)s program": "1 programme",
+    # "2 programmes" once the English catalogue has it), the number also in data-count.
+    catalogue = reverse("masterplans:catalogue")
+    page = client.get(catalogue, {"q": "mal pelayanan"}).content.decode()
+    assert 'data-count="1">1 program<' in page
+    count = Programme.objects.filter(published=True).count()
+    assert count > 1
+    page = client.get(catalogue).content.decode()
+    assert f'data-count="{count}">{count} program<' in page
