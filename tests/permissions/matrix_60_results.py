@@ -84,6 +84,21 @@ CASES = [
         note="invalid form: back to the dashboard",
     ),
     Case(
+        "results:computation",
+        ADMIN_ONLY,
+        kwargs=_year,
+        htmx=True,
+        note="htmx poll: no computation running, the page reloads",
+    ),
+    Case("results:computation", ADMIN_ONLY, kwargs=_year, note="without htmx: the dashboard"),
+    Case(
+        "results:computation_restart",
+        ADMIN_ONLY,
+        method="post",
+        kwargs=_year,
+        note="no computation to restart: back to the dashboard with a message",
+    ),
+    Case(
         "reports:batch_start",
         ADMIN_ONLY,
         method="post",
