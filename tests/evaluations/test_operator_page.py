@@ -59,3 +59,16 @@ def test_the_assessor_workspace_shows_the_same_card(client, jambi, assessor):
     card = html.decode().split('data-testid="session-card"')[1].split("</article>")[0]
     assert "Senin, 3 Oktober 2022, 09.00 WIB" in card
     assert "Ruang rapat Diskominfo Kota Jambi" in card
+
+
+def test_the_form_names_elements_in_the_readers_language(client, operator, jambi):
+    cycle = open_cycle(jambi)
+    cycle.instrument.dimensions.get(code="GOV").elements.filter(code="GOV.SVC").update(
+        name_en="Public service"
+    )
+    assert "<h3>GOV.SVC · Layanan Publik</h3>" in page(client, operator)
+    client.cookies["django_language"] = "en"
+    english = page(client, operator)
+    assert "<h3>GOV.SVC · Public service</h3>" in english
+    # An element without an English name keeps its Indonesian one.
+    assert "<h3>ENV.WAS · Sampah dan Limbah</h3>" in english
