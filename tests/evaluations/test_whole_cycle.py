@@ -253,7 +253,9 @@ def test_a_whole_cycle_over_http(client, people, django_capture_on_commit_callba
     transition(client, CycleState.FINAL)
     cycle.refresh_from_db()
     assert cycle.state == CycleState.FINAL
-    client.post(reverse("results:compute", args=[YEAR]), {"samples": "100"})
+    # The results are computed in the background; the immediate backend runs it on commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("results:compute", args=[YEAR]), {"samples": "100"})
     page = transition(client, CycleState.PUBLISHED).content.decode()
     cycle.refresh_from_db()
     assert cycle.state == CycleState.PUBLISHED, page
