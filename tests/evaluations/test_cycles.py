@@ -198,6 +198,10 @@ def test_the_cycle_list_puts_the_newest_year_first(client, admin_user, jambi):
     client.force_login(admin_user)
     response = client.get(reverse("evaluations:cycle_list"))
     assert [c.year for c in response.context["cycles"]] == [2023, 2021, 2020]
+    # The count column says what it counts.
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("evaluations:cycle_list")).content.decode()
+    assert '<th scope="col" class="numeric">Registered regions</th>' in page
 
 
 def test_the_cycle_page_counts_the_instruments_indicators_with_the_plural(client, admin_user):
