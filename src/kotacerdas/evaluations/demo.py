@@ -507,6 +507,20 @@ def _answers(submission, indicators, rng, maturity, report, operator) -> dict[in
 # --- Evidence: small generated PDFs (kotacerdas.core.pdf) ----------------------------------------
 
 
+# Kota Jambi's documents with a validity date, by indicator code: years after the cycle's year
+# (and month, day). The MPP operating decree of 2022 lapsed in March, before the deadline, so
+# assessors see it as expired ("kedaluwarsa sejak 3 Maret 2022").
+JAMBI_VALID_UNTIL = {"GOV.SVC.01": (0, 3, 3), "GOV.SVC.03": (2, 12, 31), "ECO.IND.02": (1, 6, 30)}
+
+
+def _valid_until(region_code: str, indicator_code: str, year: int) -> date | None:
+    """The demo validity date of a Kota Jambi document (JAMBI_VALID_UNTIL), else None."""
+    if region_code != JAMBI or indicator_code not in JAMBI_VALID_UNTIL:
+        return None
+    years, month, day = JAMBI_VALID_UNTIL[indicator_code]
+    return date(year + years, month, day)
+
+
 def _evidence(submission, indicators, report, operator) -> None:
     """A PDF for every indicator that requires evidence (and Kota Jambi's quick wins)."""
     region = submission.region
@@ -550,6 +564,7 @@ def _evidence(submission, indicators, report, operator) -> None:
                 "sha256": hashlib.sha256(content).hexdigest(),
                 "description": f"{SYNTHETIC} Dokumen contoh",
                 "uploaded_by": operator,
+                "valid_until": _valid_until(region.code, indicator.code, submission.cycle.year),
             },
             report,
         )

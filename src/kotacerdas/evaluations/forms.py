@@ -198,7 +198,7 @@ class AnswerForm(forms.Form):
 
 
 class EvidenceFileForm(forms.Form):
-    """Fields: ``file``, ``description``."""
+    """Fields: ``file``, ``description``, ``valid_until``."""
 
     file = forms.FileField(
         label=_("Berkas"),
@@ -206,10 +206,16 @@ class EvidenceFileForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": accept_attribute()}),
     )
     description = forms.CharField(label=_("Keterangan"), max_length=MAX_DESCRIPTION, required=False)
+    valid_until = forms.DateField(
+        label=_("Berlaku sampai"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Isi bila dokumen punya masa berlaku (SK, sertifikat, MoU)."),
+    )
 
 
 class EvidenceLinkForm(forms.Form):
-    """Fields: ``url``, ``description``."""
+    """Fields: ``url``, ``description``, ``valid_until``."""
 
     url = forms.CharField(
         label=_("Tautan"),
@@ -217,10 +223,16 @@ class EvidenceLinkForm(forms.Form):
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
     description = forms.CharField(label=_("Keterangan"), max_length=MAX_DESCRIPTION, required=False)
+    valid_until = forms.DateField(
+        label=_("Berlaku sampai"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Isi bila dokumen punya masa berlaku (SK, sertifikat, MoU)."),
+    )
 
 
 class EvidenceReplaceForm(forms.Form):
-    """Fields: ``file`` or ``url`` (one of them), ``description``."""
+    """Fields: ``file`` or ``url`` (one of them), ``description``, ``valid_until``."""
 
     file = forms.FileField(
         label=_("Berkas pengganti"),
@@ -234,6 +246,12 @@ class EvidenceReplaceForm(forms.Form):
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
     description = forms.CharField(label=_("Keterangan"), max_length=MAX_DESCRIPTION, required=False)
+    valid_until = forms.DateField(
+        label=_("Berlaku sampai"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Isi bila dokumen punya masa berlaku (SK, sertifikat, MoU)."),
+    )
 
     def clean(self):
         cleaned = super().clean()

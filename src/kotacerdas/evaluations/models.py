@@ -277,6 +277,12 @@ class Evidence(RulesModel):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     url = models.URLField(_("tautan"), max_length=1000, blank=True)
     description = models.CharField(_("keterangan"), max_length=500, blank=True)
+    valid_until = models.DateField(
+        _("berlaku sampai"),
+        null=True,
+        blank=True,
+        help_text=_("Untuk SK, sertifikat, MoU dan dokumen lain yang punya masa berlaku"),
+    )
     replaces = models.OneToOneField(
         "self",
         verbose_name=_("menggantikan"),

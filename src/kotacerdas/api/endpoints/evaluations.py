@@ -149,6 +149,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "sha256",
             "url",
             "description",
+            "valid_until",
             "replaces",
             "superseded",
             "uploaded_at",
@@ -171,6 +172,12 @@ class EvidenceInput(serializers.Serializer):
         required=False, allow_blank=True, default="", max_length=500
     )
     replaces = serializers.IntegerField(required=False, allow_null=True, default=None)
+    valid_until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Valid until (an SK, certificate or MoU expires); not before 2000-01-01.",
+    )
 
     def validate(self, data):
         if bool(data.get("file")) == bool(data.get("url")):
@@ -530,6 +537,7 @@ class SubmissionViewSet(FeedbackActions, SubmissionHistoryActions, viewsets.Read
                 uploaded=values.get("file"),
                 url=values["url"],
                 description=values["description"],
+                valid_until=values["valid_until"],
                 by=request.user,
             )
         elif values.get("file"):
@@ -538,6 +546,7 @@ class SubmissionViewSet(FeedbackActions, SubmissionHistoryActions, viewsets.Read
                 target,
                 values["file"],
                 description=values["description"],
+                valid_until=values["valid_until"],
                 by=request.user,
             )
         else:
@@ -546,6 +555,7 @@ class SubmissionViewSet(FeedbackActions, SubmissionHistoryActions, viewsets.Read
                 target,
                 values["url"],
                 description=values["description"],
+                valid_until=values["valid_until"],
                 by=request.user,
             )
         return Response(EvidenceSerializer(created).data, status=status.HTTP_201_CREATED)

@@ -34,6 +34,7 @@ from ..models import (
 )
 from .answers import validate_value
 from .assignments import assignments_of
+from .evidence import expired_counts
 from .locks import FROZEN_STATES, ensure_not_frozen, when
 
 MAX_NOTE = 5_000
@@ -298,17 +299,19 @@ def progress(assignment: Assignment) -> Progress:
 @dataclass
 class WorkRow:
     """One region on an assessor's worklist: the assignment, the region's self-assessment, the
-    assessor's scoring progress and the region's session (None when not scheduled)."""
+    assessor's scoring progress, the region's session (None when not scheduled) and how many of
+    the region's current evidence items have expired (``evidence.expired_since``)."""
 
     assignment: Assignment
     submission: Submission | None
     progress: Progress
     session: VirtualSession | None
+    expired_evidence: int = 0
 
 
 def worklist(assessor, *, active_only: bool = False) -> list[WorkRow]:
     """The assessor's assignments, newest cycle first, each as a WorkRow; ``active_only``
-    leaves out cycles that are published or archived. Five queries however many rows."""
+    leaves out cycles that are published or archived. Six queries however many rows."""
     mine = assignments_of(assessor)
     if active_only:
         mine = mine.exclude(cycle__state__in=FROZEN_STATES)
@@ -324,15 +327,20 @@ def worklist(assessor, *, active_only: bool = False) -> list[WorkRow]:
         (s.cycle_id, s.region_id): s
         for s in VirtualSession.objects.filter(cycle_id__in=cycles, region_id__in=regions)
     }
-    return [
-        WorkRow(
-            assignment=a,
-            submission=submissions.get((a.cycle_id, a.region_id)),
-            progress=progress[a.pk],
-            session=sessions.get((a.cycle_id, a.region_id)),
+    expired = expired_counts(submissions.values())
+    rows = []
+    for a in mine:
+        submission = submissions.get((a.cycle_id, a.region_id))
+        rows.append(
+            WorkRow(
+                assignment=a,
+                submission=submission,
+                progress=progress[a.pk],
+                session=sessions.get((a.cycle_id, a.region_id)),
+                expired_evidence=expired.get(submission.pk, 0) if submission else 0,
+            )
         )
-        for a in mine
-    ]
+    return rows
 
 
 def mark_complete(assignment: Assignment, *, by) -> Assignment:

@@ -24,6 +24,7 @@ from kotacerdas.masterplans.services import citations
 from ..forms_assessor import ConflictForm, JudgementForm, ScoreForm, rebased
 from ..models import Assignment, ConflictOfInterest
 from ..services import answers, assignments, integrity, scoring, sessions
+from ..services import evidence as evidence_service
 from .operator import STATUS_STALE, refusal_status
 
 
@@ -86,7 +87,9 @@ def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> d
         row.version = row.score.version if row.score else 0
         row.answer_value = answers.plain(row.answer.value) if row.answer else ""
     general = scoring.general_evidence(assignment)
-    _mark_shared(assignment, submission, [*general, *(i for row in rows for i in row.evidence)])
+    shown = [*general, *(i for row in rows for i in row.evidence)]
+    _mark_shared(assignment, submission, shown)
+    evidence_service.mark_expired(shown, assignment.cycle)
     lock_reason = scoring.lock_reason(assignment.cycle)
     return {
         "assignment": assignment,
@@ -97,6 +100,9 @@ def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> d
         "current": current,
         "rows": rows,
         "general_evidence": general,
+        "expired_evidence": (
+            evidence_service.expired_counts([submission]).get(submission.pk, 0) if submission else 0
+        ),
         "progress": scoring.progress(assignment),
         "session": sessions.session_of(assignment.cycle, assignment.region),
         "lock_reason": lock_reason,

@@ -27,7 +27,8 @@ from .operator import form_url, get_indicator, get_submission, require
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest, year: int, code: str, indicator: str) -> HttpResponse:
-    """Upload one file as evidence for an indicator. Fields: ``file``, ``description``."""
+    """Upload one file as evidence for an indicator. Fields: ``file``, ``description``,
+    ``valid_until``."""
     submission = get_submission(year, code)
     require(request, "evaluations.edit_submission", submission)
     item = get_indicator(submission, indicator)
@@ -41,6 +42,7 @@ def evidence_upload(request: HttpRequest, year: int, code: str, indicator: str) 
             item,
             form.cleaned_data["file"],
             description=form.cleaned_data["description"],
+            valid_until=form.cleaned_data["valid_until"],
             by=request.user,
         )
     except ServiceError as error:
@@ -57,7 +59,8 @@ def evidence_upload(request: HttpRequest, year: int, code: str, indicator: str) 
 @login_required
 @require_POST
 def evidence_link(request: HttpRequest, year: int, code: str, indicator: str) -> HttpResponse:
-    """Add a link as evidence for an indicator. Fields: ``url``, ``description``."""
+    """Add a link as evidence for an indicator. Fields: ``url``, ``description``,
+    ``valid_until``."""
     submission = get_submission(year, code)
     require(request, "evaluations.edit_submission", submission)
     item = get_indicator(submission, indicator)
@@ -71,6 +74,7 @@ def evidence_link(request: HttpRequest, year: int, code: str, indicator: str) ->
             item,
             form.cleaned_data["url"],
             description=form.cleaned_data["description"],
+            valid_until=form.cleaned_data["valid_until"],
             by=request.user,
         )
     except ServiceError as error:
@@ -84,13 +88,14 @@ def evidence_link(request: HttpRequest, year: int, code: str, indicator: str) ->
 @require_http_methods(["GET", "POST"])
 def evidence_replace(request: HttpRequest, pk: int) -> HttpResponse:
     """Replace evidence by a new file or link; the old one stays in the history.
-    Fields: ``file`` or ``url``, ``description``."""
+    Fields: ``file`` or ``url``, ``description``, ``valid_until``."""
     evidence = get_object_or_404(
         Evidence.objects.select_related("submission__cycle", "submission__region", "indicator"),
         pk=pk,
     )
     submission = evidence.submission
     require(request, "evaluations.edit_submission", submission)
+    evidence_service.mark_expired([evidence], submission.cycle)
     form = EvidenceReplaceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,6 +104,7 @@ def evidence_replace(request: HttpRequest, pk: int) -> HttpResponse:
                 uploaded=form.cleaned_data["file"],
                 url=form.cleaned_data["url"],
                 description=form.cleaned_data["description"],
+                valid_until=form.cleaned_data["valid_until"],
                 by=request.user,
             )
         except ServiceError as error:
