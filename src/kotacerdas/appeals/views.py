@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kotacerdas.accounts.predicates import is_admin
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.forms import error_text
 from kotacerdas.core.uploads import stored_file_response
 from kotacerdas.evaluations.models import Cycle, CycleState, Submission
 from kotacerdas.evaluations.services.answers import parse_value
@@ -25,16 +26,6 @@ from .choices import EvidenceKind
 from .forms import DecisionForm, EvidenceFileForm, EvidenceLinkForm, ItemForm, WindowForm
 from .models import Appeal, AppealEvidence, AppealItem, AppealWindow
 from .services import decisions, filing, register, window
-
-
-def _errors(form) -> str:
-    """Every error of a form, each after the label of its field."""
-    parts = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        label = f"{field.label}: " if field is not None else ""
-        parts.extend(f"{label}{error}" for error in errors)
-    return " ".join(parts)
 
 
 def _cycle(year: int) -> Cycle:
@@ -148,7 +139,7 @@ def window_open(request: HttpRequest, year: int) -> HttpResponse:
     _require_admin(request, cycle)
     form = WindowForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, error_text(form))
         return redirect(register_url(cycle))
     try:
         opened = window.open_window(cycle, deadline=form.deadline, by=request.user)
@@ -245,7 +236,7 @@ def item_save(request: HttpRequest, year: int, code: str) -> HttpResponse:
     cycle, region, _appeal = _filing(request, year, code)
     form = ItemForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, error_text(form))
         return redirect(region_url(cycle, region))
     indicator = Indicator.objects.filter(
         instrument_id=cycle.instrument_id, code=form.cleaned_data["indicator"]
@@ -298,7 +289,7 @@ def evidence_upload(request: HttpRequest, year: int, code: str, indicator: str) 
     item = _item(appeal, indicator)
     form = EvidenceFileForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, f"{indicator}: {_errors(form)}")
+        messages.error(request, f"{indicator}: {error_text(form)}")
         return redirect(region_url(cycle, region))
     try:
         added = filing.add_file(
@@ -326,7 +317,7 @@ def evidence_link(request: HttpRequest, year: int, code: str, indicator: str) ->
     item = _item(appeal, indicator)
     form = EvidenceLinkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"{indicator}: {_errors(form)}")
+        messages.error(request, f"{indicator}: {error_text(form)}")
         return redirect(region_url(cycle, region))
     try:
         filing.add_link(
@@ -373,7 +364,7 @@ def decide(request: HttpRequest, year: int, code: str, indicator: str) -> HttpRe
     item = _item(appeal, indicator)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"{indicator}: {_errors(form)}")
+        messages.error(request, f"{indicator}: {error_text(form)}")
         return redirect(region_url(cycle, region))
     data = form.cleaned_data
     accept = data["decision"] == "accepted"
