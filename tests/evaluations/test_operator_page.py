@@ -72,3 +72,15 @@ def test_the_form_names_elements_in_the_readers_language(client, operator, jambi
     assert "<h3>GOV.SVC · Public service</h3>" in english
     # An element without an English name keeps its Indonesian one.
     assert "<h3>ENV.WAS · Sampah dan Limbah</h3>" in english
+
+
+def test_the_form_names_the_evidence_kinds_asked_for(client, operator, jambi):
+    cycle = open_cycle(jambi)
+    cycle.instrument.indicators.filter(code="GOV.SVC.01").update(
+        evidence_kinds=["document", "link"]
+    )
+    html = page(client, operator)
+    assert '<small class="muted">(Dokumen, Tautan)</small>' in html
+    assert "(document" not in html
+    client.cookies["django_language"] = "en"
+    assert '<small class="muted">(Document, Link)</small>' in page(client, operator)
