@@ -12,6 +12,9 @@ Environment variables (all optional in development):
 - ``EMAIL_URL``: default the console backend.
 - ``SITE_URL``: scheme and host that links in emails point to (default http://127.0.0.1:8000).
 - ``KOTACERDAS_DEMO``: ``1`` marks a demo installation (demo accounts may sign in without 2FA).
+- ``LINK_CHECK``: ``1`` lets the server fetch and archive link evidence (default off: closed
+  government networks have no internet); ``LINK_CHECK_ALLOW_PRIVATE``: ``1`` allows links to
+  private addresses (default off, against SSRF).
 """
 
 import os
@@ -263,6 +266,18 @@ STORAGES = {
 KOTACERDAS_EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Checking and archiving link evidence (evaluations.services.links): the server fetches each
+# link added as evidence and keeps a copy. Off by default: the platform runs on closed government
+# networks without internet access, where every check would only time out. LINK_CHECK=1 turns it
+# on where the server may reach the internet directly (outbound http and https; no proxy is used).
+KOTACERDAS_LINK_CHECK = env.bool("LINK_CHECK", default=False)
+# Links whose host resolves to a private, loopback, link-local or other non-public address are
+# refused, so that an operator cannot make the server fetch internal services (SSRF: the cloud
+# metadata address 169.254.169.254, the database, an admin panel on the intranet) and read the
+# answer from the archived copy. Only for tests and closed networks whose evidence sites are
+# internal: LINK_CHECK_ALLOW_PRIVATE=1.
+KOTACERDAS_LINK_CHECK_ALLOW_PRIVATE = env.bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
 
 # --- Background work (django-tasks; worker: `kotacerdas db_worker`) -------------------------
 TASKS = {

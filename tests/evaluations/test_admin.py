@@ -12,6 +12,7 @@ MODELS = [
     "submission",
     "answer",
     "evidence",
+    "linkcheck",
     "assignment",
     "conflictofinterest",
     "score",

@@ -26,6 +26,7 @@ from .models import (
     Evidence,
     Feedback,
     FinalValue,
+    LinkCheck,
     Score,
     Submission,
     VirtualSession,
@@ -99,6 +100,24 @@ class EvidenceAdmin(ReadOnlyAdmin):
             return "—"
         return format_html(
             '<a href="{}">{}</a>', reverse("evaluations:evidence_download", args=[obj.pk]), obj
+        )
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(ReadOnlyAdmin):
+    list_display = ["evidence", "state", "status_code", "checked_at", "size", "error"]
+    list_filter = ["state", "evidence__submission__cycle"]
+    search_fields = ["evidence__url", "final_url", "sha256", "evidence__submission__region__name"]
+    list_select_related = ["evidence"]
+    exclude = ["archive"]
+    readonly_fields = ["copy"]
+
+    @admin.display(description=_("salinan arsip"))
+    def copy(self, obj: LinkCheck) -> str:
+        if not obj.archive:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("evaluations:link_archive", args=[obj.pk]), obj.sha256
         )
 
 

@@ -8,6 +8,7 @@ State transitions and locks live in ``services/``; models only hold data and inv
 """
 
 from decimal import Decimal
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -318,6 +319,77 @@ class Evidence(RulesModel):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluations:evidence_download", args=[self.pk])
+
+
+def link_archive_path(instance: "LinkCheck", filename: str) -> str:
+    """Storage path of a link's archived copy: link-archive/cycle/region/name (name chosen by
+    the link-check service)."""
+    submission = instance.evidence.submission
+    return f"link-archive/{submission.cycle.year}/{submission.region.code}/{filename}"
+
+
+class LinkCheckState(models.TextChoices):
+    QUEUED = "queued", _("Menunggu")
+    RUNNING = "running", _("Berjalan")
+    DONE = "done", _("Selesai")
+
+
+class LinkCheck(RulesModel):
+    """One check of a link given as evidence: the server fetched the URL (in the background,
+    ``evaluations.services.links``) and recorded what came back, with a copy of the content.
+
+    Never deleted: every check is its own row, the newest is the one shown; ``error`` says why a
+    link could not be reached (then there is no copy).
+    """
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="link_checks")
+    state = models.CharField(
+        _("status"), max_length=8, choices=LinkCheckState.choices, default=LinkCheckState.QUEUED
+    )
+    requested_at = models.DateTimeField(_("diminta"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("diperiksa"), null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("kode HTTP"), null=True, blank=True)
+    final_url = models.URLField(_("tautan akhir"), max_length=1000, blank=True)
+    content_type = models.CharField(_("tipe isi"), max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(_("ukuran (bita)"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    archive = models.FileField(
+        _("salinan arsip"), upload_to=link_archive_path, max_length=300, blank=True
+    )
+    error = models.CharField(_("kesalahan"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("pemeriksaan tautan")
+        verbose_name_plural = _("pemeriksaan tautan")
+
+    def __str__(self) -> str:
+        return f"{self.evidence} · {self.get_state_display()}"
+
+    @property
+    def reachable(self) -> bool:
+        """Checked and answered with a status below 400 (``error`` may still say why there is
+        no copy, e.g. the content was too large)."""
+        return (
+            self.state == LinkCheckState.DONE
+            and self.status_code is not None
+            and self.status_code < 400
+        )
+
+    @property
+    def status_text(self) -> str:
+        """The status code with its reason phrase ("200 OK", "404 Not Found"), or ""."""
+        if self.status_code is None:
+            return ""
+        try:
+            return f"{self.status_code} {HTTPStatus(self.status_code).phrase}"
+        except ValueError:
+            return str(self.status_code)
 
 
 class Assignment(RulesModel):

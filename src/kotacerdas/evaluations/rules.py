@@ -72,6 +72,8 @@ rules.add_perm("evaluations.view_scores", is_admin | is_assigned_assessor)
 # See which other regions submitted the same evidence file as this region (obj: Submission);
 # never the region's own operator, who must not learn about other regions' files
 rules.add_perm("evaluations.view_shared_evidence", is_admin | is_assigned_assessor)
+# Ask the server to check a link evidence item again and archive it (obj: Evidence)
+rules.add_perm("evaluations.check_link", is_admin | is_assigned_assessor)
 # See a virtual session and download its .ics (obj: VirtualSession)
 rules.add_perm(
     "evaluations.view_session", is_admin | is_operator_of_submission | is_assigned_assessor

@@ -34,4 +34,10 @@ urlpatterns = [
     ),
     path("data-dukung/<int:pk>/ganti/", evidence.evidence_replace, name="evidence_replace"),
     path("data-dukung/<int:pk>/unduh/", evidence.evidence_download, name="evidence_download"),
+    path(
+        "data-dukung/<int:pk>/periksa-tautan/",
+        evidence.evidence_link_check,
+        name="evidence_link_check",
+    ),
+    path("data-dukung/arsip-tautan/<int:pk>/", evidence.link_archive, name="link_archive"),
 ]

@@ -27,6 +27,7 @@ from kotacerdas.core.uploads import validate_upload
 from kotacerdas.instruments.models import Indicator
 
 from ..models import Cycle, Evidence, EvidenceKindStored, Submission
+from . import links
 from .locks import ensure_editable, hold_editable
 
 MAX_URL_LENGTH = 1000
@@ -160,7 +161,7 @@ def add_link(
     by,
 ) -> Evidence:
     """Record a link (http or https) as evidence; guarantees as ``_check``, ``clean_url`` and
-    ``clean_valid_until``."""
+    ``clean_valid_until``. When link checking is on, a check is enqueued (``links.begin``)."""
     _check(submission, indicator, by)
     url = clean_url(url)
     valid_until = clean_valid_until(valid_until)
@@ -170,6 +171,7 @@ def add_link(
         by=by,
         description=description,
         fields={"kind": EvidenceKindStored.LINK, "url": url, "valid_until": valid_until},
+        then=links.begin,
     )
 
 
@@ -185,7 +187,8 @@ def replace(
     """Replace evidence by a new file or link and return the new Evidence.
 
     Guarantees: exactly one of ``uploaded`` and ``url``; as ``add_file``/``add_link``; the new
-    item has the validity date given (none given: none, a new document has its own); the old
+    item has the validity date given (none given: none, a new document has its own); a new link
+    is checked as in ``add_link``; the old
     evidence is kept, marked ``superseded`` and linked from the new one (``replaces``); evidence
     that was already replaced is refused (someone else replaced it first: reload).
     """
@@ -216,6 +219,7 @@ def replace(
         fields=fields,
         upload=upload,
         replaces=evidence,
+        then=links.begin,
     )
 
 
@@ -241,6 +245,7 @@ def _store(
     fields: dict,
     upload: tuple[str, File] | None = None,
     replaces: Evidence | None = None,
+    then=None,
 ) -> Evidence:
     description = " ".join((description or "").split())
     if len(description) > MAX_DESCRIPTION:
@@ -276,6 +281,8 @@ def _store(
                 stored_name = evidence.file.name
             evidence._history_user = by
             evidence.save()
+            if then is not None:
+                then(evidence, by=by)
     except BaseException:
         if stored_name:
             evidence.file.storage.delete(stored_name)

@@ -23,7 +23,7 @@ from kotacerdas.masterplans.services import citations
 
 from ..forms_assessor import ConflictForm, JudgementForm, ScoreForm, rebased
 from ..models import Assignment, ConflictOfInterest
-from ..services import answers, assignments, integrity, scoring, sessions
+from ..services import answers, assignments, integrity, links, scoring, sessions
 from ..services import evidence as evidence_service
 from .operator import STATUS_STALE, refusal_status
 
@@ -90,6 +90,7 @@ def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> d
     shown = [*general, *(i for row in rows for i in row.evidence)]
     _mark_shared(assignment, submission, shown)
     evidence_service.mark_expired(shown, assignment.cycle)
+    links.mark_checks(shown)
     lock_reason = scoring.lock_reason(assignment.cycle)
     return {
         "assignment": assignment,
@@ -100,6 +101,7 @@ def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> d
         "current": current,
         "rows": rows,
         "general_evidence": general,
+        "link_check_enabled": links.enabled(),
         "expired_evidence": (
             evidence_service.expired_counts([submission]).get(submission.pk, 0) if submission else 0
         ),

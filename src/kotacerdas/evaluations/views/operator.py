@@ -23,7 +23,7 @@ from kotacerdas.masterplans.services import citations
 
 from ..forms import AnswerForm, EvidenceFileForm, EvidenceLinkForm, ReturnForm
 from ..models import CycleState, Submission, SubmissionState
-from ..services import answers, history, locks, sessions, submissions
+from ..services import answers, history, links, locks, sessions, submissions
 from ..services import evidence as evidence_service
 
 # Status codes of a refused autosave; the page's script lets htmx show their message.
@@ -126,6 +126,7 @@ def form_context(request: HttpRequest, submission: Submission, **extra) -> dict:
         evidence_by_indicator.setdefault(evidence.indicator_id, []).append(evidence)
     every_item = [item for items in evidence_by_indicator.values() for item in items]
     evidence_service.mark_expired(every_item, submission.cycle)
+    links.mark_checks(every_item)
     progress = submissions.progress(submission)
     session = sessions.session_of(submission.cycle, submission.region)
     progress_by_dimension = {row.dimension.pk: row for row in progress}
