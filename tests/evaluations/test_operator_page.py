@@ -84,3 +84,18 @@ def test_the_form_names_the_evidence_kinds_asked_for(client, operator, jambi):
     assert "(document" not in html
     client.cookies["django_language"] = "en"
     assert '<small class="muted">(Document, Link)</small>' in page(client, operator)
+
+
+def test_the_assessor_workspace_names_elements_in_the_readers_language(client, jambi, assessor):
+    cycle = open_cycle(jambi)
+    cycle.state = CycleState.REVIEW
+    cycle.save()
+    assign(cycle, jambi, assessor)
+    cycle.instrument.dimensions.get(code="GOV").elements.filter(code="GOV.SVC").update(
+        name_en="Public service"
+    )
+    client.force_login(assessor)
+    url = reverse("evaluations:assessor_workspace", args=[2022, "15.71"])
+    assert "<h3>GOV.SVC · Layanan Publik</h3>" in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    assert "<h3>GOV.SVC · Public service</h3>" in client.get(url).content.decode()
