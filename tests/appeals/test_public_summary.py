@@ -32,3 +32,18 @@ def test_a_published_cycle_whose_window_had_no_appeal_says_so(client, cycle, ope
     publish_snapshot(cycle, None)
     page = client.get(reverse("results:methodology", kwargs={"year": 2022})).content.decode()
     assert "Tidak ada daerah yang mengajukan sanggahan." in page
+
+
+def test_the_admins_list_says_a_final_cycle_has_no_window_yet_and_a_past_one_had_none(
+    client, cycle, admin
+):
+    """A final cycle's window may still open; a published cycle without one never had one."""
+    client.force_login(admin)
+
+    def row():
+        page = client.get(reverse("appeals:home")).content.decode()
+        return next(part for part in page.split("<tr>") if cycle.name in part)
+
+    assert "belum dibuka" in row() and "tidak ada masa sanggah" not in row()
+    Cycle.objects.filter(pk=cycle.pk).update(state=CycleState.PUBLISHED)
+    assert "tidak ada masa sanggah" in row() and "belum dibuka" not in row()
