@@ -19,6 +19,7 @@ from rules.contrib.models import RulesModel
 from simple_history.models import HistoricalRecords
 
 from kotacerdas.accounts.predicates import is_admin
+from kotacerdas.core.jobs import BackgroundJob
 
 
 def default_predicate_bands() -> list[dict]:
@@ -602,7 +603,7 @@ class PreparationState(models.TextChoices):
     STOPPED = "stopped", _("Dihentikan")
 
 
-class ModerationPreparation(models.Model):
+class ModerationPreparation(BackgroundJob):
     """One run of the preparation of moderation (the automatic final values of every submitted
     region), done by a background task. ``done`` of ``total`` regions tells the admin how far it
     is; the cycle's newest run decides whether moderation is open for decisions."""
@@ -616,18 +617,8 @@ class ModerationPreparation(models.Model):
     )
     total = models.PositiveIntegerField(_("jumlah daerah"), default=0)
     done = models.PositiveIntegerField(_("daerah selesai"), default=0)
-    error = models.TextField(_("galat"), blank=True)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
-    # Touched at every step: a queued or running preparation untouched for long has stalled.
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("persiapan moderasi")
         verbose_name_plural = _("persiapan moderasi")
 
@@ -637,7 +628,3 @@ class ModerationPreparation(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
-
-    @property
-    def is_active(self) -> bool:
-        return self.state in (PreparationState.QUEUED, PreparationState.RUNNING)

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.jobs import BackgroundJob
+
 from .choices import ComputationPurpose, ComputationState, SnapshotState
 
 
@@ -141,7 +143,7 @@ class RegionResult(models.Model):
         return None if score is None else score * self.snapshot.scale / 100
 
 
-class Computation(models.Model):
+class Computation(BackgroundJob):
     """One computation of a cycle's results, done by a background task
     (``services/computation.py``): who asked, why (``purpose``), with how many Monte Carlo
     samples and which note for the snapshot; then the snapshot it wrote, or its error."""
@@ -167,24 +169,10 @@ class Computation(models.Model):
     snapshot = models.ForeignKey(
         Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    error = models.TextField(_("galat"), blank=True)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
-    # A queued or running computation untouched for long has lost its worker.
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("perhitungan hasil")
         verbose_name_plural = _("perhitungan hasil")
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.get_purpose_display()} · {self.get_state_display()}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.state in (ComputationState.QUEUED, ComputationState.RUNNING)

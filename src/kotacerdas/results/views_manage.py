@@ -36,7 +36,7 @@ def computation_context(cycle: Cycle) -> dict:
     return {
         "computation": current,
         "computing": current is not None and current.is_active,
-        "stalled": current is not None and computation.is_stalled(current),
+        "stalled": current is not None and current.is_stalled,
         "can_restart_computation": computation.can_restart(current),
     }
 

@@ -21,7 +21,6 @@ A cycle without any preparation (prepared before this existed, or by the demo, w
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from kotacerdas.accounts.predicates import is_admin
+from kotacerdas.core import jobs
 from kotacerdas.core.errors import Locked, ServiceError
 
 from ..models import (
@@ -44,24 +44,15 @@ from . import moderation
 
 log = logging.getLogger(__name__)
 
-ACTIVE = (PreparationState.QUEUED, PreparationState.RUNNING)
-# A queued or running preparation not touched for this long has lost its worker.
-STALLED_AFTER = timedelta(minutes=10)
-
 
 def current(cycle: Cycle) -> ModerationPreparation | None:
     """The cycle's newest preparation, or None when it never had one."""
     return ModerationPreparation.objects.filter(cycle_id=cycle.pk).first()
 
 
-def is_stalled(preparation: ModerationPreparation) -> bool:
-    """Queued or running, but not touched for ``STALLED_AFTER`` (no worker, or it died)."""
-    return preparation.is_active and preparation.updated_at < timezone.now() - STALLED_AFTER
-
-
 def can_restart(preparation: ModerationPreparation | None) -> bool:
     """Whether the admin may start the preparation again: none is running (or it stalled)."""
-    return preparation is None or not preparation.is_active or is_stalled(preparation)
+    return preparation is None or not preparation.is_active or preparation.is_stalled
 
 
 def is_prepared(cycle: Cycle) -> bool:
@@ -97,7 +88,7 @@ def begin(cycle: Cycle, *, by) -> ModerationPreparation:
     that transaction commits. Older unfinished preparations of the cycle are stopped (a running
     one notices at its next step and writes nothing more)."""
     now = timezone.now()
-    ModerationPreparation.objects.filter(cycle=cycle, state__in=ACTIVE).update(
+    ModerationPreparation.objects.filter(cycle=cycle, state__in=jobs.ACTIVE).update(
         state=PreparationState.STOPPED,
         error=_("Digantikan oleh persiapan yang lebih baru."),
         finished_at=now,
@@ -134,13 +125,6 @@ def prepare_moderation(preparation_id: int) -> None:
     run(preparation_id)
 
 
-def _finish(preparation_id: int, state: str, error: str = "", **fields) -> None:
-    now = timezone.now()
-    ModerationPreparation.objects.filter(pk=preparation_id).update(
-        state=state, error=error[:2000], finished_at=now, updated_at=now, **fields
-    )
-
-
 def run(preparation_id: int) -> None:
     """Carry out a queued preparation, step by step (see the module docstring).
 
@@ -149,11 +133,7 @@ def run(preparation_id: int) -> None:
     is half-written; it stops, writing nothing more, when the cycle has left moderation or a newer
     preparation replaced it; an error is recorded on the preparation (state failed), never raised.
     """
-    now = timezone.now()
-    claimed = ModerationPreparation.objects.filter(
-        pk=preparation_id, state=PreparationState.QUEUED
-    ).update(state=PreparationState.RUNNING, started_at=now, updated_at=now)
-    if not claimed:
+    if not jobs.claim(ModerationPreparation, preparation_id):
         return
     done = 0
     try:
@@ -176,7 +156,8 @@ def run(preparation_id: int) -> None:
                 if state != PreparationState.RUNNING:
                     return  # replaced by a newer preparation, which stopped this one
                 if locked.state != CycleState.MODERATION:
-                    _finish(
+                    jobs.finish(
+                        ModerationPreparation,
                         preparation_id,
                         PreparationState.STOPPED,
                         _("Dihentikan: siklus %(cycle)s tidak lagi pada tahap Moderasi.")
@@ -192,7 +173,12 @@ def run(preparation_id: int) -> None:
                 )
     except Exception as error:
         log.exception("moderation preparation %s failed", preparation_id)
-        _finish(preparation_id, PreparationState.FAILED, str(error) or type(error).__name__)
+        jobs.finish(
+            ModerationPreparation,
+            preparation_id,
+            PreparationState.FAILED,
+            str(error) or type(error).__name__,
+        )
         return
     ModerationPreparation.objects.filter(pk=preparation_id, state=PreparationState.RUNNING).update(
         state=PreparationState.DONE,

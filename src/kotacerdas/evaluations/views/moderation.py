@@ -65,7 +65,7 @@ def preparation_context(cycle: Cycle) -> dict:
     return {
         "preparation": current,
         "prepared": current is None or current.state == PreparationState.DONE,
-        "stalled": current is not None and preparation.is_stalled(current),
+        "stalled": current is not None and current.is_stalled,
         "can_restart": in_moderation and preparation.can_restart(current),
     }
 

@@ -18,7 +18,6 @@ started again (``restart``).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from kotacerdas.accounts.predicates import is_admin
+from kotacerdas.core import jobs
 from kotacerdas.core.errors import Locked, ServiceError
 from kotacerdas.evaluations.models import Cycle, CycleState
 
@@ -36,10 +36,6 @@ from ..signals import computation_finished
 from . import compute, inputs, publication
 
 log = logging.getLogger(__name__)
-
-ACTIVE = (ComputationState.QUEUED, ComputationState.RUNNING)
-# A queued or running computation not touched for this long has lost its worker.
-STALLED_AFTER = timedelta(minutes=10)
 
 
 def allowed_states(purpose: str) -> set[str]:
@@ -57,12 +53,7 @@ def current(cycle: Cycle) -> Computation | None:
 
 def active(cycle: Cycle) -> Computation | None:
     """The cycle's queued or running computation (stalled or not), or None."""
-    return Computation.objects.filter(cycle_id=cycle.pk, state__in=ACTIVE).first()
-
-
-def is_stalled(computation: Computation) -> bool:
-    """Queued or running, but not touched for ``STALLED_AFTER`` (no worker, or it died)."""
-    return computation.is_active and computation.updated_at < timezone.now() - STALLED_AFTER
+    return Computation.objects.filter(cycle_id=cycle.pk, state__in=jobs.ACTIVE).first()
 
 
 def can_restart(computation: Computation | None) -> bool:
@@ -70,7 +61,7 @@ def can_restart(computation: Computation | None) -> bool:
     stalled, and its cycle is still in the state it computes in."""
     if computation is None:
         return False
-    if computation.is_active and not is_stalled(computation):
+    if computation.is_active and not computation.is_stalled:
         return False
     if computation.state == ComputationState.DONE:
         return False
@@ -79,7 +70,7 @@ def can_restart(computation: Computation | None) -> bool:
 
 def busy_message(computation: Computation) -> str:
     """Why an action waits for ``computation``, in Indonesian."""
-    if is_stalled(computation):
+    if computation.is_stalled:
         return _(
             "Perhitungan hasil siklus %(cycle)s tidak bergerak lebih dari 10 menit; jalankan "
             "ulang dari dasbor hasil."
@@ -128,10 +119,10 @@ def request(
         if not inputs.submitted(locked).exists():
             raise ServiceError(_("Belum ada penilaian mandiri yang dikirim pada siklus ini."))
         running = active(locked)
-        if running is not None and not is_stalled(running):
+        if running is not None and not running.is_stalled:
             raise ServiceError(busy_message(running))
         now = timezone.now()
-        Computation.objects.filter(cycle=locked, state__in=ACTIVE).update(
+        Computation.objects.filter(cycle=locked, state__in=jobs.ACTIVE).update(
             state=ComputationState.STOPPED,
             error=_("Digantikan oleh perhitungan yang lebih baru."),
             finished_at=now,
@@ -185,13 +176,6 @@ class _Stopped(Exception):
     pass
 
 
-def _finish(computation_id: int, state: str, error: str = "", **fields) -> None:
-    now = timezone.now()
-    Computation.objects.filter(pk=computation_id).update(
-        state=state, error=error[:2000], finished_at=now, updated_at=now, **fields
-    )
-
-
 def run(computation_id: int) -> None:
     """Carry out a queued computation.
 
@@ -201,11 +185,7 @@ def run(computation_id: int) -> None:
     left the state it computes in (final; published for a republication) or a newer computation
     replaced it; an error is recorded on the computation (state failed), never raised.
     """
-    now = timezone.now()
-    claimed = Computation.objects.filter(pk=computation_id, state=ComputationState.QUEUED).update(
-        state=ComputationState.RUNNING, started_at=now, updated_at=now
-    )
-    if not claimed:
+    if not jobs.claim(Computation, computation_id):
         return
     try:
         with transaction.atomic():
@@ -240,7 +220,9 @@ def run(computation_id: int) -> None:
             computation_finished.send(sender=Computation, computation=job, snapshot=snapshot)
     except _Stopped as stopped:
         if str(stopped):
-            _finish(computation_id, ComputationState.STOPPED, str(stopped))
+            jobs.finish(Computation, computation_id, ComputationState.STOPPED, str(stopped))
     except Exception as error:
         log.exception("results computation %s failed", computation_id)
-        _finish(computation_id, ComputationState.FAILED, str(error) or type(error).__name__)
+        jobs.finish(
+            Computation, computation_id, ComputationState.FAILED, str(error) or type(error).__name__
+        )
