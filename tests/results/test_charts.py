@@ -110,6 +110,22 @@ def test_the_radar_renders_to_svg_with_its_labels():
         assert axis in svg
 
 
+@pytest.mark.parametrize("chart", built(), ids=lambda chart: chart.id)
+def test_channels_of_the_same_field_share_one_legend(chart):
+    """Vega-Lite merges the legends of channels that encode the same field; when one of them is
+    disabled and the other not, the browser logs 'Conflicting legend property "disable"' (the
+    trend did on every profile). Every such pair declares the same legend."""
+    spec = chart.spec
+    for view in [spec, *spec.get("layer", [])]:
+        legends: dict[str, list] = {}
+        for channel in ("color", "fill", "stroke", "strokeDash", "shape", "size", "opacity"):
+            encoding = view.get("encoding", {}).get(channel)
+            if encoding and "field" in encoding:
+                legends.setdefault(encoding["field"], []).append(encoding.get("legend", {}))
+        for field, declared in legends.items():
+            assert all(legend == declared[0] for legend in declared), (chart.id, field, declared)
+
+
 def test_the_bundle_is_generated_once_and_found(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     finder = staticfiles.VegaBundleFinder()

@@ -285,7 +285,9 @@ def _trend_template(years: tuple[str, ...], title: str, maximum: float, language
             strokeDash=alt.StrokeDash(
                 "series:N",
                 scale=alt.Scale(domain=series_names, range=[[1, 0], [5, 3]]),
-                legend=None,
+                # The same legend as the colour's: Vega-Lite merges the two into one (a line
+                # of each colour and dash); a disabled one here conflicts with it.
+                legend=alt.Legend(title=None, orient="bottom"),
             ),
             detail="pair:N",
             tooltip=[
