@@ -107,6 +107,17 @@ def test_public_pages_in_english(client, world, url, expected):
     assert "Skip to content" in page and "Langsung ke isi" not in page
 
 
+def test_the_ministrys_predicates_follow_the_language(client, world):
+    """Kota Jambi (3,31) is "Baik": "Good" on English pages, in the badge and the filter."""
+    badge = re.compile(r'<span class="badge[^"]*">([^<]+)</span>')
+    for url in ("/hasil/2022/?q=Jambi", "/hasil/2022/daerah/15.71/"):
+        assert "Baik" in badge.findall(text_of(client.get(url)))
+        page = english(client, url)
+        assert "Good" in badge.findall(page) and "Baik" not in badge.findall(page)
+        switch(client, "id", url)
+    assert '<option value="Baik">Good</option>' in english(client, "/hasil/2022/")
+
+
 def test_the_self_assessment_in_english(client, world):
     url = reverse("evaluations:submission_form", args=[2023, "15.71"])
     page = english(client, url, world["operator"])

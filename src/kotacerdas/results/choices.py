@@ -1,6 +1,7 @@
 """Statuses of the results app."""
 
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,3 +38,20 @@ class ComputationPurpose(models.TextChoices):
     COMPUTE = "compute", _("Hitung hasil")
     REPUBLISH = "republish", _("Publikasi ulang")
     APPEAL = "appeal", _("Putusan sanggahan")
+
+
+# The ministry's predicates (``kotacerdas.index.config.DEFAULT_BANDS``), marked for the English
+# catalogue. Results store a cycle's own labels; ``predicate_label`` shows these five in the
+# reader's language and any other label as the cycle named it.
+OFFICIAL_PREDICATES = (
+    gettext_noop("Memuaskan"),
+    gettext_noop("Sangat Baik"),
+    gettext_noop("Baik"),
+    gettext_noop("Cukup"),
+    gettext_noop("Kurang"),
+)
+
+
+def predicate_label(label: str) -> str:
+    """``label`` in the reader's language when it is one of the ministry's predicates."""
+    return gettext(label) if label in OFFICIAL_PREDICATES else label

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.regions.models import RegionKind
 
+from .choices import predicate_label
 from .services.ranking import SORTS, Filters
 
 SORT_CHOICES = [
@@ -38,7 +39,10 @@ class RankingFilterForm(forms.Form):
     def __init__(self, data, *, provinces: list[tuple[str, str]], predicates: list[str]):
         super().__init__(data)
         self.fields["province"].choices = [("", _("Semua")), *provinces]
-        self.fields["predicate"].choices = [("", _("Semua")), *((p, p) for p in predicates)]
+        self.fields["predicate"].choices = [
+            ("", _("Semua")),
+            *((p, predicate_label(p)) for p in predicates),
+        ]
 
     def filters(self) -> Filters:
         """The valid filters; a field with an invalid value counts as not set."""

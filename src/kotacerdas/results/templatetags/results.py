@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from django import template
 from django.utils.formats import number_format
 
+from kotacerdas.results import choices
+
 register = template.Library()
 
 BADGES = ["badge-good", "badge-good", "", "badge-warn", "badge-bad"]
@@ -40,6 +42,13 @@ def percent(value, digits: int = 0) -> str:
     if value is None or value == "":
         return "—"
     return f"{number_format(100 * float(value), int(digits))} %"
+
+
+@register.filter
+def predicate_label(label: str) -> str:
+    """A predicate in the reader's language (the ministry's five; others as the cycle named
+    them)."""
+    return choices.predicate_label(label)
 
 
 @register.filter
