@@ -180,11 +180,11 @@ def test_charts_number_locale_follows_the_language():
 def test_the_report_card_follows_the_language_and_the_letter_stays_indonesian(client, world):
     url = reverse("reports:report_card", args=[2022, "15.71"])
     indonesian = pdf_text(client.get(url).content)
-    assert "Peringkat nasional" in indonesian and "3,31" in indonesian
+    assert "Peringkat nasional" in indonesian and "3,31" in indonesian and "Baik" in indonesian
     switch(client, "en", url)
     english = pdf_text(client.get(url).content)
-    assert "National rank" in english and "3.31" in english
-    assert "Peringkat nasional" not in english
+    assert "National rank" in english and "3.31" in english and "Good" in english
+    assert "Peringkat nasional" not in english and "Baik" not in english
     client.force_login(world["operator"])
     letter = pdf_text(client.get(reverse("reports:letter", args=[2022, "15.71"])).content)
     assert "Peringkat nasional" in letter and "3,31" in letter
