@@ -24,6 +24,7 @@ setup: $(STAMP)
 migrate: setup
 	$(BIN)/kotacerdas migrate --noinput
 
+# The demo data is loaded once; later runs keep it and its changes (`kotacerdas demo --reset` reloads).
 # No worker runs in the demo: its background tasks (moderation's preparation, the reports' zip)
 # run at once, in the request.
 demo: migrate
