@@ -7,9 +7,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from kotacerdas.api import tokens
-from kotacerdas.evaluations.models import Answer, CycleState, Evidence, FinalValue, Score
+from kotacerdas.evaluations.models import (
+    Answer,
+    CycleState,
+    Evidence,
+    FinalValue,
+    LinkCheck,
+    Score,
+)
 
-from .world import PDF, build_world
+from .world import ARCHIVED_PAGE, PDF, build_world
 
 
 @pytest.fixture
@@ -220,6 +227,40 @@ def test_a_read_token_cannot_answer_but_a_write_token_can(world):
 def test_a_link_has_no_file_to_download(world):
     client = client_for(world.users["operator_own"])
     response = client.get(f"/api/v1/evidence/{world.link_evidence.pk}/file/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_link_evidence_carries_its_newest_check_and_the_archive_downloads(world):
+    client = client_for(world.users["assessor_assigned"])
+    item = client.get(f"/api/v1/evidence/{world.link_evidence.pk}/").json()
+    check = item["link_check"]
+    assert check["state"] == "done" and check["status_code"] == 200
+    assert check["final_url"] == "https://jambikota.go.id/beranda"
+    assert check["checked_at"] and check["archived"] is True
+    assert check["archive"] == f"/api/v1/evidence/{world.link_evidence.pk}/archive/"
+    listed = client.get(f"/api/v1/submissions/{world.own_open.pk}/evidence/").json()
+    by_id = {row["id"]: row for row in listed}
+    assert by_id[world.link_evidence.pk]["link_check"] == check
+    assert by_id[world.file_evidence.pk]["link_check"] is None
+
+    copy = client.get(check["archive"])
+    assert copy.status_code == 200
+    assert b"".join(copy.streaming_content) == ARCHIVED_PAGE
+    assert copy["Content-Type"] == "text/html"
+    assert "attachment" in copy["Content-Disposition"]
+    assert copy["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_an_unreachable_link_shows_why_and_has_no_archive(world):
+    LinkCheck.objects.create(
+        evidence=world.link_evidence, state="done", error="nama host tidak ditemukan"
+    )
+    client = client_for(world.users["operator_own"])
+    check = client.get(f"/api/v1/evidence/{world.link_evidence.pk}/").json()["link_check"]
+    assert check["status_code"] is None and check["error"] == "nama host tidak ditemukan"
+    assert check["archived"] is False and check["archive"] is None
+    response = client.get(f"/api/v1/evidence/{world.link_evidence.pk}/archive/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
 

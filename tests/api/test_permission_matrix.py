@@ -174,6 +174,19 @@ ENTRIES = [
     Entry(
         "GET", "/api/v1/evidence/{id}/file/", REGION_PARTIES, lambda w: {"id": w.file_evidence.pk}
     ),
+    Entry(
+        "GET",
+        "/api/v1/evidence/{id}/archive/",
+        REGION_PARTIES,
+        lambda w: {"id": w.link_evidence.pk},
+    ),
+    Entry(
+        "GET",
+        "/api/v1/evidence/{id}/archive/",
+        expect(404, anonymous=401),
+        lambda w: {"id": w.file_evidence.pk},
+        note="a file has no archived copy",
+    ),
     # Masterplans: headers and published programmes are public; the rest for the region's parties.
     Entry("GET", "/api/v1/masterplans/", PUBLIC),
     Entry("GET", "/api/v1/masterplans/{id}/", PUBLIC, lambda w: {"id": w.masterplan.pk}),

@@ -1,7 +1,8 @@
 """The objects the API matrix and the fuzzing act on, one per situation an endpoint can meet.
 
 - ``open_cycle`` (2023, self-assessment open): a draft submission for each region, one link
-  evidence and one file evidence of the own region;
+  evidence (checked: ``link_check`` answered 200 and its copy was archived) and one file evidence
+  of the own region;
 - ``review_cycle`` (2022, assessors scoring): the own region submitted, ``assessor_assigned``
   assigned to it;
 - ``masterplan`` of the own region (2018–2022) with a ``document`` (a link), a
@@ -23,6 +24,7 @@ the open cycle is scheduled with ``assessor_assigned``; the operators belong to 
 Jambi) and the other (Kota Bandung) region.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -40,6 +42,8 @@ from kotacerdas.evaluations.models import (
     CycleState,
     Evidence,
     Feedback,
+    LinkCheck,
+    LinkCheckState,
     Score,
     SubmissionState,
     VirtualSession,
@@ -67,6 +71,7 @@ ROLES = (
     "operator_other",
 )
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ARCHIVED_PAGE = b"<html><title>Pemerintah Kota Jambi</title></html>"
 
 
 @dataclass
@@ -106,6 +111,19 @@ def build_world(own_region, other_region, *, appeals: bool = False) -> ApiWorld:
     o["link_evidence"] = Evidence.objects.create(
         submission=o["own_open"], indicator=level, kind="link", url="https://jambikota.go.id/"
     )
+    link_check = LinkCheck(
+        evidence=o["link_evidence"],
+        state=LinkCheckState.DONE,
+        checked_at=timezone.now(),
+        status_code=200,
+        final_url="https://jambikota.go.id/beranda",
+        content_type="text/html",
+        size=len(ARCHIVED_PAGE),
+        sha256=hashlib.sha256(ARCHIVED_PAGE).hexdigest(),
+    )
+    link_check.archive.save("beranda.arsip", ContentFile(ARCHIVED_PAGE), save=False)
+    link_check.save()
+    o["link_check"] = link_check
     file_evidence = Evidence(
         submission=o["own_open"],
         indicator=level,

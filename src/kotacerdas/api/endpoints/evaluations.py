@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -27,6 +27,7 @@ from kotacerdas.evaluations.models import (
     CycleState,
     Evidence,
     FinalValue,
+    LinkCheck,
     Score,
     Submission,
 )
@@ -35,6 +36,7 @@ from kotacerdas.evaluations.services import (
     assignments,
     history,
     lifecycle,
+    links,
     moderation,
     scoring,
     submissions,
@@ -132,10 +134,49 @@ class AnswerInput(serializers.Serializer):
     version = serializers.IntegerField(min_value=0, help_text="The version you read (0: new).")
 
 
+class LinkCheckSerializer(serializers.ModelSerializer):
+    """The newest check of a link evidence item (``evaluations.services.links``): ``state`` is
+    ``queued``, ``running`` or ``done``; ``status_code`` the HTTP status the link answered
+    (null when unreachable, then ``error`` says why); ``archived`` whether a copy was kept, and
+    ``archive`` where to download it."""
+
+    archived = serializers.SerializerMethodField()
+    archive = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LinkCheck
+        fields = [
+            "id",
+            "state",
+            "requested_at",
+            "checked_at",
+            "status_code",
+            "final_url",
+            "content_type",
+            "size",
+            "sha256",
+            "error",
+            "archived",
+            "archive",
+        ]
+
+    def get_archived(self, check: LinkCheck) -> bool:
+        return bool(check.archive)
+
+    def get_archive(self, check: LinkCheck) -> str | None:
+        if not check.archive:
+            return None
+        return f"/api/v1/evidence/{check.evidence_id}/archive/"
+
+
 class EvidenceSerializer(serializers.ModelSerializer):
+    """An evidence item; a link carries ``link_check``, its newest check (null for a file, or a
+    link never checked). Pass items through ``links.mark_checks`` to read them in one query."""
+
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     replaces = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     download = serializers.SerializerMethodField()
+    link_check = serializers.SerializerMethodField()
 
     class Meta:
         model = Evidence
@@ -154,12 +195,20 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "superseded",
             "uploaded_at",
             "download",
+            "link_check",
         ]
 
     def get_download(self, item: Evidence) -> str | None:
         if item.kind != "file":
             return None
         return f"/api/v1/evidence/{item.pk}/file/"
+
+    @extend_schema_field(LinkCheckSerializer(allow_null=True))
+    def get_link_check(self, item: Evidence) -> dict | None:
+        if item.kind != "link":
+            return None
+        check = item.link_check if hasattr(item, "link_check") else links.latest(item)
+        return LinkCheckSerializer(check).data if check is not None else None
 
 
 class EvidenceInput(serializers.Serializer):
@@ -514,6 +563,8 @@ class SubmissionViewSet(FeedbackActions, SubmissionHistoryActions, viewsets.Read
         items = submission.evidence.select_related("indicator")
         if request.query_params.get("all", "").lower() not in ("1", "true"):
             items = items.filter(superseded=False)
+        items = list(items)
+        links.mark_checks(items)
         return Response(EvidenceSerializer(items, many=True).data)
 
     @extend_schema(
@@ -601,13 +652,15 @@ class SubmissionViewSet(FeedbackActions, SubmissionHistoryActions, viewsets.Read
 
 
 class EvidenceViewSet(viewsets.GenericViewSet):
-    """One evidence item and its file (streamed after the permission check)."""
+    """One evidence item, its file, and the archived copy of a checked link (each streamed
+    after the permission check: who may read the self-assessment, as in the web pages)."""
 
     serializer_class = EvidenceSerializer
     permission_classes = [Rules]
     rules_permissions = {
         "retrieve": "evaluations.view_submission",
         "file": "evaluations.view_submission",
+        "archive": "evaluations.view_submission",
     }
 
     def get_queryset(self):
@@ -626,6 +679,20 @@ class EvidenceViewSet(viewsets.GenericViewSet):
             raise NotFound("This evidence is a link, not a file.")
         return stored_file_response(
             item.file, name=item.original_name, content_type=item.content_type
+        )
+
+    # The copy keeps the content type the link answered with (HTML, PDF, ...).
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def archive(self, request, pk=None):
+        """The copy the server kept at the newest check of a link (``link_check.archive``), as
+        an attachment; 404 for a file, or when the newest check kept no copy."""
+        item = self.get_object()
+        check = links.latest(item) if item.kind == "link" else None
+        if check is None or not check.archive:
+            raise NotFound("No archived copy of this link.")
+        return stored_file_response(
+            check.archive, name=f"arsip-tautan-{check.pk}", content_type=check.content_type
         )
 
 
