@@ -16,7 +16,7 @@ from kotacerdas.appeals.models import Appeal, AppealEvidence, AppealItem, Appeal
 from kotacerdas.evaluations.models import FinalValue
 from kotacerdas.results.services import computation
 
-from .world import PDF, build_world
+from .world import PDF, appeal_evidence, build_world
 
 BASE = "/api/v1/cycles/2019/"
 OWN = BASE + "appeals/15.71/"
@@ -298,3 +298,23 @@ def test_the_public_sees_counts_only_after_publication(world):
     counts = anonymous.get("/api/v1/results/2020/appeals/")
     assert counts.status_code == 200
     assert counts.json() == {"year": 2020, "appeals": 0, "items": 0, "accepted": 0, "rejected": 0}
+
+
+def test_an_appeal_evidence_file_downloads_for_who_may_read_the_appeal(world):
+    upload, link = appeal_evidence(world)
+    body = client_of(world, "assessor_assigned").get(OWN).json()
+    listed = {e["id"]: e for e in body["items"][0]["evidence"]}
+    assert listed[upload.pk]["download"] == f"/api/v1/appeal-evidence/{upload.pk}/file/"
+    assert listed[link.pk]["download"] is None
+    for role in ("admin", "operator_own", "assessor_assigned"):
+        response = client_of(world, role).get(listed[upload.pk]["download"])
+        assert response.status_code == 200, role
+        assert b"".join(response.streaming_content) == PDF
+        assert 'filename="perda-spbe-2019.pdf"' in response["Content-Disposition"]
+        assert response["Content-Type"] == "application/pdf"
+    for role in ("operator_other", "assessor_unassigned"):
+        refused = client_of(world, role).get(f"/api/v1/appeal-evidence/{upload.pk}/file/")
+        assert refused.status_code == 404, role
+    not_a_file = client_of(world, "operator_own").get(f"/api/v1/appeal-evidence/{link.pk}/file/")
+    assert not_a_file.status_code == 404
+    assert not_a_file["Content-Type"] == "application/problem+json"

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from .world import ROLES, build_world
+from .world import ROLES, appeal_evidence, build_world
 
 API_PREFIX = "/api/v1/"
 
@@ -498,6 +498,19 @@ ENTRIES = [
         multipart=True,
     ),
     Entry("POST", "/api/v1/cycles/{year}/appeals/{code}/submit/", APPEAL_FILING, own_appeal),
+    Entry(
+        "GET",
+        "/api/v1/appeal-evidence/{id}/file/",
+        APPEAL_PARTIES,
+        lambda w: {"id": appeal_evidence(w)[0].pk},
+    ),
+    Entry(
+        "GET",
+        "/api/v1/appeal-evidence/{id}/file/",
+        expect(404, anonymous=401),
+        lambda w: {"id": appeal_evidence(w)[1].pk},
+        note="a link has no file",
+    ),
     Entry(
         "POST",
         "/api/v1/cycles/{year}/appeals/{code}/items/{indicator}/decide/",

@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from kotacerdas.accounts.roles import Role
 from kotacerdas.appeals.choices import AppealState
-from kotacerdas.appeals.models import Appeal, AppealItem, AppealWindow
+from kotacerdas.appeals.models import Appeal, AppealEvidence, AppealItem, AppealWindow
 from kotacerdas.evaluations.models import (
     ConflictOfInterest,
     CycleState,
@@ -246,3 +246,27 @@ def _appeals(world: ApiWorld) -> None:
     o["submitted_item"] = AppealItem.objects.create(
         appeal=submitted, indicator=gov, reason="MPP sudah beroperasi sejak 2018."
     )
+
+
+def appeal_evidence(world: ApiWorld) -> tuple[AppealEvidence, AppealEvidence]:
+    """A file (a PDF) and a link as evidence of the own region's item (``own_item``), made on
+    first use: the appeals world itself has no evidence, which the filing tests count on."""
+    o = world.objects
+    if "appeal_file" not in o:
+        item = o["own_item"]
+        upload = AppealEvidence(
+            item=item,
+            kind="file",
+            original_name="perda-spbe-2019.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            sha256=hashlib.sha256(PDF).hexdigest(),
+            description="Perda SPBE 2019",
+        )
+        upload.file.save("perda-spbe-2019.pdf", ContentFile(PDF), save=False)
+        upload.save()
+        o["appeal_file"] = upload
+        o["appeal_link"] = AppealEvidence.objects.create(
+            item=item, kind="link", url="https://jdih.jambikota.go.id/perda-spbe"
+        )
+    return o["appeal_file"], o["appeal_link"]

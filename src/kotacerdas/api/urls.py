@@ -29,6 +29,7 @@ router.register(
 )
 router.register(r"cycles/(?P<year>\d{4})/panels", cycle_admin.PanelViewSet, basename="panel")
 router.register(r"cycles/(?P<year>\d{4})/appeals", appeals.AppealViewSet, basename="appeal")
+router.register("appeal-evidence", appeals.AppealEvidenceViewSet, basename="appeal-evidence")
 router.register("submissions", evaluations.SubmissionViewSet, basename="submission")
 router.register("evidence", evaluations.EvidenceViewSet, basename="evidence")
 router.register("assignments", evaluations.AssignmentViewSet, basename="assignment")

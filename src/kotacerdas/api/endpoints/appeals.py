@@ -15,6 +15,8 @@ an appeal one may read but not change is a 403 (the service's PermissionDenied).
   (``decisions.decide``), answering the item with its decision; the effect of an acceptance
   (index and rank after) is null, ``effect_pending`` true, until the results' background
   computation has finished;
+- ``appeal-evidence/{id}/file/``: an evidence file of an appeal item, streamed as an attachment
+  to who may read the appeal (``appeals.view_appeal``, as the web download; else 404);
 - ``results/{year}/appeals/``: the aggregate counts of a published cycle (``register.summary``).
 """
 
@@ -26,15 +28,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from kotacerdas.appeals.choices import Decision, ItemCategory
+from kotacerdas.appeals.choices import Decision, EvidenceKind, ItemCategory
 from kotacerdas.appeals.models import Appeal, AppealEvidence, AppealItem, AppealWindow
 from kotacerdas.appeals.services import decisions, filing, register, window
+from kotacerdas.core.uploads import stored_file_response
 from kotacerdas.evaluations.models import Cycle, Submission
 from kotacerdas.regions.models import Region
 
@@ -78,6 +83,8 @@ class WindowInput(serializers.Serializer):
 
 
 class AppealEvidenceSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
     class Meta:
         model = AppealEvidence
         fields = [
@@ -90,7 +97,14 @@ class AppealEvidenceSerializer(serializers.ModelSerializer):
             "url",
             "description",
             "uploaded_at",
+            "download",
         ]
+
+    def get_download(self, item: AppealEvidence) -> str | None:
+        """Where to download a file (``appeal-evidence/{id}/file/``); null for a link."""
+        if item.kind != EvidenceKind.FILE:
+            return None
+        return f"/api/v1/appeal-evidence/{item.pk}/file/"
 
 
 class AppealItemSerializer(serializers.ModelSerializer):
@@ -458,3 +472,34 @@ class AppealSummaryViewSet(viewsets.GenericViewSet):
 
 
 __all__ = ["AppealSummaryViewSet", "AppealViewSet", "AppealWindowViewSet"]
+
+
+# --- Appeal evidence ----------------------------------------------------------------------------
+
+
+class AppealEvidenceViewSet(viewsets.GenericViewSet):
+    """An appeal item's evidence file, streamed after the permission check that the web download
+    (``appeals:evidence_download``) asks: ``appeals.view_appeal`` (admins, the region's
+    operator, its assigned assessors); evidence of an appeal one may not read is a 404."""
+
+    serializer_class = AppealEvidenceSerializer
+    permission_classes = [Rules]
+    rules_permissions = {"file": "appeals.view_appeal"}
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return AppealEvidence.objects.filter(
+            item__appeal__in=register.visible_appeals(self.request.user)
+        ).select_related("item__appeal__cycle", "item__appeal__region")
+
+    # The file keeps the content type it was uploaded with (PDF, image, spreadsheet, ...).
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        """The stored file, as an attachment with its original name; 404 for a link."""
+        evidence = self.get_object()
+        if evidence.kind != EvidenceKind.FILE or not evidence.file:
+            raise NotFound("This evidence is a link, not a file.")
+        return stored_file_response(
+            evidence.file, name=evidence.original_name, content_type=evidence.content_type
+        )
