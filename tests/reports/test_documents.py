@@ -3,13 +3,16 @@
 import io
 import re
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from kotacerdas.accounts.roles import Role
+from kotacerdas.core.jobs import STALLED_AFTER
 from kotacerdas.regions.models import Region
 from kotacerdas.reports.choices import JobState
 from kotacerdas.reports.models import ReportJob
@@ -147,3 +150,18 @@ def test_a_second_batch_waits_for_the_first(published):
     ReportJob.objects.create(snapshot=published, total=11, state=JobState.RUNNING)
     with pytest.raises(Exception, match="sedang berjalan"):
         batch.start(published, by=admin)
+
+
+def test_a_report_job_runs_once_and_shows_when_its_worker_stopped(published):
+    """The job shares ``core.jobs.BackgroundJob``: a job already claimed is not run again, and a
+    queued job nobody touched for ``STALLED_AFTER`` counts as stalled."""
+    running = ReportJob.objects.create(snapshot=published, total=11, state=JobState.RUNNING)
+    batch.run(running.pk)
+    running.refresh_from_db()
+    assert running.state == JobState.RUNNING and running.started_at is None and not running.file
+    assert not running.is_stalled
+    ReportJob.objects.filter(pk=running.pk).update(
+        updated_at=timezone.now() - STALLED_AFTER - timedelta(minutes=1)
+    )
+    running.refresh_from_db()
+    assert running.is_active and running.is_stalled

@@ -341,6 +341,15 @@ class LinkCheck(RulesModel):
 
     Never deleted: every check is its own row, the newest is the one shown; ``error`` says why a
     link could not be reached (then there is no copy).
+
+    Not a ``core.jobs.BackgroundJob``, on purpose: although a worker carries it out, the row is
+    the record of what the link answered on a day (evidence for the assessor, kept with its
+    history and shown in the API), not a job the admin watches and restarts. An unreachable link
+    is a result (``done`` with ``error``), never a failed job, so it has no ``failed`` or
+    ``stopped`` state, no started/finished/updated times and no stalled state; who asked and when
+    are ``requested_by``/``requested_at``, and ``error`` is the short reason shown next to the
+    link. Its worker claims it with the same conditional update as ``jobs.claim`` (queued to
+    running, once), in ``services.links.run``.
     """
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="link_checks")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from kotacerdas.core.jobs import BackgroundJob
 
 from .choices import JobState
 
 
-class ReportJob(models.Model):
+class ReportJob(BackgroundJob):
     """All report cards and letters of one published snapshot, plus the national summary, as a
-    zip in the default storage. ``done`` of ``total`` documents tells the admin how far it is."""
+    zip in the default storage. ``done`` of ``total`` documents tells the admin how far it is.
+    Who asked, when, its error and whether it stalled come from ``core.jobs.BackgroundJob``."""
 
     snapshot = models.ForeignKey(
         "results.Snapshot", on_delete=models.PROTECT, related_name="report_jobs"
@@ -22,16 +24,8 @@ class ReportJob(models.Model):
     total = models.PositiveIntegerField(_("jumlah dokumen"), default=0)
     done = models.PositiveIntegerField(_("dokumen selesai"), default=0)
     file = models.FileField(_("berkas zip"), upload_to="reports/", max_length=300, blank=True)
-    error = models.TextField(_("galat"), blank=True)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("pembuatan laporan")
         verbose_name_plural = _("pembuatan laporan")
 
@@ -41,7 +35,3 @@ class ReportJob(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def is_active(self) -> bool:
-        return self.state in (JobState.QUEUED, JobState.RUNNING)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from kotacerdas.accounts.predicates import is_admin
+from kotacerdas.core import jobs
 from kotacerdas.core.errors import ServiceError
 from kotacerdas.regions.models import Region
 from kotacerdas.results.models import RegionResult, Snapshot
@@ -121,9 +122,7 @@ def start(snapshot: Snapshot, *, by) -> ReportJob:
         raise ServiceError(_("Laporan hanya dibuat dari hasil yang sudah dipublikasikan."))
     with transaction.atomic():
         Snapshot.objects.select_for_update().get(pk=snapshot.pk)
-        active = ReportJob.objects.filter(
-            snapshot=snapshot, state__in=[JobState.QUEUED, JobState.RUNNING]
-        ).first()
+        active = ReportJob.objects.filter(snapshot=snapshot, state__in=jobs.ACTIVE).first()
         if active is not None:
             raise ServiceError(
                 _("Pembuatan laporan sedang berjalan (%(done)s dari %(total)s dokumen).")
@@ -142,17 +141,16 @@ def build_reports(job_id: int) -> None:
 
 
 def run(job_id: int) -> None:
-    """Build the zip of a queued job; a failure is recorded on the job, never half a file."""
-    job = ReportJob.objects.select_related("snapshot", "snapshot__cycle").get(pk=job_id)
-    if job.state != JobState.QUEUED:
+    """Build the zip of a queued job, once (``jobs.claim``: a second call does nothing); a
+    failure is recorded on the job, never half a file. Progress touches ``updated_at``, so a job
+    whose worker died shows as stalled."""
+    if not jobs.claim(ReportJob, job_id):
         return
-    job.state = JobState.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["state", "started_at"])
+    job = ReportJob.objects.select_related("snapshot", "snapshot__cycle").get(pk=job_id)
 
     def progress(done: int) -> None:
         if done % PROGRESS_EVERY < 2 or done == job.total:
-            ReportJob.objects.filter(pk=job.pk).update(done=done)
+            ReportJob.objects.filter(pk=job.pk).update(done=done, updated_at=timezone.now())
 
     try:
         with tempfile.TemporaryDirectory() as folder:
@@ -162,12 +160,6 @@ def run(job_id: int) -> None:
                 job.file.save(path.name, File(handle), save=False)
     except Exception as error:
         log.exception("report job %s failed", job.pk)
-        job.state = JobState.FAILED
-        job.error = str(error)[:2000]
-        job.finished_at = timezone.now()
-        job.save(update_fields=["state", "error", "finished_at"])
+        jobs.finish(ReportJob, job.pk, JobState.FAILED, str(error))
         return
-    job.state = JobState.DONE
-    job.done = done
-    job.finished_at = timezone.now()
-    job.save(update_fields=["state", "done", "file", "finished_at"])
+    jobs.finish(ReportJob, job.pk, JobState.DONE, done=done, file=job.file.name)
