@@ -16,6 +16,7 @@ from kotacerdas.evaluations.models import (
     SubmissionState,
     VirtualSession,
 )
+from kotacerdas.evaluations.services import moderation as moderation_service
 from kotacerdas.evaluations.services import overview, submissions
 from kotacerdas.regions.models import Region, RegionKind
 from kotacerdas.regions.services import register_counts
@@ -383,3 +384,32 @@ def test_the_anonymous_home_page_reads_three_queries_however_large(
     with django_assert_num_queries(3):
         html = client.get(HOME).content.decode()
     assert len(rows_of(html)) == 10
+
+
+def test_admin_overview_computes_the_moderation_queue_once(admin_user, jambi, monkeypatch):
+    cycle = make_cycle(2023, CycleState.MODERATION)
+    (submission,) = enrol(cycle, jambi)
+    submission.state = SubmissionState.SUBMITTED
+    submission.save()
+    first, second = (make_user(f"asesor.{n}", Role.ASSESSOR) for n in (1, 2))
+    level = cycle.instrument.indicators.get(code="GOV.SVC.01")
+    for assignment, value in zip(assign(cycle, jambi, first, second), (1, 4), strict=True):
+        Score.objects.create(assignment=assignment, indicator=level, value=Decimal(value))
+    computed = []
+    compute = moderation_service._compute_open_items
+
+    def counting(of):
+        computed.append(of.pk)
+        return compute(of)
+
+    monkeypatch.setattr(moderation_service, "_compute_open_items", counting)
+
+    (status,) = overview.for_admin()
+    assert computed == [cycle.pk]
+    assert status.queue == 4
+    assert any("Kota Jambi (15.71) · GOV.SVC.01" in blocker for blocker in status.blockers)
+    # Outside the overview nothing is reused: a change made between two reads is seen.
+    assert moderation_service.queue_length(cycle) == 4
+    Score.objects.filter(indicator=level, value=Decimal(1)).update(value=Decimal(4))
+    assert moderation_service.queue_length(cycle) == 3
+    assert computed == [cycle.pk] * 3

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -375,9 +378,43 @@ def _display(score: Score | None) -> str:
 REASON_ORDER = {QueueReason.NOT_APPLICABLE: 0, QueueReason.DISAGREEMENT: 1, QueueReason.MISSING: 2}
 
 
+# Within ``read_once()``: each cycle's open items, computed at most once (cycle pk → result).
+_READ_ONCE: ContextVar[dict[int, tuple[list[ModerationItem], int]] | None] = ContextVar(
+    "moderation_read_once", default=None
+)
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within the block, the moderation queue of a cycle is computed once and reused by
+    ``queue``, ``queue_length`` and ``unresolved`` (also when ``lifecycle.check`` asks).
+
+    For callers that only read (the admin's overview asks for the queue's length and for what
+    blocks "final"): nothing in the block may change scores, final values or feedback, or the
+    reused queue would be stale. Blocks nest; the outermost one ends the reuse."""
+    if _READ_ONCE.get() is not None:
+        yield
+        return
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
 def _open_items(cycle: Cycle) -> tuple[list[ModerationItem], int]:
     """Every indicator of a submitted region without a final value, judged; and how many of those
-    the assessors agree on (waiting only for ``prepare``)."""
+    the assessors agree on (waiting only for ``prepare``). Computed once per cycle inside
+    ``read_once``."""
+    memo = _READ_ONCE.get()
+    if memo is None:
+        return _compute_open_items(cycle)
+    if cycle.pk not in memo:
+        memo[cycle.pk] = _compute_open_items(cycle)
+    return memo[cycle.pk]
+
+
+def _compute_open_items(cycle: Cycle) -> tuple[list[ModerationItem], int]:
     indicators = list(
         Indicator.objects.filter(instrument_id=cycle.instrument_id)
         .select_related("element__dimension")
@@ -448,6 +485,7 @@ def queue(
     on the 0–100 scale; "not applicable" disagreements and missing scores count as 100),
     optionally only of one region, one dimension or one reason."""
     items, _pending = _open_items(cycle)
+    items = list(items)  # the caller may change its list; a reused queue stays as it was
     if region_code:
         items = [item for item in items if item.region.code == region_code]
     if dimension_code:

@@ -108,21 +108,23 @@ class CycleStatus:
 def for_admin() -> list[CycleStatus]:
     """Every cycle, newest first, with its submissions counted by state, what blocks its next
     step (``lifecycle.check``; the first few, and how many more) and, in moderation, the length
-    of the moderation queue."""
+    of the moderation queue. The queue of a cycle in moderation is computed once, for both its
+    length and the check of "final" (``moderation.read_once``); nothing here writes."""
     cycles = list(Cycle.objects.order_by("-year"))
     counts = submissions.state_counts(cycles)
     statuses = []
-    for cycle in cycles:
-        target = lifecycle.next_state(cycle)
-        statuses.append(
-            CycleStatus(
-                cycle=cycle,
-                next_state=target,
-                blockers=lifecycle.check(cycle, target) if target else [],
-                counts=counts[cycle.pk],
-                queue=moderation.queue_length(cycle)
-                if cycle.state == CycleState.MODERATION
-                else None,
+    with moderation.read_once():
+        for cycle in cycles:
+            target = lifecycle.next_state(cycle)
+            statuses.append(
+                CycleStatus(
+                    cycle=cycle,
+                    next_state=target,
+                    blockers=lifecycle.check(cycle, target) if target else [],
+                    counts=counts[cycle.pk],
+                    queue=moderation.queue_length(cycle)
+                    if cycle.state == CycleState.MODERATION
+                    else None,
+                )
             )
-        )
     return statuses
