@@ -187,6 +187,20 @@ def test_a_region_page_shows_its_province_its_published_results_and_its_masterpl
     assert "Daerah ini belum memiliki masterplan" in text
 
 
+def test_a_region_page_in_english(client, db):
+    from django.conf import settings
+
+    from tests.results.builders import INDICES, cohort, publish_cycle
+
+    cohort()
+    publish_cycle(2021, INDICES)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("regions:detail", args=["15.71"])).content.decode()
+    assert '<a href="/daerah/">Regions</a>' in page  # the breadcrumb names the list
+    assert "Published evaluation results" in page and "3.31" in page
+    assert "This region has no masterplan on Kota Cerdas yet." in page
+
+
 def test_a_region_without_published_results_says_so(client, db):
     from tests.results.builders import cohort
 
