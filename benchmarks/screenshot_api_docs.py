@@ -1,11 +1,11 @@
-"""Screenshots of the API documentation page, the two-factor set-up and the token page, and the
-CSP violations the browser reports on them.
+"""Screenshots of the API documentation page and the two-factor set-up, and the CSP violations
+and other console errors the browser reports on them.
 
 Run against a running server that has an assessor ``asesor.shot`` with password ``rahasia-shot``
 and no authenticator yet (not in demo mode):
     python benchmarks/screenshot_api_docs.py http://127.0.0.1:8747
-Writes docs/screenshots/api-docs.png, two-factor-setup.png and api-tokens.png and prints every
-console error (none expected).
+Writes docs/screenshots/api-docs.png and two-factor-setup.png (the token page is not shot: it
+needs a second factor confirmed first) and prints every console error (none expected).
 """
 
 import sys

@@ -141,3 +141,70 @@ def test_region_detail_page(client, loaded):
 
 def test_region_detail_unknown_code_is_404(client, db):
     assert client.get(reverse("regions:detail", args=["99.99"])).status_code == 404
+
+
+def test_a_region_page_shows_its_province_its_published_results_and_its_masterplan(client, db):
+    import re
+
+    from kotacerdas.evaluations.models import Cycle, CycleState
+    from tests.masterplans.builders import make_masterplan, make_programme
+    from tests.results.builders import (
+        INDICES,
+        cohort,
+        make_six_instrument,
+        make_stored_snapshot,
+        publish_cycle,
+    )
+
+    cohort()
+    publish_cycle(2021, INDICES)
+    unpublished = Cycle.objects.create(
+        year=2022, name="Evaluasi 2022", instrument=make_six_instrument(), state=CycleState.FINAL
+    )
+    make_stored_snapshot(unpublished, INDICES, published=False)
+    jambi = Region.objects.get(code="15.71")
+    masterplan = make_masterplan(jambi)
+    make_programme(masterplan, "P1")
+    make_programme(masterplan, "P2")
+    make_programme(masterplan, "P3", published=False)
+
+    page = re.sub(
+        r"\s+", " ", client.get(reverse("regions:detail", args=["15.71"])).content.decode()
+    )
+    assert 'Provinsi <a href="/daerah/15/" data-testid="province">Jambi</a>' in page
+    assert '<a href="/hasil/2021/daerah/15.71/">2021</a>' in page
+    assert "3,31" in page  # Kota Jambi's index 66.2 on the 0–5 scale
+    assert "/hasil/2022/" not in page and 'data-year="2022"' not in page
+    assert f'<a href="/masterplan/{masterplan.pk}/">2018–2022</a>' in page
+    assert "2 program dipublikasikan" in page
+    assert "Catatan rahasia" not in page
+
+    province = client.get(reverse("regions:detail", args=["15"]))
+    text = province.content.decode()
+    assert "2 kabupaten/kota" in text
+    assert 'href="/daerah/15.71/">Kota Jambi</a>' in text and "Kabupaten Muaro Jambi" in text
+    assert '<a href="/hasil/2021/daerah/15/">2021</a>' in text
+    assert "Daerah ini belum memiliki masterplan" in text
+
+
+def test_a_region_page_in_english(client, db):
+    from django.conf import settings
+
+    from tests.results.builders import INDICES, cohort, publish_cycle
+
+    cohort()
+    publish_cycle(2021, INDICES)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("regions:detail", args=["15.71"])).content.decode()
+    assert '<a href="/daerah/">Regions</a>' in page  # the breadcrumb names the list
+    assert "Published evaluation results" in page and "3.31" in page
+    assert "This region has no masterplan on Kota Cerdas yet." in page
+
+
+def test_a_region_without_published_results_says_so(client, db):
+    from tests.results.builders import cohort
+
+    cohort()
+    page = client.get(reverse("regions:detail", args=["32.73"])).content.decode()
+    assert "Belum ada hasil evaluasi yang dipublikasikan untuk daerah ini." in page
+    assert "Kota Bandung" in page

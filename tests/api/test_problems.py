@@ -107,3 +107,28 @@ def test_the_documentation_page_uses_only_local_assets_and_no_inline_code(client
 def test_docs_assets_are_served(client, path):
     response = client.get(f"/static/{path}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "note"),
+    [
+        ("id", "Dokumentasi API Kota Cerdas", "ditulis dalam bahasa Inggris"),
+        ("en", "Kota Cerdas API documentation", "is written in English"),
+    ],
+)
+def test_the_documentation_page_speaks_the_readers_language_and_says_the_schema_is_english(
+    client, db, language, title, note
+):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(reverse("api:docs")).content.decode()
+    assert f'<html lang="{language}">' in html
+    intro = html.split('data-testid="api-docs-intro">', 1)[1].split("</section>", 1)[0]
+    assert title in intro and note in intro and "v1.0.0" in intro
+    # Swagger UI's own info block (the schema's English description) gives way to this one.
+    css = client.get("/static/api/docs.css")
+    assert (
+        ".swagger-ui .information-container { display: none; }"
+        in b"".join(css.streaming_content if css.streaming else [css.content]).decode()
+    )

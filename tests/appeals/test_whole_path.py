@@ -133,6 +133,9 @@ def test_it_runs_from_the_window_to_publication(
     assert f"(+{change})" in page and "," in change  # Indonesian decimal comma, with its sign
     register = client.get(reverse("appeals:register", kwargs={"year": 2022})).content.decode()
     assert "Kota Jambi" in register and "GOV.01" in register and "Diterima" in register
+    # The region as elsewhere: its name, then its code in small print (not "Kota Jambi (15.71)").
+    shown = '>Kota Jambi</a> <small class="muted">15.71</small>'
+    assert shown in register and "Kota Jambi (15.71)" not in register
     assert lifecycle.check(cycle, CycleState.PUBLISHED) == []
     client.post(
         reverse("evaluations:cycle_transition", kwargs={"year": 2022}), {"to_state": "published"}
@@ -179,6 +182,9 @@ def test_the_assessor_of_the_region_reads_the_appeal_and_others_do_not(
     assessor = cycle.assignments.filter(region__code="15.71").first().assessor
     client.force_login(assessor)
     assert "Alasan rahasia" in client.get(region_url("region")).content.decode()
+    home = client.get(reverse("appeals:home")).content.decode()
+    assert '>Kota Jambi</a> <small class="muted">15.71</small>' in home
+    assert "Kota Jambi (15.71)" not in home
     client.force_login(bandung_operator)
     assert client.get(region_url("region")).status_code == 404
     assert "Alasan rahasia" not in client.get(reverse("appeals:home")).content.decode()

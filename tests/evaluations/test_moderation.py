@@ -375,6 +375,26 @@ def test_the_queue_page_shows_each_assessor_and_the_self_assessment(client, setu
     assert 'data-testid="queue-15.71-GOV.SVC.01"' not in filtered
 
 
+def test_the_automatic_final_value_button_stands_apart_from_the_filters(client, setup, admin_user):
+    """The button's form is an inline form (no margin); a class, not style="", gives it the
+    space below that separates it from the filters."""
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+    from django.urls import reverse
+
+    cycle, _own, _other, panels = setup
+    score_all(panels["15.71"], AGREEING)
+    moderation.prepare(cycle)
+    client.force_login(admin_user)
+    page = client.get(reverse("evaluations:moderation_queue", args=[cycle.year])).content.decode()
+    form = re.search(r'<form[^>]*action="[^"]*/hitung/"[^>]*>', page).group(0)
+    assert 'class="inline-form form-own-line"' in form and "style=" not in form
+    css = Path(finders.find("kotacerdas/kotacerdas.css")).read_text(encoding="utf-8")
+    assert ".inline-form.form-own-line { margin-bottom: var(--pico-spacing); }" in css
+
+
 def test_settling_with_htmx_replaces_the_item(client, setup, admin_user):
     from django.urls import reverse
 

@@ -193,3 +193,30 @@ def test_the_schedule_form_rejects_a_session_without_a_place(client, setup, admi
     assert response.status_code == 200
     assert "Isi tautan rapat daring atau tempat pertemuan." in response.content.decode()
     assert not VirtualSession.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "listed", "card"),
+    [
+        ("id", "09.00 · 90 menit", "Senin, 3 Oktober 2022, 09.00 WIB"),
+        ("en", "09:00 · 90 minutes", "Monday, 3 October 2022, 09:00 WIB"),
+    ],
+)
+def test_session_times_follow_the_language_of_the_page(
+    client, setup, jambi, admin_user, operator, language, listed, card
+):
+    """09.00 in Indonesian, 09:00 in English (each locale's TIME_FORMAT, no hard-coded "H.i")."""
+    import re
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    cycle, first, second = setup
+    plan(cycle, jambi, admin_user, [first, second])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(admin_user)
+    listing = client.get(reverse("evaluations:session_list"), {"siklus": 2022}).content.decode()
+    assert listed in re.sub(r"\s+", " ", listing)
+    client.force_login(operator)
+    home = re.sub(r"\s+", " ", client.get(reverse("core:home")).content.decode())
+    assert card in home

@@ -189,3 +189,25 @@ def test_the_report_card_follows_the_language_and_the_letter_stays_indonesian(cl
     letter = pdf_text(client.get(reverse("reports:letter", args=[2022, "15.71"])).content)
     assert "Peringkat nasional" in letter and "3,31" in letter
     assert "National rank" not in letter
+
+
+def test_columns_that_count_are_plural_in_english_and_unchanged_in_indonesian(
+    client, world, admin_user
+):
+    pages = {
+        reverse("instruments:list"): "Indikator",
+        reverse("evaluations:cycle_detail", args=[world["cycle"].year]): "Asesor",
+        reverse("masterplans:national"): "Program",
+    }
+    counts = {"Indikator": "Indicators", "Asesor": "Assessors", "Program": "Programmes"}
+    client.force_login(admin_user)
+    for url, column in pages.items():
+        page = text_of(client.get(url))
+        assert f'class="numeric">{column}</th>' in page
+        assert 'href="/daerah/">Daerah</a>' in page
+    for url, column in pages.items():
+        page = english(client, url)
+        assert f'class="numeric">{counts[column]}</th>' in page
+        assert 'href="/daerah/">Regions</a>' in page
+        assert '">Masterplans</a></li>' in page
+    assert 'class="numeric">Regions</th>' in english(client, reverse("masterplans:national"))

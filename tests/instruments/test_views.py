@@ -39,6 +39,27 @@ def test_the_list_shows_admins_every_instrument_and_others_only_frozen_ones(
     assert client.get(detail(draft)).status_code == 403
 
 
+def test_the_list_puts_the_newest_cycle_first_then_the_name_and_says_so(admin_client):
+    """Created in an order unlike the cycles' (as the demo does): the page and the Django
+    admin still list by cycle year, newest first, an instrument no cycle uses yet on top."""
+    import re
+
+    from tests.factories import make_cycle
+
+    make_cycle(2022, instrument=make_instrument("b-2022"))
+    make_cycle(2018, instrument=make_instrument("a-2018"))
+    make_cycle(2023, instrument=make_instrument("c-2023"))
+    make_instrument("z-draf")
+    make_instrument("y-draf")
+    page = admin_client.get(reverse("instruments:list")).content.decode()
+    expected = ["y-draf", "z-draf", "c-2023", "b-2022", "a-2018"]
+    assert re.findall(r'data-code="([^"]+)"', page) == expected
+    assert '<th scope="col" aria-sort="descending">Siklus' in page
+    assert "siklus terbaru dulu" in page
+    admin_page = admin_client.get(reverse("admin:instruments_instrument_changelist"))
+    assert [obj.code for obj in admin_page.context["cl"].result_list] == expected
+
+
 def test_the_detail_page_shows_the_tree_rubrics_and_aspect_weights(
     admin_client, default_instrument
 ):

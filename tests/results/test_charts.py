@@ -1,10 +1,15 @@
 """Chart specs (valid Vega-Lite, with table alternatives), and the vega-embed bundle finder."""
 
+import base64
+
 import jsonschema
 import pytest
 import vl_convert
 from altair.vegalite.v6.schema import load_schema
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from kotacerdas.reports.services import pdf
 from kotacerdas.results import charts, staticfiles
 
 AXES = [
@@ -137,3 +142,58 @@ def test_the_bundle_is_generated_once_and_found(settings, tmp_path):
     assert finder.find("vendor/other.js") is None
     assert finder.find(staticfiles.BUNDLE_PATH, find_all=True) == [found]
     assert [path for path, _storage in finder.list([])] == [staticfiles.BUNDLE_PATH]
+
+
+def exposed_labels(svg: str) -> list[str]:
+    """The aria-label of every SVG element not hidden from assistive technology."""
+    from xml.etree import ElementTree
+
+    labels: list[str] = []
+
+    def walk(element, hidden: bool) -> None:
+        hidden = hidden or element.get("aria-hidden") == "true"
+        if not hidden and element.get("aria-label"):
+            labels.append(element.get("aria-label"))
+        for child in element:
+            walk(child, hidden)
+
+    walk(ElementTree.fromstring(svg), False)  # noqa: S314 (SVG drawn by the test itself)
+    return labels
+
+
+def trend_in_language() -> charts.Chart:
+    points = [
+        {"year": 2021, "index": 3.2},
+        {"year": 2022, "index": 3.3, "comparable": 3.4, "comparable_previous": 3.2, "coverage": 1},
+    ]
+    return charts.trend("t", points, title=_("Indeks dari tahun ke tahun"), maximum=5)
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "description", "axis"),
+    [
+        ("id", "Indeks dari tahun ke tahun", "Grafik garis indeks dari siklus ke siklus.", "Tahun"),
+        ("en", "Index from year to year", "Line chart of the index from cycle to cycle.", "Year"),
+    ],
+)
+def test_a_chart_speaks_the_language_of_the_page_in_the_browser_and_the_pdf(
+    language, title, description, axis
+):
+    with translation.override(language):
+        chart = trend_in_language()
+        svg = base64.b64decode(pdf.svg(chart).split(",", 1)[1]).decode()
+    assert chart.spec["description"] == chart.description == description
+    assert chart.spec["title"]["text"] == title
+    assert chart.spec["encoding"]["x"]["title"] == axis
+    assert f">{title}</text>" in svg and f">{axis}</text>" in svg
+    # Vega's own English labels ("X-axis titled ...", "Title text ...") are not exposed.
+    assert exposed_labels(svg) == []
+
+
+@pytest.mark.parametrize("chart", built(), ids=lambda chart: chart.id)
+def test_no_chart_exposes_the_labels_vega_writes_in_english(chart):
+    assert chart.spec["config"]["aria"] is False
+    assert chart.spec["description"] == chart.description
+    if chart.id != "m":  # the map's boundaries are loaded from a URL of the site
+        svg = vl_convert.vegalite_to_svg(chart.spec, vl_version=staticfiles.VEGA_LITE_VERSION)
+        assert exposed_labels(svg) == []

@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountsConfig(AppConfig):
     name = "kotacerdas.accounts"
     label = "accounts"
-    verbose_name = _("Akun")
+    verbose_name = pgettext_lazy("jamak", "Akun")

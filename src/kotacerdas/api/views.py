@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -37,7 +38,11 @@ class SchemaView(SpectacularAPIView):
 @require_GET
 def docs(request):
     """Swagger UI from the sidecar package, started by a static script (strict CSP: no inline JS)."""
-    return render(request, "api/docs.html", {"schema_url": reverse("api:schema")})
+    context = {
+        "schema_url": reverse("api:schema"),
+        "version": settings.SPECTACULAR_SETTINGS["VERSION"],
+    }
+    return render(request, "api/docs.html", context)
 
 
 class MeSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rules.contrib.models import RulesModel
 from simple_history.models import HistoricalRecords
 
@@ -25,23 +26,36 @@ class AppealWindow(RulesModel):
     admin closes it early, ``closed_at``)."""
 
     cycle = models.OneToOneField(
-        "evaluations.Cycle", on_delete=models.PROTECT, related_name="appeal_window"
+        "evaluations.Cycle",
+        verbose_name=_("siklus"),
+        on_delete=models.PROTECT,
+        related_name="appeal_window",
     )
     deadline = models.DateTimeField(_("batas sanggahan"))
     opened_at = models.DateTimeField(_("dibuka pada"), auto_now_add=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuka oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditutup oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("masa sanggah")
-        verbose_name_plural = _("masa sanggah")
+        verbose_name_plural = pgettext_lazy("jamak", "masa sanggah")
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.deadline:%Y-%m-%d %H:%M}"
@@ -60,22 +74,44 @@ class AppealWindow(RulesModel):
 class Appeal(RulesModel):
     """One region's appeal against its provisional result in one cycle."""
 
-    cycle = models.ForeignKey("evaluations.Cycle", on_delete=models.PROTECT, related_name="appeals")
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="appeals")
+    cycle = models.ForeignKey(
+        "evaluations.Cycle",
+        verbose_name=_("siklus"),
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("daerah"), on_delete=models.PROTECT, related_name="appeals"
+    )
     state = models.CharField(
         _("status"), max_length=10, choices=AppealState.choices, default=AppealState.DRAFT
     )
     # The result snapshot the region saw when it submitted (the provisional result appealed).
     snapshot = models.ForeignKey(
-        "results.Snapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "results.Snapshot",
+        verbose_name=_("versi hasil"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuat oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diajukan oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     history = HistoricalRecords()
@@ -83,7 +119,7 @@ class Appeal(RulesModel):
     class Meta:
         ordering = ["cycle", "region__code"]
         verbose_name = _("sanggahan")
-        verbose_name_plural = _("sanggahan")
+        verbose_name_plural = pgettext_lazy("jamak", "sanggahan")
         constraints = [
             models.UniqueConstraint(fields=["cycle", "region"], name="one_appeal_per_region"),
             models.CheckConstraint(
@@ -111,9 +147,14 @@ class AppealItem(RulesModel):
     computation has finished (``effect_pending`` until then).
     """
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="items")
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("sanggahan"), on_delete=models.PROTECT, related_name="items"
+    )
     indicator = models.ForeignKey(
-        "instruments.Indicator", on_delete=models.PROTECT, related_name="+"
+        "instruments.Indicator",
+        verbose_name=_("indikator"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     category = models.CharField(
         _("jenis alasan"), max_length=15, choices=ItemCategory.choices, default=ItemCategory.OTHER
@@ -127,13 +168,22 @@ class AppealItem(RulesModel):
     decision_reason = models.TextField(_("alasan putusan"), blank=True)
     decided_at = models.DateTimeField(_("diputus pada"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputus oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Its effect
-    value_before = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
-    not_applicable_before = models.BooleanField(default=False)
-    value_after = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
-    not_applicable_after = models.BooleanField(default=False)
+    value_before = models.DecimalField(
+        _("nilai sebelum"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    not_applicable_before = models.BooleanField(_("tidak berlaku sebelum"), default=False)
+    value_after = models.DecimalField(
+        _("nilai sesudah"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    not_applicable_after = models.BooleanField(_("tidak berlaku sesudah"), default=False)
     display_before = models.FloatField(_("indeks sebelum"), null=True, blank=True)
     display_after = models.FloatField(_("indeks sesudah"), null=True, blank=True)
     rank_before = models.PositiveIntegerField(_("peringkat sebelum"), null=True, blank=True)
@@ -142,10 +192,20 @@ class AppealItem(RulesModel):
         _("daerah lain yang berubah peringkat"), null=True, blank=True
     )
     snapshot_before = models.ForeignKey(
-        "results.Snapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "results.Snapshot",
+        verbose_name=_("versi hasil sebelum"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     snapshot_after = models.ForeignKey(
-        "results.Snapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "results.Snapshot",
+        verbose_name=_("versi hasil sesudah"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # The background computation of the results after an acceptance (its effect comes from it).
     computation = models.ForeignKey(
@@ -162,7 +222,7 @@ class AppealItem(RulesModel):
     class Meta:
         ordering = ["appeal", "indicator__code"]
         verbose_name = _("butir sanggahan")
-        verbose_name_plural = _("butir sanggahan")
+        verbose_name_plural = pgettext_lazy("jamak", "butir sanggahan")
         constraints = [
             models.UniqueConstraint(fields=["appeal", "indicator"], name="one_item_per_indicator"),
             models.CheckConstraint(condition=~models.Q(reason=""), name="appeal_item_has_a_reason"),
@@ -213,7 +273,12 @@ class AppealEvidence(RulesModel):
     """New evidence for an item: a file (checked as self-assessment evidence is) or a link.
     Never deleted."""
 
-    item = models.ForeignKey(AppealItem, on_delete=models.PROTECT, related_name="evidence")
+    item = models.ForeignKey(
+        AppealItem,
+        verbose_name=_("butir sanggahan"),
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
     kind = models.CharField(_("jenis"), max_length=4, choices=EvidenceKind.choices)
     file = models.FileField(_("berkas"), upload_to=appeal_evidence_path, max_length=300, blank=True)
     original_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
@@ -224,7 +289,12 @@ class AppealEvidence(RulesModel):
     description = models.CharField(_("keterangan"), max_length=500, blank=True)
     uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diunggah oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     history = HistoricalRecords()
@@ -232,7 +302,7 @@ class AppealEvidence(RulesModel):
     class Meta:
         ordering = ["item", "uploaded_at", "pk"]
         verbose_name = _("data dukung sanggahan")
-        verbose_name_plural = _("data dukung sanggahan")
+        verbose_name_plural = pgettext_lazy("jamak", "data dukung sanggahan")
         constraints = [
             models.CheckConstraint(
                 condition=(

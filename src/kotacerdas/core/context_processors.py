@@ -2,13 +2,15 @@
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kotacerdas.accounts.predicates import is_admin, is_assessor, is_operator
 
 # (label, url name, predicate over the user). Later apps add their own entries here.
 NAVIGATION = [
     (_("Beranda"), "core:home", lambda user: True),
-    (_("Daerah"), "regions:list", lambda user: True),
+    # "Daerah"/"Masterplan" name a list here: plural in English ("menu" context).
+    (pgettext_lazy("menu", "Daerah"), "regions:list", lambda user: True),
     (_("Siklus evaluasi"), "evaluations:cycle_list", lambda user: is_admin(user)),
     (_("Instrumen"), "instruments:list", lambda user: is_admin(user)),
     (_("Penilaian mandiri"), "evaluations:submission_list", lambda user: is_operator(user)),
@@ -19,7 +21,7 @@ NAVIGATION = [
         "evaluations:session_list",
         lambda user: is_admin(user) or is_assessor(user) or is_operator(user),
     ),
-    (_("Masterplan"), "masterplans:national", lambda user: True),
+    (pgettext_lazy("menu", "Masterplan"), "masterplans:national", lambda user: True),
     (_("Hasil"), "results:index", lambda user: True),
     (_("Dasbor hasil"), "results:manage", lambda user: is_admin(user)),
     (_("Hasil daerah saya"), "results:my_results", lambda user: is_operator(user)),

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rules.contrib.models import RulesModel
 from simple_history.models import HistoricalRecords
 
@@ -142,14 +143,14 @@ class Cycle(RulesModel):
         _("asesor minimal per daerah"), default=2, validators=[MinValueValidator(1)]
     )
     published_at = models.DateTimeField(_("dipublikasikan pada"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year"]
         verbose_name = _("siklus evaluasi")
-        verbose_name_plural = _("siklus evaluasi")
+        verbose_name_plural = pgettext_lazy("jamak", "siklus evaluasi")
         rules_permissions = {
             "view": is_admin,
             "add": is_admin,
@@ -170,24 +171,44 @@ class SubmissionState(models.TextChoices):
 class Submission(RulesModel):
     """A region's enrolment in a cycle and its self-assessment (one per cycle and region)."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="submissions")
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("siklus"), on_delete=models.PROTECT, related_name="submissions"
+    )
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="submissions"
+        "regions.Region",
+        verbose_name=_("daerah"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
     )
     state = models.CharField(
         _("status"), max_length=10, choices=SubmissionState.choices, default=SubmissionState.DRAFT
     )
     enrolled_at = models.DateTimeField(_("didaftarkan"), auto_now_add=True)
     enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("didaftarkan oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("dikirim pada"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dikirim oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     returned_at = models.DateTimeField(_("dikembalikan pada"), null=True, blank=True)
     returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dikembalikan oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     return_reason = models.TextField(_("alasan pengembalian"), blank=True)
 
@@ -196,7 +217,7 @@ class Submission(RulesModel):
     class Meta:
         ordering = ["cycle", "region__code"]
         verbose_name = _("penilaian mandiri")
-        verbose_name_plural = _("penilaian mandiri")
+        verbose_name_plural = pgettext_lazy("jamak", "penilaian mandiri")
         constraints = [
             models.UniqueConstraint(fields=["cycle", "region"], name="one_submission_per_region"),
         ]
@@ -208,24 +229,37 @@ class Submission(RulesModel):
 class Answer(RulesModel):
     """A region's answer to one indicator. ``version`` guards against stale saves."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="answers")
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("penilaian mandiri"),
+        on_delete=models.PROTECT,
+        related_name="answers",
+    )
     indicator = models.ForeignKey(
-        "instruments.Indicator", on_delete=models.PROTECT, related_name="answers"
+        "instruments.Indicator",
+        verbose_name=_("indikator"),
+        on_delete=models.PROTECT,
+        related_name="answers",
     )
     value = models.DecimalField(_("nilai"), max_digits=20, decimal_places=6, null=True, blank=True)
     not_applicable = models.BooleanField(_("tidak berlaku"), default=False)
     justification = models.TextField(_("penjelasan"), blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("versi"), default=1)
+    updated_at = models.DateTimeField(_("diperbarui pada"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diperbarui oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("jawaban")
-        verbose_name_plural = _("jawaban")
+        verbose_name_plural = pgettext_lazy("jamak", "jawaban")
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "indicator"], name="one_answer_per_indicator"
@@ -262,9 +296,15 @@ class Evidence(RulesModel):
     the old one gets ``superseded=True`` and stays readable in the history.
     """
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="evidence")
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("penilaian mandiri"),
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
     indicator = models.ForeignKey(
         "instruments.Indicator",
+        verbose_name=_("indikator"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -296,7 +336,12 @@ class Evidence(RulesModel):
     superseded = models.BooleanField(_("sudah diganti"), default=False)
     uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diunggah oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     history = HistoricalRecords()
@@ -304,7 +349,7 @@ class Evidence(RulesModel):
     class Meta:
         ordering = ["submission", "indicator", "uploaded_at"]
         verbose_name = _("data dukung")
-        verbose_name_plural = _("data dukung")
+        verbose_name_plural = pgettext_lazy("jamak", "data dukung")
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -352,13 +397,23 @@ class LinkCheck(RulesModel):
     running, once), in ``services.links.run``.
     """
 
-    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="link_checks")
+    evidence = models.ForeignKey(
+        Evidence,
+        verbose_name=_("data dukung"),
+        on_delete=models.PROTECT,
+        related_name="link_checks",
+    )
     state = models.CharField(
         _("status"), max_length=8, choices=LinkCheckState.choices, default=LinkCheckState.QUEUED
     )
     requested_at = models.DateTimeField(_("diminta"), auto_now_add=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diminta oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     checked_at = models.DateTimeField(_("diperiksa"), null=True, blank=True)
     status_code = models.PositiveSmallIntegerField(_("kode HTTP"), null=True, blank=True)
@@ -376,7 +431,7 @@ class LinkCheck(RulesModel):
     class Meta:
         ordering = ["-requested_at", "-pk"]
         verbose_name = _("pemeriksaan tautan")
-        verbose_name_plural = _("pemeriksaan tautan")
+        verbose_name_plural = pgettext_lazy("jamak", "pemeriksaan tautan")
 
     def __str__(self) -> str:
         return f"{self.evidence} · {self.get_state_display()}"
@@ -406,16 +461,29 @@ class Assignment(RulesModel):
     """An assessor assigned to review one region in one cycle, with the assessor's own
     written judgement of the region and the notes of the interview."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="assignments")
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("siklus"), on_delete=models.PROTECT, related_name="assignments"
+    )
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="assignments"
+        "regions.Region",
+        verbose_name=_("daerah"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
     )
     assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asesor"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
     )
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(_("ditugaskan pada"), auto_now_add=True)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditugaskan oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     weaknesses = models.TextField(_("kelemahan"), blank=True, help_text=_("Satu butir per baris"))
     strengths = models.TextField(_("kekuatan"), blank=True, help_text=_("Satu butir per baris"))
@@ -424,7 +492,7 @@ class Assignment(RulesModel):
     )
     interview_notes = models.TextField(_("catatan wawancara"), blank=True)
     # Version of the written judgement above (0: never saved); guards against stale saves.
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(_("versi"), default=0)
     completed_at = models.DateTimeField(_("selesai dinilai"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -432,7 +500,7 @@ class Assignment(RulesModel):
     class Meta:
         ordering = ["cycle", "region__code", "assessor__username"]
         verbose_name = _("penugasan asesor")
-        verbose_name_plural = _("penugasan asesor")
+        verbose_name_plural = pgettext_lazy("jamak", "penugasan asesor")
         constraints = [
             models.UniqueConstraint(
                 fields=["cycle", "region", "assessor"], name="assessor_once_per_region"
@@ -447,17 +515,22 @@ class ConflictOfInterest(RulesModel):
     """An assessor may not review this region (e.g. own province, former employer)."""
 
     assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asesor"),
+        on_delete=models.CASCADE,
+        related_name="conflicts",
     )
-    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("daerah"), on_delete=models.CASCADE, related_name="+"
+    )
     reason = models.CharField(_("alasan"), max_length=300)
-    declared_at = models.DateTimeField(auto_now_add=True)
+    declared_at = models.DateTimeField(_("dinyatakan pada"), auto_now_add=True)
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("konflik kepentingan")
-        verbose_name_plural = _("konflik kepentingan")
+        verbose_name_plural = pgettext_lazy("jamak", "konflik kepentingan")
         constraints = [
             models.UniqueConstraint(fields=["assessor", "region"], name="conflict_once"),
         ]
@@ -469,22 +542,30 @@ class ConflictOfInterest(RulesModel):
 class Score(RulesModel):
     """One assessor's value for one indicator of one region, with a note."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="scores")
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("penugasan asesor"),
+        on_delete=models.PROTECT,
+        related_name="scores",
+    )
     indicator = models.ForeignKey(
-        "instruments.Indicator", on_delete=models.PROTECT, related_name="scores"
+        "instruments.Indicator",
+        verbose_name=_("indikator"),
+        on_delete=models.PROTECT,
+        related_name="scores",
     )
     value = models.DecimalField(_("nilai"), max_digits=20, decimal_places=6, null=True, blank=True)
     not_applicable = models.BooleanField(_("tidak berlaku"), default=False)
     note = models.TextField(_("catatan"), blank=True)
     evidence_missing = models.BooleanField(_("data dukung kurang"), default=False)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("versi"), default=1)
+    updated_at = models.DateTimeField(_("diperbarui pada"), auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("nilai asesor")
-        verbose_name_plural = _("nilai asesor")
+        verbose_name_plural = pgettext_lazy("jamak", "nilai asesor")
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "indicator"], name="one_score_per_indicator"
@@ -502,8 +583,12 @@ class Score(RulesModel):
 class VirtualSession(RulesModel):
     """The interview of one region in one cycle (usually a video call)."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="sessions")
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("siklus"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("daerah"), on_delete=models.PROTECT, related_name="+"
+    )
     starts_at = models.DateTimeField(_("mulai"))
     duration_minutes = models.PositiveSmallIntegerField(
         _("durasi (menit)"), default=90, validators=[MinValueValidator(15), MaxValueValidator(600)]
@@ -515,19 +600,24 @@ class VirtualSession(RulesModel):
     )
     note = models.TextField(_("catatan"), blank=True)
     scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dijadwalkan oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # iCalendar SEQUENCE: 0 when first scheduled, +1 on every reschedule, so calendar clients
     # replace the old invitation (same UID) instead of adding a second one.
     sequence = models.PositiveIntegerField(_("revisi jadwal"), default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("diperbarui pada"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[assessors])
 
     class Meta:
         ordering = ["starts_at"]
         verbose_name = _("sesi evaluasi")
-        verbose_name_plural = _("sesi evaluasi")
+        verbose_name_plural = pgettext_lazy("jamak", "sesi evaluasi")
         constraints = [
             models.UniqueConstraint(fields=["cycle", "region"], name="one_session_per_region"),
         ]
@@ -546,25 +636,38 @@ class FinalValue(RulesModel):
     """The settled value of one indicator for one region: the assessors' mean (or median), or
     the moderator's decision with its reason."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="finals")
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("penilaian mandiri"),
+        on_delete=models.PROTECT,
+        related_name="finals",
+    )
     indicator = models.ForeignKey(
-        "instruments.Indicator", on_delete=models.PROTECT, related_name="finals"
+        "instruments.Indicator",
+        verbose_name=_("indikator"),
+        on_delete=models.PROTECT,
+        related_name="finals",
     )
     value = models.DecimalField(_("nilai"), max_digits=20, decimal_places=6, null=True, blank=True)
     not_applicable = models.BooleanField(_("tidak berlaku"), default=False)
     method = models.CharField(_("cara"), max_length=10, choices=FinalMethod.choices)
     reason = models.TextField(_("alasan"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditetapkan oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    decided_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
+    decided_at = models.DateTimeField(_("ditetapkan pada"), auto_now=True)
+    version = models.PositiveIntegerField(_("versi"), default=1)
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("nilai akhir")
-        verbose_name_plural = _("nilai akhir")
+        verbose_name_plural = pgettext_lazy("jamak", "nilai akhir")
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "indicator"], name="one_final_per_indicator"
@@ -583,22 +686,32 @@ class Feedback(RulesModel):
     """The region's settled weaknesses, strengths and recommendations (one item per line),
     drawn from its assessors' texts in moderation. Published with the results."""
 
-    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="feedback")
+    submission = models.OneToOneField(
+        Submission,
+        verbose_name=_("penilaian mandiri"),
+        on_delete=models.PROTECT,
+        related_name="feedback",
+    )
     weaknesses = models.TextField(_("kelemahan"), blank=True)
     strengths = models.TextField(_("kekuatan"), blank=True)
     recommendations = models.TextField(_("rekomendasi"), blank=True)
     settled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditetapkan oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    settled_at = models.DateTimeField(auto_now=True)
+    settled_at = models.DateTimeField(_("ditetapkan pada"), auto_now=True)
     # Guards the moderator's text against stale saves (0: never settled).
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(_("versi"), default=0)
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("umpan balik")
-        verbose_name_plural = _("umpan balik")
+        verbose_name_plural = pgettext_lazy("jamak", "umpan balik")
 
     def __str__(self) -> str:
         return f"{self.submission}"
@@ -629,7 +742,7 @@ class ModerationPreparation(BackgroundJob):
 
     class Meta(BackgroundJob.Meta):
         verbose_name = _("persiapan moderasi")
-        verbose_name_plural = _("persiapan moderasi")
+        verbose_name_plural = pgettext_lazy("jamak", "persiapan moderasi")
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.get_state_display()}"

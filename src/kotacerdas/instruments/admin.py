@@ -5,6 +5,7 @@ every service."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import F
 from rules.contrib.admin import (
     ObjectPermissionsModelAdminMixin,
     ObjectPermissionsStackedInline,
@@ -74,6 +75,8 @@ class DimensionInline(FrozenReadOnlyInlineMixin, ObjectPermissionsTabularInline)
 class InstrumentAdmin(FrozenReadOnlyMixin, ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "frozen_at", "based_on", "created_at")
     search_fields = ("code", "name")
+    # As the instrument list page: newest cycle first (unused instruments on top), then name.
+    ordering = (F("cycle__year").desc(nulls_first=True), "name")
     readonly_fields = ("frozen_at", "based_on", "created_at")
     inlines = (AspectWeightInline, DimensionInline)
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rules import always_allow
 from rules.contrib.models import RulesModel
 from simple_history.models import HistoricalRecords
@@ -51,7 +52,7 @@ class Instrument(RulesModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("instrumen")
-        verbose_name_plural = _("instrumen")
+        verbose_name_plural = pgettext_lazy("jamak", "instrumen")
         rules_permissions = ADMIN_EDITS
 
     def __str__(self) -> str:
@@ -65,14 +66,16 @@ class Instrument(RulesModel):
 class AspectWeight(RulesModel):
     """The weight of one evaluation aspect (Baseline, Output, ...) in this instrument."""
 
-    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="aspects")
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrumen"), on_delete=models.CASCADE, related_name="aspects"
+    )
     aspect = models.CharField(_("aspek"), max_length=10, choices=Aspect.choices)
     weight = models.DecimalField(_("bobot"), max_digits=9, decimal_places=4, validators=POSITIVE)
 
     class Meta:
         ordering = ["instrument", "id"]
         verbose_name = _("bobot aspek")
-        verbose_name_plural = _("bobot aspek")
+        verbose_name_plural = pgettext_lazy("jamak", "bobot aspek")
         constraints = [
             models.UniqueConstraint(
                 fields=["instrument", "aspect"], name="aspect_once_per_instrument"
@@ -86,7 +89,9 @@ class AspectWeight(RulesModel):
 
 
 class Dimension(RulesModel):
-    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="dimensions")
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrumen"), on_delete=models.CASCADE, related_name="dimensions"
+    )
     code = models.CharField(_("kode"), max_length=10, help_text=_("GOV, BRA, ECO, LIV, SOC, ENV"))
     name = models.CharField(_("nama"), max_length=200)
     name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
@@ -98,7 +103,7 @@ class Dimension(RulesModel):
     class Meta:
         ordering = ["instrument", "order", "code"]
         verbose_name = _("dimensi")
-        verbose_name_plural = _("dimensi")
+        verbose_name_plural = pgettext_lazy("jamak", "dimensi")
         constraints = [
             models.UniqueConstraint(fields=["instrument", "code"], name="dimension_code_unique"),
             models.CheckConstraint(
@@ -112,7 +117,9 @@ class Dimension(RulesModel):
 
 
 class Element(RulesModel):
-    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="elements")
+    dimension = models.ForeignKey(
+        Dimension, verbose_name=_("dimensi"), on_delete=models.CASCADE, related_name="elements"
+    )
     code = models.CharField(_("kode"), max_length=20, help_text=_("mis. GOV.SVC"))
     name = models.CharField(_("nama"), max_length=200)
     name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
@@ -124,7 +131,7 @@ class Element(RulesModel):
     class Meta:
         ordering = ["dimension", "order", "code"]
         verbose_name = _("elemen")
-        verbose_name_plural = _("elemen")
+        verbose_name_plural = pgettext_lazy("jamak", "elemen")
         constraints = [
             models.UniqueConstraint(fields=["dimension", "code"], name="element_code_unique"),
             models.CheckConstraint(
@@ -166,8 +173,12 @@ class Indicator(RulesModel):
     ``direction``.
     """
 
-    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="indicators")
-    element = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="indicators")
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrumen"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    element = models.ForeignKey(
+        Element, verbose_name=_("elemen"), on_delete=models.CASCADE, related_name="indicators"
+    )
     code = models.CharField(_("kode"), max_length=30, help_text=_("Kode tetap, mis. GOV.SVC.01"))
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     question = models.TextField(_("pertanyaan"))
@@ -205,7 +216,7 @@ class Indicator(RulesModel):
     class Meta:
         ordering = ["instrument", "element__dimension__order", "element__order", "order", "code"]
         verbose_name = _("indikator")
-        verbose_name_plural = _("indikator")
+        verbose_name_plural = pgettext_lazy("jamak", "indikator")
         constraints = [
             models.UniqueConstraint(fields=["instrument", "code"], name="indicator_code_unique"),
             models.CheckConstraint(
@@ -258,7 +269,9 @@ class Indicator(RulesModel):
 class LevelDescriptor(RulesModel):
     """What a level (0–5) of a level indicator means for this indicator."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="levels")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="levels"
+    )
     level = models.PositiveSmallIntegerField(
         _("tingkat"), validators=[MinValueValidator(0), MaxValueValidator(5)]
     )
@@ -268,7 +281,7 @@ class LevelDescriptor(RulesModel):
     class Meta:
         ordering = ["indicator", "level"]
         verbose_name = _("deskripsi tingkat")
-        verbose_name_plural = _("deskripsi tingkat")
+        verbose_name_plural = pgettext_lazy("jamak", "deskripsi tingkat")
         constraints = [
             models.UniqueConstraint(fields=["indicator", "level"], name="level_once_per_indicator"),
             models.CheckConstraint(condition=models.Q(level__lte=5), name="level_at_most_5"),
@@ -288,12 +301,12 @@ class Crosswalk(RulesModel):
     target = models.ForeignKey(
         Instrument, verbose_name=_("instrumen baru"), on_delete=models.CASCADE, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     note = models.TextField(_("catatan"), blank=True)
 
     class Meta:
         verbose_name = _("crosswalk")
-        verbose_name_plural = _("crosswalk")
+        verbose_name_plural = pgettext_lazy("jamak", "crosswalk")
         constraints = [
             models.UniqueConstraint(fields=["source", "target"], name="crosswalk_once_per_pair"),
         ]
@@ -319,7 +332,9 @@ class CrosswalkEntry(RulesModel):
     levels, or ``{"factor": 0.5, "offset": 0}`` for numbers).
     """
 
-    crosswalk = models.ForeignKey(Crosswalk, on_delete=models.CASCADE, related_name="entries")
+    crosswalk = models.ForeignKey(
+        Crosswalk, verbose_name=_("crosswalk"), on_delete=models.CASCADE, related_name="entries"
+    )
     kind = models.CharField(_("jenis"), max_length=10, choices=CrosswalkKind.choices)
     source_code = models.CharField(_("kode lama"), max_length=30, blank=True)
     target_code = models.CharField(_("kode baru"), max_length=30, blank=True)
@@ -337,7 +352,7 @@ class CrosswalkEntry(RulesModel):
     class Meta:
         ordering = ["crosswalk", "source_code", "target_code"]
         verbose_name = _("entri crosswalk")
-        verbose_name_plural = _("entri crosswalk")
+        verbose_name_plural = pgettext_lazy("jamak", "entri crosswalk")
         rules_permissions = {**ADMIN_EDITS, "view": always_allow}
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -51,14 +51,18 @@ def _attachment(content: bytes | str, filename: str, content_type: str) -> HttpR
     return response
 
 
+# Newest cycle first (an instrument no cycle uses yet, being prepared, before them), then name.
+LIST_ORDER = (F("cycle__year").desc(nulls_first=True), "name", "code")
+
+
 @login_required
 @require_GET
 def instrument_list(request: HttpRequest) -> HttpResponse:
     instruments = (
         visible_instruments(request.user)
-        .select_related("based_on")
+        .select_related("based_on", "cycle")
         .annotate(indicator_count=Count("indicators"))
-        .order_by("-created_at")
+        .order_by(*LIST_ORDER)
     )
     return render(request, "instruments/list.html", {"instruments": instruments})
 

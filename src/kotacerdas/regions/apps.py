@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionsConfig(AppConfig):
     name = "kotacerdas.regions"
     label = "regions"
-    verbose_name = _("Daerah")
+    verbose_name = pgettext_lazy("jamak", "Daerah")

@@ -3,6 +3,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rules import always_allow
 from rules.contrib.models import RulesModel
 
@@ -50,7 +51,7 @@ class Region(RulesModel):
     class Meta:
         ordering = ["code"]
         verbose_name = _("daerah")
-        verbose_name_plural = _("daerah")
+        verbose_name_plural = pgettext_lazy("jamak", "daerah")
         constraints = [
             models.CheckConstraint(
                 condition=(

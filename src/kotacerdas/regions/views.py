@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from .models import Region, RegionKind
+from .overview import overview
 
 
 def region_list(request):
@@ -29,6 +30,9 @@ def region_list(request):
 
 
 def region_detail(request, code: str):
+    """A region's public page: its province or its kabupaten/kota, its published results across
+    cycles and its masterplans (public for everyone; see ``overview``)."""
     region = get_object_or_404(Region.objects.select_related("parent"), code=code)
     children = region.children.all() if region.is_province else Region.objects.none()
-    return render(request, "regions/detail.html", {"region": region, "children": children})
+    context = {"region": region, "children": children, "overview": overview(region)}
+    return render(request, "regions/detail.html", context)

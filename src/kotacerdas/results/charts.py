@@ -31,6 +31,19 @@ MAP_WIDTH, MAP_HEIGHT = 900, 340
 INDONESIA = {"type": "mercator", "center": [118.0, -2.6], "scale": 1080}
 
 
+# The one-sentence descriptions, translated when a chart is built (not at import).
+def _radar_description() -> str:
+    return _("Grafik radar skor per dimensi.")
+
+
+def _grouped_bars_description() -> str:
+    return _("Grafik batang skor dibandingkan dengan median.")
+
+
+def _trend_description() -> str:
+    return _("Grafik garis indeks dari siklus ke siklus.")
+
+
 @dataclass
 class Chart:
     """A chart: its element id, title, one-sentence description, spec and table alternative."""
@@ -65,10 +78,23 @@ def fmt(value: float | None, digits: int = 2) -> str:
     return number_format(value, digits)
 
 
-def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+def _spec(chart: alt.TopLevelMixin, description: str) -> dict[str, Any]:
+    """The chart's Vega-Lite spec, described in the active language.
+
+    Vega writes its own ARIA labels for marks, axes, legends and the title, in English only
+    ("X-axis titled ... for a linear scale", "Title text ..."). The chart is drawn hidden from
+    assistive technology (the page gives its table alternative instead), so those labels are
+    turned off (``aria: false`` for marks and guides, and on the title) and the chart carries
+    only ``description``, which the caller wrote through gettext.
+    """
     # Validation against the Vega-Lite schema is done once in the tests, not on every request.
     spec = chart.to_dict(validate=False)
     spec.pop("$schema", None)
+    spec["description"] = description
+    spec["config"] = {**spec.get("config", {}), "aria": False}
+    title = spec.get("title")
+    if title is not None:
+        spec["title"] = {**(title if isinstance(title, dict) else {"text": title}), "aria": False}
     return spec
 
 
@@ -151,7 +177,7 @@ def _radar_template(
     layered = alt.layer(grid, spokes, lines, points, *labels).properties(
         width=340, height=340, title=title
     )
-    return _spec(layered.configure_view(stroke=None))
+    return _spec(layered.configure_view(stroke=None), _radar_description())
 
 
 def radar(
@@ -181,7 +207,7 @@ def radar(
     return Chart(
         id=chart_id,
         title=title,
-        description=_("Grafik radar skor per dimensi."),
+        description=_radar_description(),
         spec=_filled(template, series=series_rows),
         columns=[_("Dimensi"), *names],
         rows=[[axis, *(fmt(series[name][i]) for name in names)] for i, axis in enumerate(axes)],
@@ -224,7 +250,7 @@ def _grouped_bars_template(
         )
         .properties(width=420, height=alt.Step(9), title=title)
     )
-    return _spec(chart)
+    return _spec(chart, _grouped_bars_description())
 
 
 def grouped_bars(
@@ -251,7 +277,7 @@ def grouped_bars(
     return Chart(
         id=chart_id,
         title=title,
-        description=_("Grafik batang skor dibandingkan dengan median."),
+        description=_grouped_bars_description(),
         spec=_filled(template, values=rows),
         columns=[category_title, *names],
         rows=[
@@ -298,7 +324,7 @@ def _trend_template(years: tuple[str, ...], title: str, maximum: float, language
         )
         .properties(width=420, height=220, title=title)
     )
-    return _spec(chart)
+    return _spec(chart, _trend_description())
 
 
 def trend(
@@ -349,7 +375,7 @@ def trend(
     return Chart(
         id=chart_id,
         title=title,
-        description=_("Grafik garis indeks dari siklus ke siklus."),
+        description=_trend_description(),
         spec=_filled(template, values=official + comparable),
         columns=[
             _("Tahun"),
@@ -403,7 +429,7 @@ def bars(
         id=chart_id,
         title=title,
         description=title,
-        spec=_spec(chart),
+        spec=_spec(chart, title),
         columns=[category_title or _("Butir"), value_title],
         rows=[[label, fmt(value, digits)] for label, value in rows],
     )
@@ -452,12 +478,13 @@ def choropleth(
         width=MAP_WIDTH, height=MAP_HEIGHT, title=title
     )
     chart = chart.configure_view(stroke=None)
+    description = _("Peta tematik indeks per daerah.")
     ordered = sorted(values, key=lambda row: (-(row["value"] or 0), row["name"]))
     return Chart(
         id=chart_id,
         title=title,
-        description=_("Peta tematik indeks per daerah."),
-        spec=_spec(chart),
+        description=description,
+        spec=_spec(chart, description),
         columns=[_("Kode"), _("Daerah"), value_title, _("Predikat")],
         rows=[[row["code"], row["name"], fmt(row["value"]), row["predicate"]] for row in ordered],
     )

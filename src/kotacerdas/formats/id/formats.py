@@ -1,4 +1,5 @@
-"""Indonesian formats: Django's own, plus the ISO forms that HTML date inputs send."""
+"""Indonesian formats: Django's own with times as 09.00, plus the ISO forms that HTML date inputs
+send. Templates write a time with ``|time`` (TIME_FORMAT), never a hard-coded "H.i"."""
 
 from django.conf.locale.id.formats import *  # noqa: F403
 from django.conf.locale.id.formats import DATE_INPUT_FORMATS as _DATE
@@ -6,5 +7,7 @@ from django.conf.locale.id.formats import DATETIME_INPUT_FORMATS as _DATETIME
 
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H.i"
+# Times with two-digit hours, as the ministry writes them (09.00 WIB); Django's own is "G.i".
+TIME_FORMAT = "H.i"
 DATE_INPUT_FORMATS = ["%Y-%m-%d", *_DATE]
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", *_DATETIME]
