@@ -202,6 +202,8 @@ def test_admins_preview_an_embargo_with_a_banner_and_nothing_leaks_through_the_c
     assert "4,25" in jambi_row(ranking)
     export = client.get(reverse("results:export", args=[2022, "json"])).content.decode()
     assert '"snapshot_version": 2' in export
+    listing = text_of(client.get(reverse("results:index")))
+    assert "versi 2" in listing and banner in listing
     dashboard = text_of(client.get(reverse("results:dashboard", args=[2022])))
     assert banner in dashboard
     v1 = re.search(r'data-testid="release-1">(.*?)</td>', dashboard).group(1)
@@ -211,6 +213,8 @@ def test_admins_preview_an_embargo_with_a_banner_and_nothing_leaks_through_the_c
     client.logout()  # the public, after the admin's preview: still version 1
     ranking = text_of(client.get(reverse("results:ranking", args=[2022])))
     assert "3,31" in jambi_row(ranking) and "Diembargo" not in ranking
+    listing = text_of(client.get(reverse("results:index")))
+    assert "versi 2" not in listing and "Diembargo" not in listing
     export = client.get(reverse("results:export", args=[2022, "json"])).content.decode()
     assert '"snapshot_version": 1' in export
     methodology = text_of(client.get(reverse("results:methodology", args=[2022])))
