@@ -1,11 +1,15 @@
 """Results and reports: public pages of a published cycle, the admin's dashboard and actions,
 the operator's own results, PDFs and the batch of reports."""
 
+from datetime import timedelta
+
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from kotacerdas.reports.choices import JobState
 from kotacerdas.reports.models import ReportJob
+from kotacerdas.results.models import Snapshot
 from tests.results.builders import publish_cycle
 
 from .framework import ADMIN_ONLY, EVERYONE, Case
@@ -13,6 +17,7 @@ from .framework import ADMIN_ONLY, EVERYONE, Case
 OPERATORS = frozenset({"operator_own", "operator_other"})
 REGION_AND_ADMIN = frozenset({"admin", "operator_own"})
 YEAR = 2019
+EMBARGOED = 2018  # published, released only tomorrow: admins preview it, nobody else sees it
 
 
 def build(world):
@@ -24,6 +29,11 @@ def build(world):
     job = ReportJob.objects.create(snapshot=snapshot, total=5, done=5, state=JobState.DONE)
     job.file.save("laporan-matriks.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
     world.objects["results_year"] = YEAR
+    embargoed = publish_cycle(
+        EMBARGOED, {world.own_region.code: 60.0, world.other_region.code: 70.0}
+    )
+    Snapshot.objects.filter(pk=embargoed.pk).update(released_at=timezone.now() + timedelta(days=1))
+    world.objects["embargoed_year"] = EMBARGOED
     world.objects["report_job"] = job
 
 
@@ -33,6 +43,17 @@ def _year(w):
 
 def _region(w):
     return {"year": w.results_year, "code": w.own_region.code}
+
+
+def _embargoed(w):
+    return {"year": w.embargoed_year}
+
+
+def _embargoed_region(w):
+    return {"year": w.embargoed_year, "code": w.own_region.code}
+
+
+EMBARGO = "under embargo: admins preview, everyone else 404"
 
 
 CASES = [
@@ -59,6 +80,26 @@ CASES = [
     ),
     Case("reports:report_card", EVERYONE, kwargs=_region),
     Case("reports:national", EVERYONE, kwargs=_year),
+    # A cycle under embargo: only admins see it before its release time
+    Case("results:ranking", ADMIN_ONLY, kwargs=_embargoed, note=EMBARGO),
+    Case("results:profile", ADMIN_ONLY, kwargs=_embargoed_region, note=EMBARGO),
+    Case("results:methodology", ADMIN_ONLY, kwargs=_embargoed, note=EMBARGO),
+    Case("results:map", ADMIN_ONLY, kwargs=_embargoed, note=EMBARGO),
+    Case(
+        "results:export",
+        ADMIN_ONLY,
+        kwargs=lambda w: {"year": w.embargoed_year, "fmt": "xlsx"},
+        note=EMBARGO,
+    ),
+    Case(
+        "results:region_export",
+        ADMIN_ONLY,
+        kwargs=lambda w: {"year": w.embargoed_year, "code": w.own_region.code, "fmt": "csv"},
+        note=EMBARGO,
+    ),
+    Case("reports:report_card", ADMIN_ONLY, kwargs=_embargoed_region, note=EMBARGO),
+    Case("reports:national", ADMIN_ONLY, kwargs=_embargoed, note=EMBARGO),
+    Case("reports:letter", ADMIN_ONLY, kwargs=_embargoed_region, note=EMBARGO),
     # The region's own letter
     Case("reports:letter", REGION_AND_ADMIN, kwargs=_region),
     # The operator's own results

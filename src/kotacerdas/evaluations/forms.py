@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core.uploads import accept_attribute, allowed_labels
 from kotacerdas.regions.models import Region
+from kotacerdas.results.forms import release_at_field
 
 from .models import Cycle, CycleState
 from .services.answers import MAX_JUSTIFICATION
@@ -153,10 +154,12 @@ class CycleSettingsForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
-    """Fields: ``to_state`` (a CycleState value) and ``reason`` (needed to step back)."""
+    """Fields: ``to_state`` (a CycleState value), ``reason`` (needed to step back) and
+    ``release_at`` (moving to published: when the public sees the results; empty: at once)."""
 
     to_state = forms.ChoiceField(choices=CycleState.choices)
     reason = forms.CharField(label=_("Alasan"), max_length=2000, required=False)
+    release_at = release_at_field()
 
 
 class EnrolPickForm(forms.Form):

@@ -38,7 +38,7 @@ def _region_in(snapshot: Snapshot, code: str) -> Region:
 def report_card(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """A region's published report card. The public copy (cached) has no assessors' notes; the
     region's operator and admins get the copy with them."""
-    snapshot = public_snapshot(year)
+    snapshot = public_snapshot(year, request)
     region = _region_in(snapshot, code)
     name = f"rapor-{year}-{region.code}.pdf"
     if request.user.has_perm("results.view_region_notes", region):
@@ -52,7 +52,7 @@ def report_card(request: HttpRequest, year: int, code: str) -> HttpResponse:
 @login_required
 def letter(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """A region's result letter (the region's operator and admins), once published."""
-    snapshot = public_snapshot(year)
+    snapshot = public_snapshot(year, request)
     region = _region_in(snapshot, code)
     if not request.user.has_perm("reports.download_letter", region):
         raise PermissionDenied
@@ -61,7 +61,7 @@ def letter(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 def national(request: HttpRequest, year: int) -> HttpResponse:
     """The national summary of a published cycle (cached)."""
-    snapshot = public_snapshot(year)
+    snapshot = public_snapshot(year, request)
     content = cache.cached(snapshot, "national", (), lambda: documents.national(snapshot))
     return _pdf(content, f"laporan-nasional-{year}.pdf")
 
@@ -73,7 +73,7 @@ def batch_start(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, year=year)
     if not request.user.has_perm("reports.build_all", cycle):
         raise PermissionDenied
-    snapshot = published.current_snapshot(cycle)
+    snapshot = published.current_snapshot(cycle, preview=True)  # ready by the release
     if snapshot is None:
         messages.error(request, _("Hasil siklus ini belum dipublikasikan."))
         return redirect("results:dashboard", year=year)

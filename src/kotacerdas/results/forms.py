@@ -68,6 +68,20 @@ class ComputeForm(forms.Form):
     )
 
 
+def release_at_field() -> forms.DateTimeField:
+    """The release time of a (re)publication: Jakarta time; empty means at publication."""
+    return forms.DateTimeField(
+        label=_("Waktu rilis ke publik (WIB)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_(
+            "Kosongkan untuk merilis saat dipublikasikan. Bila diisi, hasil dibekukan sekarang "
+            "tetapi publik baru melihatnya pada waktu ini (embargo)."
+        ),
+    )
+
+
 class RepublishForm(forms.Form):
     """Republishing replaces the public results: a reason is required and published."""
 
@@ -79,3 +93,4 @@ class RepublishForm(forms.Form):
     samples = forms.IntegerField(
         label=_("Sampel Monte Carlo"), min_value=100, max_value=20000, initial=1000
     )
+    release_at = release_at_field()

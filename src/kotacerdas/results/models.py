@@ -1,7 +1,8 @@
 """Stored results of a cycle: a versioned snapshot of everything the index engine produced.
 
 A snapshot is written once by ``services/compute.py`` and never changed afterwards except to be
-marked published. A published snapshot is frozen: republishing writes a new version, so every
+marked published (with its release time: the public sees it from ``released_at`` on, an embargo
+when that lies ahead; ``services/published.py`` decides). A published snapshot is frozen: republishing writes a new version, so every
 number that was ever public can be read again, with the engine version, the exact configuration
 and the SHA-256 fingerprint of the inputs that rebuild it (COINr's ``$Log``, our ``config``).
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core.jobs import BackgroundJob
@@ -54,6 +56,8 @@ class Snapshot(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the public sees this version (the embargo's end); set when published, never before.
+    released_at = models.DateTimeField(_("dirilis ke publik pada"), null=True, blank=True)
     note = models.TextField(_("catatan"), blank=True)
 
     class Meta:
@@ -63,18 +67,41 @@ class Snapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "version"], name="snapshot_version_unique"),
             models.CheckConstraint(
-                condition=models.Q(state=SnapshotState.COMPUTED, published_at__isnull=True)
-                | models.Q(state=SnapshotState.PUBLISHED, published_at__isnull=False),
-                name="snapshot_published_has_a_date",
+                condition=models.Q(
+                    state=SnapshotState.COMPUTED,
+                    published_at__isnull=True,
+                    released_at__isnull=True,
+                )
+                | models.Q(
+                    state=SnapshotState.PUBLISHED,
+                    published_at__isnull=False,
+                    released_at__isnull=False,
+                ),
+                name="snapshot_published_has_dates",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.cycle} · v{self.version}"
 
+    def save(self, *args, **kwargs) -> None:
+        # A published snapshot without a release time is released when published (no embargo).
+        if self.state == SnapshotState.PUBLISHED and self.released_at is None:
+            self.released_at = self.published_at
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "released_at"}
+        super().save(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.state == SnapshotState.PUBLISHED
+
+    @property
+    def is_embargoed(self) -> bool:
+        """Published but not yet released to the public (its release time lies ahead)."""
+        return (
+            self.is_published and self.released_at is not None and self.released_at > timezone.now()
+        )
 
     @property
     def scale(self) -> int:
@@ -166,6 +193,8 @@ class Computation(BackgroundJob):
     samples = models.PositiveIntegerField(_("sampel Monte Carlo"), default=1000)
     # The snapshot's note: the republication's reason, or the appeal it follows.
     note = models.TextField(_("catatan"), blank=True)
+    # A republication's release time (None: when published).
+    release_at = models.DateTimeField(_("waktu rilis"), null=True, blank=True)
     snapshot = models.ForeignKey(
         Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

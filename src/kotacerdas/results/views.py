@@ -1,7 +1,9 @@
-"""Public results pages (no login): published cycles only.
+"""Public results pages (no login): released cycles only.
 
 Each page's main content is rendered once per published snapshot (and language, and filter) and
-cached (``services/cache.py``); the layout around it is rendered per request.
+cached (``services/cache.py``); the layout around it is rendered per request. Admins also see a
+version under embargo (``can_preview``) with the banner "Diembargo hingga ..."; that is rendered
+afresh, never cached.
 """
 
 from __future__ import annotations
@@ -16,25 +18,34 @@ from kotacerdas.regions.models import Region
 from . import maps
 from .forms import RankingFilterForm
 from .models import RegionResult, Snapshot
-from .services import cache, exports, methodology, published
+from .services import cache, corrections, exports, methodology, published
 from .services import profile as profiles
 from .services import ranking as rankings
 
 
-def public_snapshot(year: int) -> Snapshot:
-    """The published snapshot of ``year`` (light: its large fields load only on a cache miss)
-    or 404: unpublished results never reach a page."""
+def can_preview(request: HttpRequest | None) -> bool:
+    """Whether the visitor may see results under embargo (admins: ``results.manage_results``)."""
+    return request is not None and request.user.has_perm("results.manage_results")
+
+
+def public_snapshot(year: int, request: HttpRequest | None = None) -> Snapshot:
+    """The visible snapshot of ``year`` (light: its large fields load only on a cache miss)
+    or 404: unpublished results, and for everyone but admins embargoed ones, never reach a
+    page."""
     try:
+        if can_preview(request):
+            return published.snapshot_for_year(year, light=True, preview=True)
         return cache.current(year, lambda: published.snapshot_for_year(year, light=True))
     except published.NotPublished as refused:
         raise Http404(refused.message) from None
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """The published cycles, newest first."""
+    """The visible cycles, newest first."""
+    preview = can_preview(request)
     cycles = []
-    for cycle in published.published_cycles():
-        snapshot = published.current_snapshot(cycle)
+    for cycle in published.published_cycles(preview=preview):
+        snapshot = published.current_snapshot(cycle, preview=preview)
         median = (snapshot.summary or {}).get("national_median", {}).get("index")
         cycles.append((cycle, snapshot, published.to_display(snapshot, median)))
     return render(request, "results/index.html", {"cycles": cycles})
@@ -65,7 +76,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
 
     The whole content (form included, rendered from the cleaned filters) is cached per filter.
     """
-    snapshot = public_snapshot(year)
+    snapshot = public_snapshot(year, request)
     choices = ranking_choices(snapshot)
     filters = RankingFilterForm(
         request.GET, provinces=choices["provinces"], predicates=choices["predicates"]
@@ -112,7 +123,7 @@ def awards(snapshot: Snapshot) -> str:
 
 def profile(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """A region's published profile (the whole content, breadcrumb included, is cached)."""
-    snapshot = public_snapshot(year)
+    snapshot = public_snapshot(year, request)
 
     def build() -> dict:
         region = Region.objects.select_related("parent").filter(code=code).first()
@@ -122,7 +133,8 @@ def profile(request: HttpRequest, year: int, code: str) -> HttpResponse:
             found = profiles.profile(snapshot, region)
         except RegionResult.DoesNotExist:
             return {"title": "", "body": ""}
-        body = render_to_string("results/partials/profile_body.html", {"profile": found})
+        context = {"profile": found, "corrections": corrections.for_region(snapshot, code)}
+        body = render_to_string("results/partials/profile_body.html", context)
         return {"title": region.name, "body": body}
 
     page = cache.cached(snapshot, "profile", (code,), build)
@@ -142,14 +154,18 @@ def profile(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 def methodology_page(request: HttpRequest, year: int) -> HttpResponse:
     """How this cycle's index was computed, generated from the snapshot's own configuration."""
-    snapshot = public_snapshot(year)
+    snapshot = public_snapshot(year, request)
     body = cache.cached(
         snapshot,
         "methodology",
         (),
         lambda: render_to_string(
             "results/partials/methodology_body.html",
-            {"method": methodology.describe(snapshot), "snapshot": snapshot},
+            {
+                "method": methodology.describe(snapshot),
+                "snapshot": snapshot,
+                "releases": corrections.releases(snapshot),
+            },
         ),
     )
     return render(
@@ -161,7 +177,7 @@ def methodology_page(request: HttpRequest, year: int) -> HttpResponse:
 
 def map_page(request: HttpRequest, year: int) -> HttpResponse:
     """Choropleths of provinces and of kabupaten/kota."""
-    snapshot = public_snapshot(year)
+    snapshot = public_snapshot(year, request)
     body = cache.cached(
         snapshot,
         "map",
@@ -188,13 +204,13 @@ def boundaries(request: HttpRequest, level: str) -> HttpResponse:
 
 def export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     """The whole cycle's published results as CSV, XLSX or JSON."""
-    snapshot = public_snapshot(year)
+    snapshot = public_snapshot(year, request)
     return _download(snapshot, fmt, None)
 
 
 def region_export(request: HttpRequest, year: int, code: str, fmt: str) -> HttpResponse:
     """One region's published results as CSV, XLSX or JSON."""
-    snapshot = public_snapshot(year)
+    snapshot = public_snapshot(year, request)
     region = get_object_or_404(Region, code=code)
     if not RegionResult.objects.filter(snapshot=snapshot, region=region).exists():
         raise Http404(_("Daerah ini tidak dinilai pada siklus tersebut."))

@@ -19,7 +19,15 @@ from . import charts
 from .choices import ComputationPurpose
 from .forms import ComputeForm, RepublishForm
 from .models import RegionResult
-from .services import computation, compute, operator, progress, publication, published
+from .services import (
+    computation,
+    compute,
+    corrections,
+    operator,
+    progress,
+    publication,
+    published,
+)
 from .services import profile as profiles
 from .services import ranking as rankings
 
@@ -85,7 +93,8 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
         "compute_form": ComputeForm(initial={"samples": compute.DEFAULT_SAMPLES}),
         "republish_form": RepublishForm(initial={"samples": compute.DEFAULT_SAMPLES}),
         "jobs": ReportJob.objects.filter(snapshot__cycle=cycle)[:5],
-        "public": published.current_snapshot(cycle),
+        "public": published.current_snapshot(cycle, preview=True),
+        "released": published.current_snapshot(cycle),
         **running,
     }
     return render(request, "results/dashboard.html", context)
@@ -119,7 +128,13 @@ def republish_view(request: HttpRequest, year: int) -> HttpResponse:
     _require(request, "results.manage_results", cycle)
     form = RepublishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Alasan publikasi ulang wajib diisi."))
+        if "release_at" in form.errors:
+            messages.error(
+                request,
+                _("Waktu rilis tidak valid: isi tanggal dan jam (WIB), mis. 2023-01-20 10:00."),
+            )
+        else:
+            messages.error(request, _("Alasan publikasi ulang wajib diisi."))
         return redirect("results:dashboard", year=year)
     try:
         computation.request(
@@ -128,6 +143,7 @@ def republish_view(request: HttpRequest, year: int) -> HttpResponse:
             note=form.cleaned_data["reason"],
             samples=form.cleaned_data["samples"],
             purpose=ComputationPurpose.REPUBLISH,
+            release_at=form.cleaned_data["release_at"],
         )
     except ServiceError as refused:
         messages.error(request, str(refused))
@@ -209,14 +225,23 @@ def my_results(request: HttpRequest) -> HttpResponse:
     chosen = chosen or (rows[-1] if rows else None)
     found = None
     notes = []
+    found_corrections = []
     if chosen is not None:
         try:
             found = profiles.profile(chosen.snapshot, region)
         except RegionResult.DoesNotExist:  # pragma: no cover - rows come from the same query
             found = None
         notes = operator.notes(chosen)
+        found_corrections = corrections.for_region(chosen.snapshot, region.code)
     return render(
         request,
         "results/my_results.html",
-        {"region": region, "rows": rows, "chosen": chosen, "profile": found, "notes": notes},
+        {
+            "region": region,
+            "rows": rows,
+            "chosen": chosen,
+            "profile": found,
+            "notes": notes,
+            "corrections": found_corrections,
+        },
     )

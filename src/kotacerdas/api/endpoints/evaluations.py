@@ -319,6 +319,13 @@ class AssignInput(serializers.Serializer):
 class TransitionInput(serializers.Serializer):
     to = serializers.ChoiceField(choices=CycleState.choices)
     reason = serializers.CharField(allow_blank=True, default="", max_length=2000)
+    release_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Moving to published: when the public sees the results (ISO 8601; without "
+        "an offset, Asia/Jakarta); omitted or null: at once. Not more than a minute in the past.",
+    )
 
 
 class ReturnInput(serializers.Serializer):
@@ -426,7 +433,13 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         unmet precondition in ``details``."""
         cycle = self.get_object()
         values = validated(TransitionInput, request.data)
-        cycle = lifecycle.transition(cycle, values["to"], by=request.user, reason=values["reason"])
+        cycle = lifecycle.transition(
+            cycle,
+            values["to"],
+            by=request.user,
+            reason=values["reason"],
+            release_at=values["release_at"],
+        )
         return Response(CycleSerializer(cycle).data)
 
     @extend_schema(

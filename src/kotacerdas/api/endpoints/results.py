@@ -43,6 +43,7 @@ class PublishedCycleSerializer(serializers.Serializer):
     name = serializers.CharField()
     snapshot_version = serializers.IntegerField()
     published_at = serializers.DateTimeField()
+    released_at = serializers.DateTimeField()
     regions = serializers.IntegerField()
     display_scale = serializers.IntegerField()
 
@@ -109,6 +110,7 @@ class ResultViewSet(viewsets.GenericViewSet):
                     "name": cycle.name,
                     "snapshot_version": snapshot.version,
                     "published_at": snapshot.published_at,
+                    "released_at": snapshot.released_at,
                     "regions": snapshot.regions.count(),
                     "display_scale": snapshot.scale,
                 }

@@ -15,6 +15,7 @@ Who moved the cycle, when and why is recorded by django-simple-history on the Cy
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -262,7 +263,9 @@ def warnings(cycle: Cycle, to_state: str) -> list[str]:
     return [warning for rule in WARNINGS.get(to_state, []) for warning in rule(cycle)]
 
 
-def transition(cycle: Cycle, to_state: str, *, by, reason: str = "") -> Cycle:
+def transition(
+    cycle: Cycle, to_state: str, *, by, reason: str = "", release_at: datetime | None = None
+) -> Cycle:
     """Move the cycle to ``to_state`` and return it.
 
     Guarantees: only an admin (else PermissionDenied); the move is allowed from the current
@@ -270,7 +273,9 @@ def transition(cycle: Cycle, to_state: str, *, by, reason: str = "") -> Cycle:
     back needs a reason; the state change and what entering the state does (freezing the
     instrument, recording the preparation of moderation, stamping ``published_at``) happen in one
     transaction; emails go out and the preparation's background task is enqueued only after it
-    commits. The history records ``by`` and the reason.
+    commits. The history records ``by`` and the reason. ``release_at`` (moving to published
+    only): when the public sees the results (an embargo until then; default now), validated and
+    stored by the results' effect (``results.services.publication``).
     """
     if not is_admin(by):
         raise PermissionDenied(_("Hanya admin yang dapat memindahkan tahap siklus."))
@@ -294,6 +299,7 @@ def transition(cycle: Cycle, to_state: str, *, by, reason: str = "") -> Cycle:
         locked._history_user = by
         locked._change_reason = reason or f"{from_label} → {_label(to_state)}"
         locked.save(update_fields=["state", "published_at"])
+        locked._release_at = release_at if to_state == CycleState.PUBLISHED else None
         if not backward:
             for effect in ON_ENTER.get(to_state, []):
                 effect(locked, by)

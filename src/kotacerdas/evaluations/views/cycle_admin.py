@@ -160,11 +160,18 @@ def cycle_settings(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def cycle_transition(request: HttpRequest, year: int) -> HttpResponse:
-    """Move the cycle to another state. Fields: ``to_state``, ``reason``."""
+    """Move the cycle to another state. Fields: ``to_state``, ``reason``, ``release_at``
+    (publishing: when the public sees the results, Jakarta time; empty: at once)."""
     cycle = _cycle(request, year)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Tahap tujuan tidak dikenal."))
+        if "release_at" in form.errors:
+            messages.error(
+                request,
+                _("Waktu rilis tidak valid: isi tanggal dan jam (WIB), mis. 2023-01-20 10:00."),
+            )
+        else:
+            messages.error(request, _("Tahap tujuan tidak dikenal."))
         return redirect(dashboard_url(cycle))
     try:
         cycle = lifecycle.transition(
@@ -172,6 +179,7 @@ def cycle_transition(request: HttpRequest, year: int) -> HttpResponse:
             form.cleaned_data["to_state"],
             by=request.user,
             reason=form.cleaned_data["reason"],
+            release_at=form.cleaned_data["release_at"],
         )
     except ServiceError as error:
         _report_error(request, error)

@@ -18,7 +18,7 @@ def for_command(year: int) -> Snapshot:
     cycle = Cycle.objects.filter(year=year).first()
     if cycle is None:
         raise ServiceError(_("Tidak ada siklus tahun %(year)s.") % {"year": year})
-    snapshot = published.current_snapshot(cycle) or publication.latest(cycle)
+    snapshot = published.current_snapshot(cycle, preview=True) or publication.latest(cycle)
     if snapshot is None:
         raise ServiceError(
             _("Hasil siklus %(year)s belum dihitung (kotacerdas compute --cycle %(year)s).")

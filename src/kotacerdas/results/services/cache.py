@@ -11,15 +11,22 @@ is remembered that long (and forgotten at once in a shared cache when a snapshot
 Only content that is the same for every visitor is cached: the pages' main content (never the
 layout, which carries the visitor's name and CSRF token) and the export files. Nothing from an
 unpublished snapshot ever reaches a key: callers pass a snapshot from ``published``.
+
+Embargo (``Snapshot.released_at``): a snapshot whose release time lies ahead is never cached
+(the admins' preview renders afresh), and the remembered current snapshot of a year expires at
+the year's next release time at the latest, so a release becomes public at its moment without
+anyone touching the cache, and never before. A refusal (404) is never cached.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from ..models import Snapshot
@@ -41,10 +48,12 @@ def cached(snapshot: Snapshot, name: str, parts: tuple, build: Callable[[], T]) 
     """The cached value for (snapshot, name, parts), built and stored on a miss.
 
     Guarantees: refuses (ValueError) a snapshot that is not published, so a draft can never be
-    cached where the public reads.
+    cached where the public reads; a snapshot under embargo is built afresh and not stored.
     """
     if not snapshot.is_published:
         raise ValueError("only published snapshots are cached")
+    if snapshot.is_embargoed:
+        return build()
     cache_key = key(snapshot, name, *parts)
     value = cache.get(cache_key)
     if value is None:
@@ -58,16 +67,25 @@ def _pointer_key(year: int) -> str:
 
 
 def current(year: int, load: Callable[[], Snapshot]) -> Snapshot:
-    """The public snapshot of ``year`` as ``load`` finds it, remembered ``POINTER_SECONDS``.
+    """The public snapshot of ``year`` as ``load`` finds it, remembered ``POINTER_SECONDS`` and
+    never past the year's next release time (``published.next_release``).
 
     ``load`` raises when the year is not public; nothing is remembered then, so a cycle becomes
-    visible the moment it is published.
+    visible the moment it is published (or released).
     """
+    from .published import next_release
+
     pointer = _pointer_key(year)
-    snapshot = cache.get(pointer)
-    if snapshot is None:
-        snapshot = load()
-        cache.set(pointer, snapshot, POINTER_SECONDS)
+    remembered = cache.get(pointer)
+    now = timezone.now()
+    if remembered is not None and remembered[1] > now:
+        return remembered[0]
+    snapshot = load()
+    expires = now + timedelta(seconds=POINTER_SECONDS)
+    upcoming = next_release(year)
+    if upcoming is not None and upcoming < expires:
+        expires = upcoming
+    cache.set(pointer, (snapshot, expires), POINTER_SECONDS)
     return snapshot
 
 

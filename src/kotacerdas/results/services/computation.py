@@ -95,6 +95,7 @@ def request(
     samples: int = compute.DEFAULT_SAMPLES,
     note: str = "",
     purpose: str = ComputationPurpose.COMPUTE,
+    release_at=None,
 ) -> Computation:
     """Record a computation of ``cycle`` and enqueue it once the caller's transaction commits.
 
@@ -102,7 +103,8 @@ def request(
     (ServiceError); the cycle is final (published for a republication) and has submitted
     regions, else the ServiceError ``compute_results`` would raise; refused (ServiceError)
     while another computation of the cycle is queued or running and has not stalled; a stalled
-    one is stopped. Nothing is computed here.
+    one is stopped. A republication's ``release_at`` (default: when published) is validated by
+    ``publication.check_release_at``. Nothing is computed here.
     """
     if not is_admin(by):
         if purpose == ComputationPurpose.REPUBLISH:
@@ -116,6 +118,10 @@ def request(
     with transaction.atomic():
         locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
         _ensure_state(locked, purpose)
+        if purpose == ComputationPurpose.REPUBLISH:
+            release_at = publication.check_release_at(locked, release_at)
+        else:
+            release_at = None
         if not inputs.submitted(locked).exists():
             raise ServiceError(_("Belum ada penilaian mandiri yang dikirim pada siklus ini."))
         running = active(locked)
@@ -129,15 +135,20 @@ def request(
             updated_at=now,
         )
         job = Computation.objects.create(
-            cycle=locked, purpose=purpose, samples=samples, note=note, created_by=by
+            cycle=locked,
+            purpose=purpose,
+            samples=samples,
+            note=note,
+            release_at=release_at,
+            created_by=by,
         )
         transaction.on_commit(lambda: compute_cycle.enqueue(job.pk))
     return job
 
 
 def restart(computation: Computation, *, by) -> Computation:
-    """Request ``computation`` again (same purpose, samples and note) after a failure, a stop
-    or a stall; the guarantees of ``request``."""
+    """Request ``computation`` again (same purpose, samples, note and release time unless it
+    has passed) after a failure, a stop or a stall; the guarantees of ``request``."""
     if not can_restart(computation):
         raise ServiceError(
             busy_message(computation)
@@ -150,6 +161,10 @@ def restart(computation: Computation, *, by) -> Computation:
         samples=computation.samples,
         note=computation.note,
         purpose=computation.purpose,
+        # A release time that has passed meanwhile becomes "when published".
+        release_at=computation.release_at
+        if computation.release_at and computation.release_at > timezone.now()
+        else None,
     )
 
 
@@ -205,7 +220,7 @@ def run(computation_id: int) -> None:
                 allow_published=republish,
             )
             if republish:
-                publication.publish_now(snapshot, job.created_by)
+                publication.publish_now(snapshot, job.created_by, job.release_at)
             done = Computation.objects.filter(
                 pk=computation_id, state=ComputationState.RUNNING
             ).update(

@@ -7,6 +7,11 @@
   lifecycle's transaction: the cycle and its results become public together.
 - While a computation of the cycle is queued or running (``services/computation.py``), the
   cycle cannot be published: ``results_current`` says so.
+- Publishing takes a release time (``release_at``, default now): the cycle is frozen from the
+  publication on, but the public sees the version only from its release time on (an embargo;
+  ``published.visible_snapshots`` decides). ``check_release_at`` validates it: not more than a
+  minute in the past, and not before the release of an earlier version (release times grow
+  with the version, so the public never goes back to an older one).
 - After publication nothing changes; an admin may republish: a new snapshot version is
   computed and published at once with a stated reason, and the cache is invalidated (every
   cache key holds the snapshot id). The dashboard requests it as a background computation
@@ -15,6 +20,9 @@
 """
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -29,6 +37,8 @@ from kotacerdas.evaluations.models import Cycle, CycleState
 from ..choices import ComputationState, SnapshotState
 from ..models import Computation, RegionResult, Snapshot
 from . import cache, inputs
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def latest(cycle: Cycle) -> Snapshot | None:
@@ -67,33 +77,90 @@ def results_current(cycle: Cycle) -> list[str]:
     return []
 
 
+GRACE = timedelta(minutes=1)
+
+
+def last_release(cycle: Cycle) -> datetime | None:
+    """The latest release time among the cycle's published versions, or None."""
+    return (
+        cycle.result_snapshots.filter(state=SnapshotState.PUBLISHED)
+        .order_by("-released_at")
+        .values_list("released_at", flat=True)
+        .first()
+    )
+
+
+def check_release_at(cycle: Cycle, release_at: datetime | None) -> datetime | None:
+    """The validated release time of a (re)publication of ``cycle`` (None: at publication).
+
+    Refuses (ServiceError) a time more than a minute in the past, and a time before the release
+    of an earlier published version of the cycle.
+    """
+    if release_at is None:
+        return None
+    if timezone.is_naive(release_at):
+        release_at = timezone.make_aware(release_at)
+    if release_at < timezone.now() - GRACE:
+        raise ServiceError(
+            _("Waktu rilis %(when)s WIB sudah lewat: pilih sekarang atau waktu yang akan datang.")
+            % {"when": wib(release_at)}
+        )
+    previous = last_release(cycle)
+    if previous is not None and release_at < previous:
+        raise ServiceError(
+            _(
+                "Waktu rilis tidak boleh lebih awal dari rilis versi sebelumnya (%(when)s WIB): "
+                "publik tidak boleh kembali ke versi lama."
+            )
+            % {"when": wib(previous)}
+        )
+    return release_at
+
+
+def wib(moment: datetime) -> str:
+    """``moment`` as the Jakarta date and time people read (e.g. 20-01-2023 10.00)."""
+    return timezone.localtime(moment, JAKARTA).strftime("%d-%m-%Y %H.%M")
+
+
 def publish_snapshot(cycle: Cycle, by) -> Snapshot:
-    """Mark the cycle's latest snapshot published (the lifecycle's effect on entering published).
+    """Mark the cycle's latest snapshot published (the lifecycle's effect on entering published),
+    released at the transition's ``release_at`` (``cycle._release_at``; default now).
 
     Guarantees: runs inside the caller's transaction; refuses (ServiceError) when there is no
-    snapshot; a snapshot already published stays as it is.
+    snapshot or the release time is invalid (``check_release_at``); a snapshot already
+    published stays as it is.
     """
     snapshot = Snapshot.objects.select_for_update().filter(cycle=cycle).order_by("-version").first()
     if snapshot is None:
         raise ServiceError(_("Hasil belum dihitung."))
     if snapshot.state != SnapshotState.PUBLISHED:
-        _publish(snapshot, cycle.published_at or timezone.now(), by)
+        release_at = check_release_at(cycle, getattr(cycle, "_release_at", None))
+        _publish(snapshot, cycle.published_at or timezone.now(), by, release_at)
     return snapshot
 
 
-def publish_now(snapshot: Snapshot, by) -> None:
+def publish_now(snapshot: Snapshot, by, release_at: datetime | None = None) -> None:
     """Publish ``snapshot`` of a published cycle now (a republication), in the caller's
-    transaction: stamped, its letters numbered, the pages' cache forgotten after the commit."""
-    _publish(snapshot, timezone.now(), by)
+    transaction: stamped, released at ``release_at`` (default now; never before an earlier
+    version's release, which it is moved to if need be, e.g. a computation that outlasted
+    a moment validated earlier), its letters numbered, the pages' cache forgotten after the
+    commit."""
+    when = timezone.now()
+    previous = last_release(snapshot.cycle)
+    release_at = release_at or when
+    if previous is not None and release_at < previous:
+        release_at = previous
+    _publish(snapshot, when, by, release_at)
 
 
-def _publish(snapshot: Snapshot, when, by) -> None:
-    """Stamp the snapshot published, number its result letters, and (after the commit) make the
-    pages forget the version they showed."""
+def _publish(snapshot: Snapshot, when, by, release_at: datetime | None = None) -> None:
+    """Stamp the snapshot published and released, number its result letters, and (after the
+    commit) make the pages forget the version they showed."""
     snapshot.state = SnapshotState.PUBLISHED
     snapshot.published_at = when
+    snapshot.released_at = release_at or when
     snapshot.published_by = by
-    snapshot.save(update_fields=["state", "published_at", "published_by"])
+    snapshot.save(update_fields=["state", "published_at", "released_at", "published_by"])
     number_letters(snapshot)
     year = snapshot.cycle.year
     transaction.on_commit(lambda: cache.forget_current(year))
@@ -112,14 +179,22 @@ def number_letters(snapshot: Snapshot) -> None:
     RegionResult.objects.bulk_update(results, ["letter_number"], batch_size=500)
 
 
-def republish(cycle: Cycle, *, by, reason: str, samples: int = 1000) -> Snapshot:
+def republish(
+    cycle: Cycle,
+    *,
+    by,
+    reason: str,
+    samples: int = 1000,
+    release_at: datetime | None = None,
+) -> Snapshot:
     """Compute a new snapshot of a published cycle and publish it at once, with ``reason``, in
     this process (the command line, tests; the dashboard requests it in the background through
     ``computation.request`` with purpose republish).
 
     Guarantees: admins only (PermissionDenied); the cycle must be published (ServiceError);
     a reason is required; earlier versions stay stored unchanged; all or nothing. The public
-    sees the new version from the commit on (the cache keys change with it).
+    sees the new version from ``release_at`` on (default: the commit; validated by
+    ``check_release_at``), the previous version until then (the cache keys change with it).
     """
     from .compute import compute_results
 
@@ -132,9 +207,10 @@ def republish(cycle: Cycle, *, by, reason: str, samples: int = 1000) -> Snapshot
         raise ServiceError(
             _("Hanya siklus yang sudah dipublikasikan yang dapat dipublikasikan ulang.")
         )
+    release_at = check_release_at(cycle, release_at)
     with transaction.atomic():
         snapshot = compute_results(cycle, by=by, samples=samples, note=reason, allow_published=True)
-        publish_now(snapshot, by)
+        publish_now(snapshot, by, release_at)
     return snapshot
 
 

@@ -1,15 +1,22 @@
 """Read access to published results: the only way pages, exports and the API reach results.
 
-A cycle's results are public when the cycle is published (or archived) and it has a published
-snapshot; the public sees the highest published version. A snapshot that is only computed is
-never returned here, so unpublished numbers cannot leak through any caller of this module.
+One decision, ``visible_snapshots``, says which snapshots an audience may see: a published
+snapshot of a published (or archived) cycle, and, for the public, only from its release time
+(``Snapshot.released_at``) on. Before then the version is under embargo: the cycle is frozen but
+the public sees the previously released version of the cycle (none for a first publication);
+admins may see it early (``preview``, with a banner on the pages). The public sees the highest
+released version; a snapshot that is only computed is never returned here, so unpublished or
+embargoed numbers cannot leak through any caller of this module. Release times grow with the
+version (``publication.check_release_at``), so once a version is released every earlier one is.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.errors import ServiceError
@@ -23,53 +30,59 @@ PUBLIC_STATES = (CycleState.PUBLISHED, CycleState.ARCHIVED)
 
 
 class NotPublished(ServiceError):
-    """The results asked for are not public (no such cycle, or not published)."""
+    """The results asked for are not public (no such cycle, not published, or embargoed)."""
 
 
-def published_cycles() -> QuerySet[Cycle]:
-    """Cycles whose results are public, newest first."""
-    return (
-        Cycle.objects.filter(
-            state__in=PUBLIC_STATES, result_snapshots__state=SnapshotState.PUBLISHED
-        )
-        .distinct()
-        .order_by("-year")
+def visible_snapshots(*, preview: bool = False) -> QuerySet[Snapshot]:
+    """Every snapshot the audience may read: published, of a published or archived cycle, and
+    (unless ``preview``: admins only) released, i.e. its release time is not in the future.
+
+    The single place that decides whether results are public; every function below builds on it.
+    """
+    snapshots = Snapshot.objects.filter(
+        state=SnapshotState.PUBLISHED, cycle__state__in=PUBLIC_STATES
     )
+    if not preview:
+        snapshots = snapshots.filter(released_at__lte=timezone.now())
+    return snapshots
 
 
-def current_snapshot(cycle: Cycle) -> Snapshot | None:
-    """The cycle's public snapshot (highest published version), or None when not public."""
-    if cycle.state not in PUBLIC_STATES:
-        return None
+def published_cycles(*, preview: bool = False) -> QuerySet[Cycle]:
+    """Cycles whose results the audience may see, newest first."""
+    return Cycle.objects.filter(
+        pk__in=visible_snapshots(preview=preview).values("cycle_id")
+    ).order_by("-year")
+
+
+def current_snapshot(cycle: Cycle, *, preview: bool = False) -> Snapshot | None:
+    """The cycle's visible snapshot (highest visible version), or None when not public."""
     return (
-        cycle.result_snapshots.filter(state=SnapshotState.PUBLISHED)
+        visible_snapshots(preview=preview)
+        .filter(cycle=cycle)
         .select_related("cycle")
         .order_by("-version")
         .first()
     )
 
 
-def current_snapshot_id(year: int) -> int | None:
-    """The id of the public snapshot of the cycle of ``year`` (one indexed query), or None."""
+def current_snapshot_id(year: int, *, preview: bool = False) -> int | None:
+    """The id of the visible snapshot of the cycle of ``year`` (one indexed query), or None."""
     return (
-        Snapshot.objects.filter(
-            cycle__year=year, cycle__state__in=PUBLIC_STATES, state=SnapshotState.PUBLISHED
-        )
+        visible_snapshots(preview=preview)
+        .filter(cycle__year=year)
         .order_by("-version")
         .values_list("pk", flat=True)
         .first()
     )
 
 
-def snapshot_for_year(year: int, *, light: bool = False) -> Snapshot:
-    """The public snapshot of the cycle of ``year``; NotPublished when there is none.
+def snapshot_for_year(year: int, *, light: bool = False, preview: bool = False) -> Snapshot:
+    """The visible snapshot of the cycle of ``year``; NotPublished when there is none.
 
     ``light``: one query, without the large JSON fields (config, nodes, indicators, summary),
     which load when first used; for pages whose content usually comes from the cache.
     """
-    snapshots = Snapshot.objects.filter(
-        cycle__year=year, cycle__state__in=PUBLIC_STATES, state=SnapshotState.PUBLISHED
-    ).select_related("cycle")
+    snapshots = visible_snapshots(preview=preview).filter(cycle__year=year).select_related("cycle")
     if light:
         snapshots = snapshots.defer("config", "nodes", "indicators", "summary")
     snapshot = snapshots.order_by("-version").first()
@@ -80,13 +93,44 @@ def snapshot_for_year(year: int, *, light: bool = False) -> Snapshot:
     return snapshot
 
 
-def results_for(cycle: Cycle, region: Region | None = None) -> QuerySet[RegionResult]:
-    """The published results of ``cycle``, ranked (one region's when ``region`` is given).
+def next_release(year: int) -> datetime | None:
+    """The earliest release time still ahead among the published versions of ``year``'s cycle
+    (when what the public sees of that year changes next), or None."""
+    return (
+        Snapshot.objects.filter(
+            cycle__year=year,
+            state=SnapshotState.PUBLISHED,
+            released_at__gt=timezone.now(),
+        )
+        .order_by("released_at")
+        .values_list("released_at", flat=True)
+        .first()
+    )
 
-    Guarantees: rows of the current published snapshot only, with region and province loaded;
+
+def released_versions(snapshot: Snapshot) -> list[Snapshot]:
+    """The published versions of ``snapshot``'s cycle up to ``snapshot`` itself, oldest first:
+    the release history the public reads beside it (all released once it is)."""
+    return list(
+        Snapshot.objects.filter(
+            cycle_id=snapshot.cycle_id,
+            state=SnapshotState.PUBLISHED,
+            version__lte=snapshot.version,
+        )
+        .defer("config", "nodes", "indicators", "summary")
+        .order_by("version")
+    )
+
+
+def results_for(
+    cycle: Cycle, region: Region | None = None, *, preview: bool = False
+) -> QuerySet[RegionResult]:
+    """The visible results of ``cycle``, ranked (one region's when ``region`` is given).
+
+    Guarantees: rows of the current visible snapshot only, with region and province loaded;
     an empty queryset when the cycle's results are not public. For the API and exports.
     """
-    snapshot = current_snapshot(cycle)
+    snapshot = current_snapshot(cycle, preview=preview)
     if snapshot is None:
         return RegionResult.objects.none()
     rows = (
@@ -99,40 +143,39 @@ def results_for(cycle: Cycle, region: Region | None = None) -> QuerySet[RegionRe
     return rows
 
 
-def latest_snapshot() -> Snapshot | None:
-    """The public snapshot of the newest public cycle (its highest published version), or None
+def latest_snapshot(*, preview: bool = False) -> Snapshot | None:
+    """The visible snapshot of the newest visible cycle (its highest visible version), or None
     when no cycle's results are public yet."""
     return (
-        Snapshot.objects.filter(cycle__state__in=PUBLIC_STATES, state=SnapshotState.PUBLISHED)
+        visible_snapshots(preview=preview)
         .select_related("cycle")
         .order_by("-cycle__year", "-version")
         .first()
     )
 
 
-def _public_results_of(region: Region) -> QuerySet[RegionResult]:
-    """The region's rows in the current public snapshot of every public cycle (one query, with
-    snapshot and cycle loaded): a superseded published version is never among them."""
+def _public_results_of(region: Region, *, preview: bool = False) -> QuerySet[RegionResult]:
+    """The region's rows in the current visible snapshot of every visible cycle (one query, with
+    snapshot and cycle loaded): a superseded or embargoed version is never among them."""
     current = (
-        Snapshot.objects.filter(cycle=OuterRef("snapshot__cycle"), state=SnapshotState.PUBLISHED)
+        visible_snapshots(preview=preview)
+        .filter(cycle=OuterRef("snapshot__cycle"))
         .order_by("-version")
         .values("pk")[:1]
     )
-    return RegionResult.objects.filter(
-        region=region,
-        snapshot__cycle__state__in=PUBLIC_STATES,
-        snapshot=Subquery(current),
-    ).select_related("snapshot", "snapshot__cycle")
+    return RegionResult.objects.filter(Q(snapshot=Subquery(current)), region=region).select_related(
+        "snapshot", "snapshot__cycle"
+    )
 
 
-def region_history(region: Region) -> list[RegionResult]:
-    """The region's published results in every public cycle, oldest first (one query)."""
-    return list(_public_results_of(region).order_by("snapshot__cycle__year"))
+def region_history(region: Region, *, preview: bool = False) -> list[RegionResult]:
+    """The region's visible results in every visible cycle, oldest first (one query)."""
+    return list(_public_results_of(region, preview=preview).order_by("snapshot__cycle__year"))
 
 
-def latest_result(region: Region) -> RegionResult | None:
-    """The region's result in the newest public cycle that ranked it, or None."""
-    return _public_results_of(region).order_by("-snapshot__cycle__year").first()
+def latest_result(region: Region, *, preview: bool = False) -> RegionResult | None:
+    """The region's result in the newest visible cycle that ranked it, or None."""
+    return _public_results_of(region, preview=preview).order_by("-snapshot__cycle__year").first()
 
 
 def nodes_of(snapshot: Snapshot, kind: str) -> list[dict[str, Any]]:
