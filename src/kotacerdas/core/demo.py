@@ -11,6 +11,7 @@ DEMO_STEPS = [
     "kotacerdas.masterplans.demo.load",
     "kotacerdas.evaluations.demo.load",
     "kotacerdas.results.demo.load",
+    "kotacerdas.surveys.demo.load",
 ]
 
 

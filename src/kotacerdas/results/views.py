@@ -136,6 +136,7 @@ def profile(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "cycle": snapshot.cycle,
             "title": page["title"],
             "body": page["body"],
+            "code": code,
         },
     )
 
