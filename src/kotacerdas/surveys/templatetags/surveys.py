@@ -4,6 +4,7 @@ published profile, and the link to a region's figures in the operator's and asse
 from __future__ import annotations
 
 from django import template
+from django.utils.formats import number_format
 
 from kotacerdas.regions.models import Region
 
@@ -48,3 +49,20 @@ def survey_link(context, cycle, region) -> dict:
         return {"window": None}
     count = window.responses.filter(region=region).count()
     return {"window": window, "region": region, "count": count}
+
+
+@register.filter
+def share_percent(value) -> str:
+    """A share 0–1 as a whole percentage, rounded (Django's number_format truncates floats:
+    0.99999 would read 99 %)."""
+    if value is None:
+        return "—"
+    return f"{number_format(round(100 * float(value)), 0)} %"
+
+
+@register.filter
+def mean_value(value) -> str:
+    """A mean rating with two decimals, rounded (3.1886 reads 3,19)."""
+    if value is None:
+        return "—"
+    return number_format(round(float(value), 2), 2)
