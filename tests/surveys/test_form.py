@@ -4,6 +4,7 @@ programme per browser, the daily limit per address, the window, and what is stor
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,3 +194,10 @@ def test_only_published_quick_wins_of_the_region_are_asked(client, survey, jambi
 def test_no_window_is_a_404(client, jambi):
     make_cycle(YEAR, CycleState.REVIEW)
     assert client.get(url()).status_code == 404
+
+
+def test_a_post_without_the_csrf_token_is_refused(survey):
+    _window, (mpp, *_rest) = survey
+    response = Client(enforce_csrf_checks=True).post(url(), answer(mpp))
+    assert response.status_code == 403
+    assert not SurveyResponse.objects.exists()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from kotacerdas.accounts.roles import Role
 from kotacerdas.evaluations.models import CycleState
+from kotacerdas.surveys.models import SurveyWindow
 from kotacerdas.surveys.services import visibility
 from tests.conftest import make_user
 from tests.factories import assign, enrol, make_cycle
@@ -131,3 +132,16 @@ def test_operator_and_assessor_pages_link_to_the_survey(client, jambi):
         reverse("evaluations:assessor_workspace", args=[2032, "15.71"])
     ).content.decode()
     assert link in page and "aspek Impact" in page
+
+
+def test_the_profile_invites_to_an_open_survey_about_the_region(client, published_survey):
+    _cycle, jambi, _programmes = published_survey
+    later = make_cycle(2032, CycleState.REVIEW)
+    make_quick_wins(jambi, 2032, ["Bank sampah"])
+    open_window(later)
+    page = client.get(reverse("results:profile", args=[2031, "15.71"])).content.decode()
+    assert reverse("surveys:region", args=[2032, "15.71"]) in page
+    assert "Isi survei quick win 2032" in page
+    SurveyWindow.objects.filter(cycle=later).delete()
+    page = client.get(reverse("results:profile", args=[2031, "15.71"])).content.decode()
+    assert "Isi survei quick win" not in page
