@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from kotacerdas.evaluations.models import Cycle
 from kotacerdas.regions.models import Region
+from kotacerdas.surveys.models import SurveyWindow
 from kotacerdas.surveys.services import aggregates, visibility
 from kotacerdas.surveys.services import window as windows
 from kotacerdas.surveys.services.aggregates import RegionSurvey
@@ -92,7 +93,7 @@ def _region_data(survey: RegionSurvey) -> dict:
     }
 
 
-def _window(year) -> object:
+def _window(year) -> SurveyWindow:
     window = windows.window_for_year(int(year))
     if window is None:
         raise Http404(_("Tidak ada survei warga untuk tahun ini."))
