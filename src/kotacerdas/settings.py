@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "kotacerdas.results",
     "kotacerdas.reports",
     "kotacerdas.appeals",
+    "kotacerdas.surveys",
     "kotacerdas.api",
 ]
 
@@ -305,6 +306,17 @@ KOTACERDAS_LETTER = {
 }
 # Processes that render the PDF reports of a whole cycle (the batch job and `report --all`).
 KOTACERDAS_REPORT_WORKERS = env.int("REPORT_WORKERS", default=os.cpu_count() or 1)
+
+# --- Citizen survey on quick wins (kotacerdas.surveys; docs/surveys.md) --------------------
+# Responses accepted per programme from one network address (its salted hash) per day (WIB).
+SURVEY_MAX_PER_DAY = env.int("SURVEY_MAX_PER_DAY", default=20)
+# Below this many responses a figure is shown as "belum cukup tanggapan", not as a number.
+SURVEY_MIN_RESPONSES = env.int("SURVEY_MIN_RESPONSES", default=10)
+# The salt of the anti-abuse fingerprint (default: derived from SECRET_KEY). Keep it secret:
+# without it, the hash of an address cannot be tested against the small space of addresses.
+SURVEY_FINGERPRINT_SALT = env.str("SURVEY_FINGERPRINT_SALT", default="")
+if SURVEY_MAX_PER_DAY < 1 or SURVEY_MIN_RESPONSES < 1:
+    raise ImproperlyConfigured("SURVEY_MAX_PER_DAY and SURVEY_MIN_RESPONSES must be at least 1.")
 
 # --- Email (console by default) -----------------------------------------------------------
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

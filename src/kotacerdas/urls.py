@@ -14,6 +14,7 @@ urlpatterns = [
     path("hasil/", include("kotacerdas.results.urls")),
     path("hasil/", include("kotacerdas.reports.urls")),
     path("sanggahan/", include("kotacerdas.appeals.urls")),
+    path("survei/", include("kotacerdas.surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/token-api/", include("kotacerdas.api.urls_tokens")),
     path("api/v1/", include("kotacerdas.api.urls")),

@@ -535,6 +535,20 @@ ENTRIES = [
         lambda w: {"year": 2019},
         note="not published",
     ),
+    # The citizen survey's figures: open data once the cycle is published; before, only the
+    # region's parties (admins, its operator, its assessor in the cycle); never comments.
+    Entry("GET", "/api/v1/surveys/{year}/", PUBLIC, lambda w: {"year": 2020}),
+    Entry("GET", "/api/v1/surveys/{year}/", expect(404), lambda w: {"year": 2022}, note="review"),
+    Entry(
+        "GET", "/api/v1/surveys/{year}/{code}/", PUBLIC, lambda w: {"year": 2020, "code": "15.71"}
+    ),
+    Entry(
+        "GET",
+        "/api/v1/surveys/{year}/{code}/",
+        expect(404, admin=200, assessor_assigned=200, operator_own=200),
+        lambda w: {"year": 2022, "code": "15.71"},
+        note="review: the region's parties",
+    ),
     Entry(
         "PUT",
         "/api/v1/assignments/{id}/scores/{indicator}/",

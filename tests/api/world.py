@@ -12,6 +12,9 @@
   the review cycle (2022) has a computed snapshot that is not published;
 - ``moderation_cycle`` (2021, moderation): the own region submitted with two assessors whose
   scores disagree (so the queue is not empty).
+- citizen survey windows on the published 2020 cycle (no responses) and on the review cycle
+  (2022, open now) with one response about the published programme's 2022 quick win
+  (``survey_window``);
 - with ``appeals=True``, ``appeal_cycle`` (2019, final, results computed; the five cohort regions of
   ``tests.results.builders``): the reply window open for a week; the own region's draft appeal
   (``own_appeal``) with an item on GOV.01 (``own_item``) and no evidence; Kabupaten Muaro Jambi's
@@ -58,6 +61,7 @@ from kotacerdas.masterplans.models import (
     QuickWin,
 )
 from kotacerdas.results.services.compute import compute_results
+from kotacerdas.surveys.models import SurveyResponse, SurveyWindow
 from tests.conftest import make_user
 from tests.factories import assign, enrol, make_cycle
 from tests.results.builders import make_evaluated_cycle, make_stored_snapshot, publish_cycle
@@ -212,9 +216,34 @@ def build_world(own_region, other_region, *, appeals: bool = False) -> ApiWorld:
 
     o["published_snapshot"] = publish_cycle(2020, {"15.71": 62.5, "32.73": 71.0})
     make_stored_snapshot(o["review_cycle"], {"15.71": 80.0, "32.73": 40.0}, published=False)
+    _surveys(world)
     if appeals:
         _appeals(world)
     return world
+
+
+def _surveys(world: ApiWorld) -> None:
+    """Survey windows on the published 2020 cycle and the review cycle (module docstring)."""
+    o = world.objects
+    now = timezone.now()
+    SurveyWindow.objects.create(
+        cycle=o["published_snapshot"].cycle,
+        starts_at=datetime(2020, 10, 1, tzinfo=ZoneInfo("Asia/Jakarta")),
+        ends_at=datetime(2020, 11, 1, tzinfo=ZoneInfo("Asia/Jakarta")),
+    )
+    o["survey_window"] = SurveyWindow.objects.create(
+        cycle=o["review_cycle"], starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=7)
+    )
+    SurveyResponse.objects.create(
+        window=o["survey_window"],
+        region=o["own_region"],
+        programme=o["published_programme"],
+        knows=True,
+        used=True,
+        rating=4,
+        comment="Komentar warga yang tidak pernah publik",
+        fingerprint="0" * 64,
+    )
 
 
 def _appeals(world: ApiWorld) -> None:

@@ -16,6 +16,7 @@ from .endpoints import (
     masterplans,
     regions,
     results,
+    surveys,
 )
 
 app_name = "api"
@@ -68,6 +69,16 @@ urlpatterns = [
         "results/<int:year>/<str:code>/",
         results.ResultViewSet.as_view({"get": "region"}),
         name="results-region",
+    ),
+    path(
+        "surveys/<int:year>/",
+        surveys.SurveyViewSet.as_view({"get": "year"}),
+        name="surveys-year",
+    ),
+    path(
+        "surveys/<int:year>/<str:code>/",
+        surveys.SurveyViewSet.as_view({"get": "region"}),
+        name="surveys-region",
     ),
     *router.urls,
     # Anything else under /api/v1/ is a 404 problem, not an HTML page.

@@ -27,6 +27,7 @@ DEMO_STEPS = [
     "kotacerdas.masterplans.demo.load",
     "kotacerdas.evaluations.demo.load",
     "kotacerdas.results.demo.load",
+    "kotacerdas.surveys.demo.load",
 ]
 
 

@@ -148,6 +148,7 @@ def profile(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "cycle": snapshot.cycle,
             "title": page["title"],
             "body": page["body"],
+            "code": code,
         },
     )
 
