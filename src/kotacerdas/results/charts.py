@@ -16,9 +16,10 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
-from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from kotacerdas.core.numbers import localised
 
 # d3-format has no Indonesian locale: decimal comma, thousands dot (as Django's "id" formats).
 FORMAT_LOCALE_ID = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
@@ -75,7 +76,7 @@ def fmt(value: float | None, digits: int = 2) -> str:
     """A number for a table cell in the active locale (3,31), or an em dash."""
     if value is None:
         return "—"
-    return number_format(value, digits)
+    return localised(value, digits)
 
 
 def _spec(chart: alt.TopLevelMixin, description: str) -> dict[str, Any]:

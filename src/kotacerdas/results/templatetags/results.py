@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
-from django.utils.formats import number_format
 
+from kotacerdas.core.numbers import localised, rounded
 from kotacerdas.results import choices
 
 register = template.Library()
@@ -16,10 +16,10 @@ BADGES = ["badge-good", "badge-good", "", "badge-warn", "badge-bad"]
 
 @register.filter
 def num(value, digits: int = 2) -> str:
-    """A localised number with ``digits`` decimals (3,31), or an em dash for None."""
+    """A localised number with ``digits`` decimals (3,31), rounded, or an em dash for None."""
     if value is None or value == "":
         return "—"
-    return number_format(value, int(digits))
+    return localised(value, int(digits))
 
 
 @register.filter
@@ -27,8 +27,8 @@ def signed(value, digits: int = 2) -> str:
     """A change with its sign (+0,25, −0,10, ±0,00), or an em dash for None."""
     if value is None or value == "":
         return "—"
-    value = round(float(value), int(digits))
-    text = number_format(abs(value), int(digits))
+    value = rounded(value, int(digits))
+    text = localised(abs(value), int(digits))
     if value > 0:
         return f"+{text}"
     if value < 0:
@@ -41,7 +41,7 @@ def percent(value, digits: int = 0) -> str:
     """A share 0–1 as a percentage (80 %), or an em dash for None."""
     if value is None or value == "":
         return "—"
-    return f"{number_format(100 * float(value), int(digits))} %"
+    return f"{localised(100 * float(value), int(digits))} %"
 
 
 @register.filter
@@ -105,7 +105,7 @@ def get_display(score, snapshot) -> str:
     """A 0–100 score shown on the snapshot's display scale."""
     if score is None:
         return "—"
-    return number_format(float(score) * snapshot.scale / 100, 2)
+    return localised(float(score) * snapshot.scale / 100, 2)
 
 
 @register.filter

@@ -4,8 +4,8 @@ published profile, and the link to a region's figures in the operator's and asse
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
 
+from kotacerdas.core.numbers import localised
 from kotacerdas.regions.models import Region
 
 from ..models import SurveyWindow
@@ -53,11 +53,10 @@ def survey_link(context, cycle, region) -> dict:
 
 @register.filter
 def share_percent(value) -> str:
-    """A share 0–1 as a whole percentage, rounded (Django's number_format truncates floats:
-    0.99999 would read 99 %)."""
+    """A share 0–1 as a whole percentage, rounded (0.99999 reads 100 %)."""
     if value is None:
         return "—"
-    return f"{number_format(round(100 * float(value)), 0)} %"
+    return f"{localised(100 * float(value), 0)} %"
 
 
 @register.filter
@@ -65,4 +64,4 @@ def mean_value(value) -> str:
     """A mean rating with two decimals, rounded (3.1886 reads 3,19)."""
     if value is None:
         return "—"
-    return number_format(round(float(value), 2), 2)
+    return localised(value, 2)
