@@ -9,7 +9,8 @@ from kotacerdas.accounts.predicates import is_admin, is_assessor, is_operator
 # (label, url name, predicate over the user). Later apps add their own entries here.
 NAVIGATION = [
     (_("Beranda"), "core:home", lambda user: True),
-    # "Daerah"/"Masterplan" name a list here: plural in English ("menu" context).
+    # "Daerah"/"Masterplan" name a list here: plural in English ("menu" context); "Jadwal sesi"
+    # is "Sessions" so that an admin's menu stays on one row at 1280 px in English too.
     (pgettext_lazy("menu", "Daerah"), "regions:list", lambda user: True),
     (_("Siklus evaluasi"), "evaluations:cycle_list", lambda user: is_admin(user)),
     (_("Instrumen"), "instruments:list", lambda user: is_admin(user)),
@@ -17,7 +18,7 @@ NAVIGATION = [
     (_("Penugasan saya"), "evaluations:assessor_home", lambda user: is_assessor(user)),
     (_("Moderasi"), "evaluations:moderation_home", lambda user: is_admin(user)),
     (
-        _("Jadwal sesi"),
+        pgettext_lazy("menu", "Jadwal sesi"),
         "evaluations:session_list",
         lambda user: is_admin(user) or is_assessor(user) or is_operator(user),
     ),

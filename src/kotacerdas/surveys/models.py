@@ -45,7 +45,12 @@ class SurveyWindow(RulesModel):
     starts_at = models.DateTimeField(_("dibuka pada"))
     ends_at = models.DateTimeField(_("ditutup pada"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diperbarui oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     history = HistoricalRecords()
