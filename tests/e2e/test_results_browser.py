@@ -84,3 +84,27 @@ def test_the_map_draws_both_choropleths(live_server, transactional_db):
             assert page.locator(f"{chart} svg path").count() > 30
         browser.close()
     assert not problems, problems
+
+
+@pytest.mark.e2e
+def test_public_pages_never_scroll_sideways_on_a_phone(live_server, transactional_db):
+    """At a phone's width the header's pages wrap and a wide table scrolls inside itself: the
+    page is never wider than the screen."""
+    cache.clear()
+    cohort()
+    publish_cycle(2022, INDICES)
+    width = 390
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page(viewport={"width": width, "height": 844}, locale="id-ID")
+        widths = {}
+        for path in ("/", "/daerah/", "/hasil/2022/", "/hasil/2022/daerah/15.71/", "/masterplan/"):
+            page.goto(live_server.url + path)
+            expect(page.locator("h1")).to_be_visible()
+            widths[path] = page.evaluate("document.documentElement.scrollWidth")
+        # The ranking's table is wider than the phone: it scrolls by itself.
+        page.goto(live_server.url + "/hasil/2022/")
+        scroller = page.locator(".table-scroll").first
+        assert scroller.evaluate("e => e.scrollWidth > e.clientWidth")
+        browser.close()
+    assert widths == dict.fromkeys(widths, width)
