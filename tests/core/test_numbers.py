@@ -30,10 +30,10 @@ def test_filters_round_in_the_active_language():
         assert tags.num(12.345) == "12,35"  # as written, though the float is 12.34499...
         assert tags.signed(0.249, 1) == "+0,2"
         assert tags.signed(-0.25, 1) == "−0,3"
-        assert tags.percent(0.99999) == "100 %"
+        assert tags.percent(0.99999) == "100%"
         assert charts.fmt(3.186) == "3,19"
         assert survey_tags.mean_value(3.1886) == "3,19"
-        assert survey_tags.share_percent(0.675) == "68 %"
+        assert survey_tags.share_percent(0.675) == "68%"
     with translation.override("en"):
         assert tags.num(3.186) == "3.19"
         assert tags.num(None) == "—"

@@ -92,7 +92,7 @@ PUBLIC_PAGES = [
     ("/", ["Smart City Evaluation of Regional Governments", "Registered regions", "Sign in"]),
     ("/daerah/", ["List of regions", "Search by name or code"]),
     ("/akun/masuk/", ["Username", "Password", "Sign in"]),
-    ("/hasil/2022/", ["Smart City Ranking 2022", "Rank interval 5–95 %", "Kota Jambi"]),
+    ("/hasil/2022/", ["Smart City Ranking 2022", "Rank interval 5–95%", "Kota Jambi"]),
     ("/hasil/2022/daerah/15.71/", ["Scores by dimension and element", "National median"]),
     ("/hasil/2022/metodologi/", ["Index methodology 2022", "2. Normalisation"]),
 ]

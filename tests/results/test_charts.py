@@ -105,7 +105,7 @@ def test_the_table_alternative_holds_the_numbers_in_the_locale():
     bars = built()[1]
     assert bars.rows[-1] == ["Smart Environment", "—", "2,70"]
     trend = built()[2]
-    assert trend.rows[1] == [2022, "3,30", "3,20", "3,40", "90 %"]
+    assert trend.rows[1] == [2022, "3,30", "3,20", "3,40", "90%"]
 
 
 def test_the_radar_renders_to_svg_with_its_labels():

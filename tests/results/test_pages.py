@@ -35,7 +35,7 @@ def test_the_ranking_shows_rank_interval_province_rank_and_improvement(client, d
     row = re.search(r'<tr data-region="15.71">(.*?)</tr>', page).group(1)
     assert "Kota Jambi" in row
     assert "<strong>2</strong>" in row  # second nationally after Kota Bandung
-    assert "1–3" in row  # the 5–95 % rank interval
+    assert "1–3" in row  # the 5–95% rank interval
     assert "ke-1 dari 2" in row  # rank within its province among its kabupaten/kota
     assert "3,31" in row and "Baik" in row
     assert "+0,25" in row  # 3,31 − 3,06
@@ -96,7 +96,7 @@ def test_the_profile_shows_scores_ranks_feedback_and_charts(client, published):
     assert "<h1>Kota Jambi</h1>" in page
     assert 'data-testid="index">3,31<' in page
     assert "Baik" in page
-    assert "interval 5–95 %: 1–3" in page
+    assert "interval 5–95%: 1–3" in page
     assert "ke-1 dari 2 kabupaten/kota di Jambi" in page
     for name in DIMENSION_NAMES:
         assert name in page
@@ -131,7 +131,7 @@ def test_the_profile_trend_covers_every_published_cycle(client, db):
     )
     years = {row["year"] for data in payload["spec"]["datasets"].values() for row in data}
     assert {"2020", "2021", "2022"} <= years
-    assert "sebanding: +0,25 (cakupan 80 %)" in page
+    assert "sebanding: +0,25 (cakupan 80%)" in page
 
 
 def test_the_profile_of_a_region_not_evaluated_is_404(client, published):
@@ -149,7 +149,7 @@ def test_the_methodology_page_comes_from_the_snapshot_config(client, published):
     page = text_of(client.get(reverse("results:methodology", args=[2022])))
     assert "Aspek evaluasi (Baseline, Output, Outcome, Impact, Quick Win)" in page
     assert "Rata-rata aritmetika berbobot" in page
-    assert "30,0 %" in page  # Outcome's share of the aspect weights
+    assert "30,0%" in page  # Outcome's share of the aspect weights
     assert "Memuaskan" in page and "4,20" in page
     assert "f" * 64 in page  # the fingerprint
     assert "12 indikator" in page

@@ -41,8 +41,8 @@ def test_the_public_profile_shows_figures_but_never_comments(client, published_s
     assert "tidak masuk perhitungan indeks" in page
     assert programmes[0].name in page
     assert '3,90 <small class="muted survey-ci">(3,19–4,61)</small>' in page  # t interval, by hand
-    # Rounded, not truncated: the Wilson interval of 10 of 10 reaches 100 %.
-    assert '100 % <small class="muted survey-ci">(72 %–100 %)</small>' in page
+    # Rounded, not truncated: the Wilson interval of 10 of 10 reaches 100%.
+    assert '100% <small class="muted survey-ci">(72%–100%)</small>' in page
     assert "belum cukup tanggapan" in page  # the other two programmes have no responses
     assert SECRET not in page
 

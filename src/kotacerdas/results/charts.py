@@ -391,7 +391,7 @@ def trend(
                 fmt(p["index"]),
                 fmt(p.get("comparable_previous")),
                 fmt(p.get("comparable")),
-                "—" if p.get("coverage") is None else f"{fmt(100 * p['coverage'], 0)} %",
+                "—" if p.get("coverage") is None else f"{fmt(100 * p['coverage'], 0)}%",
             ]
             for p in points
         ],

@@ -31,7 +31,7 @@ class ShareSerializer(serializers.Serializer):
     value = serializers.FloatField(
         allow_null=True, help_text="null: fewer answers than the minimum"
     )
-    low = serializers.FloatField(allow_null=True, help_text="95 % Wilson interval")
+    low = serializers.FloatField(allow_null=True, help_text="95% Wilson interval")
     high = serializers.FloatField(allow_null=True)
 
 
@@ -40,7 +40,7 @@ class MeanSerializer(serializers.Serializer):
     value = serializers.FloatField(
         allow_null=True, help_text="null: fewer ratings than the minimum"
     )
-    low = serializers.FloatField(allow_null=True, help_text="95 % t interval")
+    low = serializers.FloatField(allow_null=True, help_text="95% t interval")
     high = serializers.FloatField(allow_null=True)
 
 

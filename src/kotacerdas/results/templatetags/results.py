@@ -38,10 +38,10 @@ def signed(value, digits: int = 2) -> str:
 
 @register.filter
 def percent(value, digits: int = 0) -> str:
-    """A share 0–1 as a percentage (80 %), or an em dash for None."""
+    """A share 0–1 as a percentage (80%), or an em dash for None."""
     if value is None or value == "":
         return "—"
-    return f"{localised(100 * float(value), int(digits))} %"
+    return f"{localised(100 * float(value), int(digits))}%"
 
 
 @register.filter

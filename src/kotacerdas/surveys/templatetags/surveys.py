@@ -53,10 +53,10 @@ def survey_link(context, cycle, region) -> dict:
 
 @register.filter
 def share_percent(value) -> str:
-    """A share 0–1 as a whole percentage, rounded (0.99999 reads 100 %)."""
+    """A share 0–1 as a whole percentage, rounded (0.99999 reads 100%)."""
     if value is None:
         return "—"
-    return f"{localised(100 * float(value), 0)} %"
+    return f"{localised(100 * float(value), 0)}%"
 
 
 @register.filter
