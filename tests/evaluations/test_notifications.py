@@ -10,6 +10,7 @@ from django.utils import timezone
 from kotacerdas.accounts.roles import Role
 from kotacerdas.evaluations.models import CycleState, VirtualSession
 from kotacerdas.evaluations.services import notifications, submissions
+from kotacerdas.results.models import Snapshot
 from tests.conftest import make_user
 from tests.evaluations.cycle_setup import answer_everything, open_cycle, submission_of
 
@@ -133,8 +134,11 @@ def test_results_published_goes_to_every_enrolled_regions_operators(
     cycle.state = CycleState.PUBLISHED
     cycle.published_at = timezone.now()
     cycle.save()
+    released = datetime(2023, 1, 20, 10, 0, tzinfo=WIB)
+    snapshot = Snapshot(cycle=cycle, version=1, published_at=cycle.published_at)
+    snapshot.released_at = released
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.results_published(cycle)
+        notifications.results_published(snapshot)
     assert sorted(m.to[0] for m in mailoutbox) == [
         "diskominfo@jambikota.go.id",
         "kominfo@bandung.go.id",
@@ -142,6 +146,7 @@ def test_results_published_goes_to_every_enrolled_regions_operators(
     message = next(m for m in mailoutbox if m.to == ["kominfo@bandung.go.id"])
     assert message.subject == "[Kota Cerdas] Hasil Evaluasi Smart City 2022 telah dipublikasikan"
     assert "Hasil penilaian Kota Bandung" in message.body
+    assert "telah dipublikasikan pada 20 Januari 2023, 10.00 WIB" in message.body  # the release
     assert "/evaluasi/penilaian/2022/32.73/" in message.body
 
 

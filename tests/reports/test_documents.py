@@ -3,7 +3,7 @@
 import io
 import re
 import zipfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -17,6 +17,7 @@ from kotacerdas.regions.models import Region
 from kotacerdas.reports.choices import JobState
 from kotacerdas.reports.models import ReportJob
 from kotacerdas.reports.services import batch
+from kotacerdas.results.models import Snapshot
 from tests.conftest import make_user
 from tests.results.builders import DIMENSION_NAMES, INDICES, cohort, publish_cycle
 
@@ -165,3 +166,60 @@ def test_a_report_job_runs_once_and_shows_when_its_worker_stopped(published):
     )
     running.refresh_from_db()
     assert running.is_active and running.is_stalled
+
+
+FAR = datetime(2099, 1, 20, 3, 0, tzinfo=UTC)  # 20 January 2099, 10.00 WIB
+
+
+def page_texts(content: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(content))
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+
+
+def test_documents_of_a_version_under_embargo_say_so_on_every_page(client, published):
+    Snapshot.objects.filter(pk=published.pk).update(released_at=FAR)
+    client.force_login(make_user("admin.pdf", Role.ADMIN))
+    mark = "EMBARGO — tidak untuk disebarkan sebelum 20 Januari 2099, 10.00 WIB"
+    for name, args in (
+        ("reports:report_card", [2022, "15.71"]),
+        ("reports:letter", [2022, "15.71"]),
+        ("reports:national", [2022]),
+    ):
+        pages = page_texts(client.get(reverse(name, args=args)).content)
+        assert all(mark in page for page in pages), name
+    assert (
+        len(page_texts(client.get(reverse("reports:report_card", args=[2022, "15.71"])).content))
+        >= 2
+    )
+
+    client.cookies["django_language"] = "en"  # the report card follows the reader's language
+    pages = page_texts(client.get(reverse("reports:report_card", args=[2022, "15.71"])).content)
+    assert all("EMBARGO — not to be distributed before" in page for page in pages)
+
+    Snapshot.objects.filter(pk=published.pk).update(released_at=timezone.now())  # released
+    client.logout()
+    text = pdf_text(client.get(reverse("reports:report_card", args=[2022, "15.71"])).content)
+    assert "EMBARGO" not in text and "DRAF" not in text
+
+
+def test_the_batch_of_a_version_under_embargo_is_marked(published, tmp_path):
+    Snapshot.objects.filter(pk=published.pk).update(released_at=FAR)
+    archive = tmp_path / "reports.zip"
+    call_command("report", "--cycle", "2022", "--all", "--out", str(archive))
+    with zipfile.ZipFile(archive) as opened:
+        for name in ("rapor/15.71-rapor-2022.pdf", "laporan-nasional-2022.pdf"):
+            pages = page_texts(opened.read(name))
+            assert all("EMBARGO — tidak untuk disebarkan sebelum" in page for page in pages)
+
+
+def test_documents_of_an_unpublished_version_are_marked_draft_on_every_page(db, tmp_path):
+    cohort()
+    draft = publish_cycle(2023, INDICES, published=False)
+    draft.cycle.state = "final"
+    draft.cycle.save()
+    out = tmp_path / "jambi.pdf"
+    call_command("report", "--cycle", "2023", "--region", "15.71", "--out", str(out))
+    pages = page_texts(out.read_bytes())
+    assert len(pages) >= 2
+    assert all("DRAF — hasil ini belum dipublikasikan." in page for page in pages)
+    assert not any("EMBARGO" in page for page in pages)

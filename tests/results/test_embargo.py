@@ -360,3 +360,22 @@ def test_only_admins_republish_with_a_release_time(db, clock):
     operator = make_user("operator.x", Role.OPERATOR, region=Region.objects.get(code="15.71"))
     with pytest.raises(PermissionDenied):
         publication.republish(cycle, by=operator, reason=REASON, release_at=RELEASE)
+
+
+def test_a_correction_of_an_earlier_year_reaches_the_cached_trend_of_a_later_year(
+    client, clock, db
+):
+    cohort()
+    first = publish_cycle(2022, INDICES)
+    publish_cycle(2023, {**INDICES, "15.71": 70.0})
+    url = reverse("results:profile", args=[2023, "15.71"])
+
+    def trend(page: str) -> str:
+        table = page[page.index("Indeks dari tahun ke tahun") :]
+        return re.search(r'<th scope="row">2022</th>(.*?)</tr>', table).group(1)
+
+    assert "3,31" in trend(text_of(client.get(url)))  # read, and cached under 2023's snapshot
+    clock.now = T0 + timedelta(minutes=10)
+    make_stored_snapshot(first.cycle, CORRECTED, version=2)  # 2022 corrected, released at once
+    corrected = trend(text_of(client.get(url)))
+    assert "4,25" in corrected and "3,31" not in corrected

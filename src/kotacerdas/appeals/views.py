@@ -21,6 +21,7 @@ from kotacerdas.evaluations.models import Cycle, CycleState, Submission
 from kotacerdas.evaluations.services.answers import parse_value
 from kotacerdas.instruments.models import Indicator
 from kotacerdas.regions.models import Region
+from kotacerdas.results.services import published
 
 from .choices import EvidenceKind
 from .forms import DecisionForm, EvidenceFileForm, EvidenceLinkForm, ItemForm, WindowForm
@@ -171,7 +172,8 @@ def window_close(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_GET
 def region_page(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    """A region's appeal: its provisional result (once the window has opened), its items with
+    """A region's appeal: its provisional result (once the window has opened; after publication
+    the released version only, ``filing.shown_result``), its items with
     evidence and decisions; the filing forms for its operator while the appeal is a draft and
     the window open; the decision forms for admins."""
     cycle, region, appeal = _region_and_appeal(request, year, code)
@@ -180,7 +182,14 @@ def region_page(request: HttpRequest, year: int, code: str) -> HttpResponse:
     may_file = user.has_perm("appeals.file_appeal", region)
     result = None
     if current is not None or is_admin(user) or appeal is not None:
-        result = filing.provisional(cycle, region)
+        # Provisional before publication; after it only the released version (admins: preview).
+        result = filing.shown_result(cycle, region, preview=is_admin(user))
+    # Published but not released (to this reader): say when, show no figures.
+    release_at = (
+        published.next_release(cycle.year)
+        if result is None and cycle.state in published.PUBLIC_STATES
+        else None
+    )
     items = list(
         appeal.items.select_related(
             "indicator", "decided_by", "snapshot_before", "snapshot_after"
@@ -207,6 +216,7 @@ def region_page(request: HttpRequest, year: int, code: str) -> HttpResponse:
         "items": items,
         "window": current,
         "result": result,
+        "release_at": release_at,
         "values": _values(result),
         "editable": editable,
         "may_decide": is_admin(user) and cycle.state == CycleState.FINAL,

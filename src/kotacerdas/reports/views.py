@@ -15,6 +15,7 @@ from kotacerdas.evaluations.models import Cycle
 from kotacerdas.regions.models import Region
 from kotacerdas.results.models import RegionResult, Snapshot
 from kotacerdas.results.services import cache, published
+from kotacerdas.results.services import profile as profiles
 from kotacerdas.results.views import public_snapshot
 
 from .choices import JobState
@@ -44,7 +45,10 @@ def report_card(request: HttpRequest, year: int, code: str) -> HttpResponse:
     if request.user.has_perm("results.view_region_notes", region):
         return _pdf(documents.report_card(snapshot, region, include_notes=True), name)
     content = cache.cached(
-        snapshot, "report_card", (region.code,), lambda: documents.report_card(snapshot, region)
+        snapshot,
+        "report_card",
+        (region.code, profiles.trend_key()),  # its trend reads the other years' versions
+        lambda: documents.report_card(snapshot, region),
     )
     return _pdf(content, name)
 

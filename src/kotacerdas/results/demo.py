@@ -193,7 +193,9 @@ def _publish(cycle: Cycle, admin) -> None:
     with transaction.atomic():
         Cycle.objects.filter(pk=cycle.pk).update(published_at=when)
         snapshot = publication.latest(cycle)
-        Snapshot.objects.filter(pk=snapshot.pk).update(published_at=when, released_at=when)
+        Snapshot.objects.filter(pk=snapshot.pk).update(
+            published_at=when, released_at=when, announced_at=when
+        )
         snapshot.refresh_from_db()
         publication.number_letters(snapshot)
 

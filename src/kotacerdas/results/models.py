@@ -58,6 +58,9 @@ class Snapshot(models.Model):
     )
     # When the public sees this version (the embargo's end); set when published, never before.
     released_at = models.DateTimeField(_("dirilis ke publik pada"), null=True, blank=True)
+    # When the regions' operators were told of this version's release (the "results published"
+    # or "results corrected" email); set once, by ``announcements.announce_due_releases``.
+    announced_at = models.DateTimeField(_("diumumkan pada"), null=True, blank=True)
     note = models.TextField(_("catatan"), blank=True)
 
     class Meta:

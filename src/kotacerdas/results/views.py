@@ -137,7 +137,8 @@ def profile(request: HttpRequest, year: int, code: str) -> HttpResponse:
         body = render_to_string("results/partials/profile_body.html", context)
         return {"title": region.name, "body": body}
 
-    page = cache.cached(snapshot, "profile", (code,), build)
+    # The trend shows the other years' public versions too: their versions are in the key.
+    page = cache.cached(snapshot, "profile", (code, profiles.trend_key()), build)
     if not page["body"]:
         raise Http404(_("Daerah ini tidak dinilai pada siklus tersebut."))
     return render(

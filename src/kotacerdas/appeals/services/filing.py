@@ -27,6 +27,7 @@ from kotacerdas.evaluations.services.evidence import MAX_DESCRIPTION, clean_url
 from kotacerdas.instruments.models import Indicator
 from kotacerdas.regions.models import Region
 from kotacerdas.results.models import RegionResult
+from kotacerdas.results.services import published
 from kotacerdas.results.services.publication import latest
 
 from ..choices import AppealState, EvidenceKind, ItemCategory
@@ -47,6 +48,23 @@ def provisional(cycle: Cycle, region: Region) -> RegionResult | None:
     if snapshot is None:
         return None
     return snapshot.regions.select_related("snapshot").filter(region=region).first()
+
+
+def shown_result(cycle: Cycle, region: Region, *, preview: bool = False) -> RegionResult | None:
+    """The result a region's appeal page shows.
+
+    Before publication: the provisional result (``provisional``), which the region appeals
+    against during the reply window. Once the cycle is published: only the version the public
+    may read (``published.current_snapshot``, the release decision), so a publication or a
+    correction under embargo reaches no region before its release; ``preview`` (admins) shows
+    the newest published version early, as on the results pages.
+    """
+    if cycle.state in published.PUBLIC_STATES:
+        snapshot = published.current_snapshot(cycle, preview=preview)
+        if snapshot is None:
+            return None
+        return snapshot.regions.select_related("snapshot").filter(region=region).first()
+    return provisional(cycle, region)
 
 
 def ensure_window_open(cycle: Cycle) -> AppealWindow:

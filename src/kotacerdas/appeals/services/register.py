@@ -4,8 +4,9 @@ public aggregate, and the wiring into the lifecycle and the menu.
 - ``appeals_settled`` is appended to the lifecycle's ``CHECKS[published]``: a cycle is not
   published while its reply window is open or a submitted appeal has an undecided item, and the
   check names every such region.
-- ``summary`` is the only thing the public sees, and only once the cycle is published: counts,
-  never a region's name, reason or evidence.
+- ``summary`` is the only thing the public sees, and only once the cycle's results are released
+  (``results.services.published``, the single release decision): counts, never a region's
+  name, reason or evidence.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from kotacerdas.accounts.predicates import is_admin, is_assessor, is_operator
 from kotacerdas.evaluations.models import Assignment, Cycle, CycleState
+from kotacerdas.results.services import published
 
 from ..choices import AppealState, Decision
 from ..models import Appeal, AppealItem, AppealWindow
@@ -103,11 +105,13 @@ class Summary:
     rejected: int
 
 
-def summary(cycle: Cycle) -> Summary | None:
-    """Counts of the cycle's submitted appeals and their items' decisions; None before
-    publication (regions' appeals are not public business until the results are) and for a
-    cycle that never had a reply window (nothing to report)."""
-    if cycle.state not in (CycleState.PUBLISHED, CycleState.ARCHIVED):
+def summary(cycle: Cycle, *, preview: bool = False) -> Summary | None:
+    """Counts of the cycle's submitted appeals and their items' decisions; None until the
+    cycle's results are released (regions' appeals are not public business until the results
+    are; a publication under embargo is not a release: ``published.current_snapshot``, with
+    ``preview`` for the admins' preview) and for a cycle that never had a reply window (nothing
+    to report)."""
+    if published.current_snapshot(cycle, preview=preview) is None:
         return None
     if not AppealWindow.objects.filter(cycle=cycle).exists():
         return None

@@ -3,8 +3,9 @@
 Only an admin moves a cycle. Each move checks the preconditions of the state it goes to
 (``CHECKS``) and lists every one that is missing, naming the regions and indicators; then it runs
 what entering that state does (``ON_ENTER``: freeze the instrument, enqueue the preparation of
-moderation, announce the results). ``WARNINGS`` lists what a move leaves behind without blocking
-it (regions that never submitted).
+moderation; the results app adds the publication of the results, whose release is announced to
+the regions). ``WARNINGS`` lists what a move leaves behind without blocking it (regions that
+never submitted).
 A final cycle may step back to moderation with a reason; nothing leaves ``published`` except to
 ``archived``. Other apps extend the checks by appending to ``CHECKS[state]`` (e.g. the results
 app: "results computed" before publication).
@@ -213,16 +214,11 @@ def _prepare_moderation(cycle: Cycle, by) -> None:
     preparation.begin(cycle, by=by)
 
 
-def _announce_results(cycle: Cycle, by) -> None:
-    from . import notifications
-
-    notifications.results_published(cycle)
-
-
 ON_ENTER: dict[str, list[Effect]] = {
     CycleState.OPEN: [_freeze_instrument],
     CycleState.MODERATION: [_prepare_moderation],
-    CycleState.PUBLISHED: [_announce_results],
+    # Entering published: the results app publishes the snapshot (``ON_ENTER`` extended by
+    # ``results.services.publication``); the regions are told at the release, not here.
 }
 
 

@@ -23,7 +23,7 @@ from django.utils import translation
 from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Role
 
-from ..models import Cycle, Submission, VirtualSession
+from ..models import Submission, VirtualSession
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +93,23 @@ def session_scheduled(session: VirtualSession, ics: bytes | None = None) -> None
     _send_on_commit("session_scheduled", context, recipients, attachments=[attachment])
 
 
-def results_published(cycle: Cycle) -> None:
-    """To the operators of every enrolled region: the cycle's results are public."""
+def results_published(snapshot) -> None:
+    """To the operators of every enrolled region: the cycle's results are public (sent when
+    ``snapshot``, the first version announced, is released: ``results.services.announcements``)."""
+    _results_email("results_published", snapshot, {})
+
+
+def results_corrected(snapshot, versions) -> None:
+    """To the operators of every enrolled region: a corrected version (``snapshot``) of results
+    already announced is public, with the reason of each version in ``versions`` (those released
+    since the last announcement, oldest first)."""
+    notes = [(version.version, version.note) for version in versions]
+    url = absolute_url(reverse("results:my_results"))
+    _results_email("results_corrected", snapshot, {"notes": notes, "results_url": url})
+
+
+def _results_email(name: str, snapshot, extra: dict) -> None:
+    cycle = snapshot.cycle
     submissions = {
         submission.region_id: submission
         for submission in cycle.submissions.select_related("region", "cycle")
@@ -102,8 +117,14 @@ def results_published(cycle: Cycle) -> None:
     messages = []
     for operator in operators_of(submissions):
         submission = submissions[operator.region_id]
-        context = {"cycle": cycle, "submission": submission, "url": submission_url(submission)}
-        messages.append(_render("results_published", context, operator))
+        context = {
+            "cycle": cycle,
+            "snapshot": snapshot,
+            "submission": submission,
+            "url": submission_url(submission),
+            **extra,
+        }
+        messages.append(_render(name, context, operator))
     _on_commit(messages)
 
 

@@ -1,6 +1,9 @@
 """The PDF documents of a snapshot: a region's report card and result letter, and the national
 summary. Each is rendered from the stored snapshot (never from live data), so a document of a
-published version always says what was published."""
+published version always says what was published. A document of a version the public may not
+read yet says so at the top of every page: "DRAF" for a computed version, "EMBARGO — tidak untuk
+disebarkan sebelum <tanggal jam> WIB" for a published one under embargo (the admins' preview,
+the batch zip and the command line reach both)."""
 
 from __future__ import annotations
 
@@ -35,7 +38,9 @@ def _common(snapshot: Snapshot) -> dict[str, Any]:
         "cycle": snapshot.cycle,
         "method": methodology.describe(snapshot),
         "generated_at": timezone.localtime(),
+        # Marked on every page: a draft (computed, not published) or a version under embargo.
         "draft": not snapshot.is_published,
+        "embargo_until": snapshot.released_at if snapshot.is_embargoed else None,
         "ministry": settings.KOTACERDAS_LETTER["ministry"],
         "directorate": settings.KOTACERDAS_LETTER["directorate"],
     }

@@ -8,6 +8,10 @@ a database query on purpose, so that several application processes with their ow
 can serve a superseded version for at most ``POINTER_SECONDS``: the current snapshot of a year
 is remembered that long (and forgotten at once in a shared cache when a snapshot is published).
 
+A region's profile and report card also show its trend over the other years, read from those
+years' public versions: their keys hold ``profile.trend_key()`` (every year's public version), so
+a correction of an earlier year reaches them as well, at its release.
+
 Only content that is the same for every visitor is cached: the pages' main content (never the
 layout, which carries the visitor's name and CSRF token) and the export files. Nothing from an
 unpublished snapshot ever reaches a key: callers pass a snapshot from ``published``.

@@ -108,6 +108,14 @@ def trend_points(region: Region, scale: int) -> list[dict[str, Any]]:
     ]
 
 
+def trend_key() -> str:
+    """The part of a cache key that changes whenever ``trend_points`` may read other numbers:
+    the public version of every year (``published.visible_versions``). A profile or report card
+    cached under its own year's snapshot also shows the other years' figures, so a correction of
+    an earlier year (2022 republished while 2023 is current) must reach it too."""
+    return ",".join(f"{year}v{version}" for year, version in published.visible_versions())
+
+
 def _history(snapshot: Snapshot, result: RegionResult) -> list[dict[str, Any]]:
     """The published trend, plus this snapshot's own year when it is not public yet (a draft
     report or the admin's preview), so the chart always ends at the year shown."""

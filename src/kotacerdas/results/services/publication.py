@@ -12,6 +12,9 @@
   ``published.visible_snapshots`` decides). ``check_release_at`` validates it: not more than a
   minute in the past, and not before the release of an earlier version (release times grow
   with the version, so the public never goes back to an older one).
+- The regions' operators are told by email when a version is released, not when it is
+  published (``announcements``: "results published" for the first, "results corrected" for a
+  later version).
 - After publication nothing changes; an admin may republish: a new snapshot version is
   computed and published at once with a stated reason, and the cache is invalidated (every
   cache key holds the snapshot id). The dashboard requests it as a background computation
@@ -36,7 +39,7 @@ from kotacerdas.evaluations.models import Cycle, CycleState
 
 from ..choices import ComputationState, SnapshotState
 from ..models import Computation, RegionResult, Snapshot
-from . import cache, inputs
+from . import announcements, cache, inputs
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -155,7 +158,8 @@ def publish_now(snapshot: Snapshot, by, release_at: datetime | None = None) -> N
 
 def _publish(snapshot: Snapshot, when, by, release_at: datetime | None = None) -> None:
     """Stamp the snapshot published and released, number its result letters, and (after the
-    commit) make the pages forget the version they showed."""
+    commit) make the pages forget the version they showed and announce the release to the
+    regions (at once, or at the release time: ``announcements.schedule``)."""
     snapshot.state = SnapshotState.PUBLISHED
     snapshot.published_at = when
     snapshot.released_at = release_at or when
@@ -164,6 +168,7 @@ def _publish(snapshot: Snapshot, when, by, release_at: datetime | None = None) -
     number_letters(snapshot)
     year = snapshot.cycle.year
     transaction.on_commit(lambda: cache.forget_current(year))
+    announcements.schedule(snapshot)
 
 
 def number_letters(snapshot: Snapshot) -> None:
@@ -223,5 +228,5 @@ def register_with_lifecycle() -> None:
         checks.append(results_current)
     effects = lifecycle.ON_ENTER.setdefault(CycleState.PUBLISHED, [])
     if publish_snapshot not in effects:
-        # Before the announcement email: the results are public when it goes out.
+        # The announcement email follows the release (``announcements``), not this effect.
         effects.insert(0, publish_snapshot)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,6 +91,20 @@ def snapshot_for_year(year: int, *, light: bool = False, preview: bool = False) 
             _("Hasil evaluasi tahun %(year)s belum dipublikasikan.") % {"year": year}
         )
     return snapshot
+
+
+def visible_versions() -> tuple[tuple[int, int], ...]:
+    """(year, version) of the public version of every public cycle, by year (one query): what a
+    region's trend across the years reads, so a cache key holding it changes when any year is
+    (re)released, an earlier year's correction included."""
+    rows = (
+        visible_snapshots()
+        .values("cycle__year")
+        .annotate(version=Max("version"))
+        .order_by("cycle__year")
+        .values_list("cycle__year", "version")
+    )
+    return tuple((year, version) for year, version in rows)
 
 
 def next_release(year: int) -> datetime | None:
