@@ -28,6 +28,7 @@ from kotacerdas.evaluations.models import (
     Evidence,
     FinalValue,
     LinkCheck,
+    LinkCheckState,
     Score,
     Submission,
 )
@@ -136,10 +137,16 @@ class AnswerInput(serializers.Serializer):
 
 class LinkCheckSerializer(serializers.ModelSerializer):
     """The newest check of a link evidence item (``evaluations.services.links``): ``state`` is
-    ``queued``, ``running`` or ``done``; ``status_code`` the HTTP status the link answered
-    (null when unreachable, then ``error`` says why); ``archived`` whether a copy was kept, and
-    ``archive`` where to download it."""
+    ``queued``, ``running``, ``done`` or ``stale`` (it will not finish: its worker stopped; shown
+    once ``links.STALE_AFTER`` has passed, and a new check may be asked for); ``status_code`` the
+    HTTP status the link answered (null when unreachable, then ``error`` says why, as it does
+    for a stale check); ``archived`` whether a copy was kept, and ``archive`` where to download
+    it."""
 
+    state = serializers.ChoiceField(
+        source="shown_state", choices=LinkCheckState.choices, read_only=True
+    )
+    error = serializers.CharField(source="shown_error", read_only=True)
     archived = serializers.SerializerMethodField()
     archive = serializers.SerializerMethodField()
 
