@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -47,6 +52,7 @@ from kotacerdas.instruments.models import Indicator
 from kotacerdas.regions.models import Region
 
 from ..permissions import Rules
+from ..schema import stored_file_responses
 from . import INDICATOR_CODE, indicator_of, validated
 from .audit import FeedbackActions, HistoryEntrySerializer, SubmissionHistoryActions
 
@@ -690,7 +696,9 @@ class EvidenceViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(EvidenceSerializer(self.get_object()).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses=stored_file_responses("The file, as an attachment, in the type it was stored.")
+    )
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
         """The stored file, as an attachment with its original name."""
@@ -701,8 +709,15 @@ class EvidenceViewSet(viewsets.GenericViewSet):
             item.file, name=item.original_name, content_type=item.content_type
         )
 
-    # The copy keeps the content type the link answered with (HTML, PDF, ...).
-    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
+    # The copy keeps the content type the link answered with (HTML, PDF, ...): any type.
+    @extend_schema(
+        responses={
+            (200, "*/*"): OpenApiResponse(
+                response=OpenApiTypes.BINARY,
+                description="The archived copy, in the content type the link answered with.",
+            )
+        }
+    )
     @action(detail=True, methods=["get"])
     def archive(self, request, pk=None):
         """The copy the server kept at the newest check of a link (``link_check.archive``), as
