@@ -1,9 +1,11 @@
 """The evaluation endpoints do what the services do, for the right people, and say why not."""
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from kotacerdas.api import tokens
@@ -15,6 +17,7 @@ from kotacerdas.evaluations.models import (
     LinkCheck,
     Score,
 )
+from kotacerdas.evaluations.services import links
 
 from .world import ARCHIVED_PAGE, PDF, build_world
 
@@ -263,6 +266,21 @@ def test_an_unreachable_link_shows_why_and_has_no_archive(world):
     response = client.get(f"/api/v1/evidence/{world.link_evidence.pk}/archive/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_check_that_never_finished_reads_as_stale_with_the_reason(world):
+    LinkCheck.objects.update(requested_at=timezone.now() - timedelta(days=1))  # the earlier one
+    waiting = LinkCheck.objects.create(evidence=world.link_evidence)
+    client = client_for(world.users["assessor_assigned"])
+    check = client.get(f"/api/v1/evidence/{world.link_evidence.pk}/").json()["link_check"]
+    assert (check["id"], check["state"], check["error"]) == (waiting.pk, "queued", "")
+    LinkCheck.objects.filter(pk=waiting.pk).update(requested_at=timezone.now() - links.STALE_AFTER)
+    check = client.get(f"/api/v1/evidence/{world.link_evidence.pk}/").json()["link_check"]
+    assert (check["id"], check["state"]) == (waiting.pk, "stale")
+    assert check["error"] == (
+        "pemeriksaan tidak selesai dalam 15 menit (pekerja latar belakang berhenti?)"
+    )
+    assert check["checked_at"] is None and check["archived"] is False
 
 
 def test_an_instrument_reads_as_its_tree_and_exports_as_yaml_and_xlsx(world):

@@ -1,15 +1,23 @@
 """Checking and archiving link evidence: a background task fetches the link from a local HTTP
 server (private addresses allowed for the test), records status, final URL, type, size and
 SHA-256, keeps a copy readable only through the permission-checked view; private addresses are
-refused by default (SSRF); the whole feature is off unless switched on."""
+refused by default (SSRF); the whole feature is off unless switched on. HTTPS is checked against
+a local TLS server whose certificate (made here with the openssl command) the test trusts
+through ``SSL_CERT_FILE``; a check whose worker died becomes stale and does not block a new one;
+name resolution counts against the timeout."""
 
 import hashlib
+import socket
+import ssl
+import subprocess
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from kotacerdas.accounts.roles import Role
 from kotacerdas.core.errors import ServiceError
@@ -332,3 +340,300 @@ def test_a_check_without_a_copy_has_nothing_to_download(
     client.force_login(operator)
     assert client.get(reverse("evaluations:link_archive", args=[check.pk])).status_code == 404
     assert Evidence.objects.count() == 1
+
+
+# --- Stale checks (the worker died) -----------------------------------------------------------
+
+
+def backdate(check: LinkCheck, by: timedelta) -> None:
+    LinkCheck.objects.filter(pk=check.pk).update(requested_at=timezone.now() - by)
+
+
+@pytest.mark.parametrize("state", [LinkCheckState.QUEUED, LinkCheckState.RUNNING])
+def test_a_check_that_never_finished_is_replaced_by_a_new_request(
+    checking, server, submission, mpp, operator, assessor, django_capture_on_commit_callbacks, state
+):
+    evidence = service.add_link(submission, mpp, f"{server}/sk", by=operator)  # never run
+    dead = LinkCheck.objects.get(evidence=evidence)
+    LinkCheck.objects.filter(pk=dead.pk).update(state=state)
+    backdate(dead, links.STALE_AFTER + timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = links.request_check(evidence, by=assessor)
+    dead.refresh_from_db()
+    assert dead.state == LinkCheckState.STALE
+    assert dead.error == (
+        "pemeriksaan tidak selesai dalam 15 menit (pekerja latar belakang berhenti?)"
+    )
+    assert not dead.archive and dead.status_code is None
+    again.refresh_from_db()
+    assert (again.state, again.status_code) == (LinkCheckState.DONE, 200)
+    assert links.latest(evidence) == again
+    assert dead.history.first().state == LinkCheckState.STALE  # the change is in the history
+
+
+def test_a_check_waiting_less_than_the_threshold_still_blocks_a_new_request(
+    checking, server, submission, mpp, operator, assessor
+):
+    evidence = service.add_link(submission, mpp, f"{server}/sk", by=operator)
+    waiting = LinkCheck.objects.get(evidence=evidence)
+    backdate(waiting, links.STALE_AFTER - timedelta(minutes=1))
+    assert not LinkCheck.objects.get(pk=waiting.pk).is_stale
+    with pytest.raises(ServiceError, match="sedang diperiksa"):
+        links.request_check(evidence, by=assessor)
+    assert LinkCheck.objects.get().state == LinkCheckState.QUEUED
+
+
+def test_the_workspace_shows_a_stale_check_as_stale_not_as_checking(
+    client, checking, server, submission, mpp, operator, assessor
+):
+    evidence = service.add_link(submission, mpp, f"{server}/sk", by=operator)
+    client.force_login(assessor)
+    workspace = reverse("evaluations:assessor_workspace", args=[2022, "15.71"])
+    page = client.get(workspace, {"dimensi": "GOV"}).content.decode()
+    assert "tautan sedang diperiksa" in page and "pemeriksaan terhenti" not in page
+    backdate(LinkCheck.objects.get(evidence=evidence), links.STALE_AFTER)
+    page = client.get(workspace, {"dimensi": "GOV"}).content.decode()
+    assert "tautan sedang diperiksa" not in page
+    assert "pemeriksaan terhenti" in page
+    assert "tidak selesai dalam 15 menit" in page
+
+
+def test_a_worker_that_finishes_after_its_check_was_recorded_stale_keeps_nothing(
+    checking, server, submission, mpp, operator, assessor, monkeypatch
+):
+    evidence = service.add_link(submission, mpp, f"{server}/sk", by=operator)
+    slow = LinkCheck.objects.get(evidence=evidence)
+    real_fetch = links.fetch
+    replaced = []
+
+    def fetch_while_replaced(url, **kwargs):
+        # The worker has claimed the check; meanwhile it turns stale and is replaced.
+        backdate(slow, links.STALE_AFTER)
+        replaced.append(links.request_check(evidence, by=assessor))
+        return real_fetch(url, **kwargs)
+
+    monkeypatch.setattr(links, "fetch", fetch_while_replaced)
+    links.run(slow.pk)
+    slow.refresh_from_db()
+    assert slow.state == LinkCheckState.STALE and slow.status_code is None
+    assert not slow.archive and slow.checked_at is None
+    assert Handler.seen == ["/sk"]  # it did fetch, and kept no copy:
+    archive_dir = links.settings.MEDIA_ROOT / "link-archive"
+    assert not archive_dir.exists() or not any(p.is_file() for p in archive_dir.rglob("*"))
+    assert links.latest(evidence) == replaced[0]
+    assert replaced[0].state == LinkCheckState.QUEUED
+
+
+# --- Name resolution within the timeout --------------------------------------------------------
+
+
+def test_a_name_that_does_not_resolve_in_time_is_given_up(monkeypatch):
+    release = threading.Event()
+
+    def hanging_getaddrinfo(*args, **kwargs):
+        release.wait(3)  # a resolver that does not answer (until the test ends)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging_getaddrinfo)
+    monkeypatch.setattr(links, "TIMEOUT", 0.2)
+    try:
+        with pytest.raises(links.LinkUnreachable) as refused:
+            links.fetch("http://lambat.example/sk", max_bytes=1000, allow_private=True)
+    finally:
+        release.set()
+    assert str(refused.value) == "waktu habis saat mencari nama host"
+
+
+def test_a_name_that_does_not_exist_is_reported(monkeypatch):
+    def no_such_name(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)
+    with pytest.raises(links.LinkUnreachable, match=r"^nama host tidak ditemukan$"):
+        links.fetch("https://tidak-ada.example/sk", max_bytes=1000, allow_private=True)
+
+
+# --- HTTPS ---------------------------------------------------------------------------------------
+
+SERVER_NAME = "bukti.test"  # the certificate's name; .test is reserved, resolved by the test
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory):
+    """A certificate authority and a server certificate it signed, for ``bukti.test`` and
+    127.0.0.1 (valid two days), as PEM files: ``ca.pem``, ``server.pem``, ``server.key``."""
+    folder = tmp_path_factory.mktemp("tls")
+    openssl(
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Kota Cerdas test CA",
+        cwd=folder,
+    )  # fmt: skip
+    openssl(
+        "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
+        "-subj", f"/CN={SERVER_NAME}",
+        cwd=folder,
+    )  # fmt: skip
+    (folder / "server.ext").write_text(
+        f"subjectAltName=DNS:{SERVER_NAME},IP:127.0.0.1\n"
+        "basicConstraints=critical,CA:FALSE\n"
+        "keyUsage=critical,digitalSignature,keyEncipherment\n"
+        "extendedKeyUsage=serverAuth\n"
+        "subjectKeyIdentifier=hash\n"
+        "authorityKeyIdentifier=keyid\n"
+    )
+    openssl(
+        "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", "server.pem",
+        cwd=folder,
+    )  # fmt: skip
+    return folder
+
+
+class CountingTLSServer(ThreadingHTTPServer):
+    """An HTTPS server that counts the connections it was offered (handshake or not)."""
+
+    offered = 0
+
+    def get_request(self):
+        self.offered += 1
+        return super().get_request()
+
+
+@pytest.fixture
+def tls_server(certificates):
+    Handler.seen = []
+    httpd = CountingTLSServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificates / "server.pem", certificates / "server.key")
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def trusted(certificates, monkeypatch):
+    """The test's certificate authority is the only one trusted (OpenSSL reads SSL_CERT_FILE
+    whenever a default context loads its certificates)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates / "ca.pem"))
+
+
+@pytest.fixture
+def names(monkeypatch):
+    """``bukti.test`` and ``lain.test`` resolve to 127.0.0.1 (as a hostile DNS answer would)."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host in (SERVER_NAME, "lain.test"):
+            host = "127.0.0.1"
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def https(server, host=SERVER_NAME, path="/sk") -> str:
+    return f"https://{host}:{server.server_address[1]}{path}"
+
+
+def test_an_https_link_is_fetched_and_archived(
+    checking,
+    trusted,
+    names,
+    tls_server,
+    submission,
+    mpp,
+    operator,
+    django_capture_on_commit_callbacks,
+):
+    url = https(tls_server)
+    check = add(submission, mpp, operator, url, django_capture_on_commit_callbacks)
+    assert check.error == ""
+    assert (check.state, check.status_code, check.final_url) == (LinkCheckState.DONE, 200, url)
+    assert check.sha256 == hashlib.sha256(PAGE).hexdigest()
+    with check.archive.open("rb") as copy:
+        assert copy.read() == PAGE
+    assert Handler.seen == ["/sk"]
+
+
+def test_an_https_redirect_is_followed(
+    checking,
+    trusted,
+    names,
+    tls_server,
+    submission,
+    mpp,
+    operator,
+    django_capture_on_commit_callbacks,
+):
+    check = add(
+        submission,
+        mpp,
+        operator,
+        https(tls_server, path="/pindah"),
+        django_capture_on_commit_callbacks,
+    )
+    assert (check.status_code, check.final_url) == (200, https(tls_server))
+
+
+def test_an_untrusted_certificate_is_reported(
+    checking, names, tls_server, submission, mpp, operator, django_capture_on_commit_callbacks
+):
+    check = add(submission, mpp, operator, https(tls_server), django_capture_on_commit_callbacks)
+    assert check.error == (
+        "sertifikat TLS tidak dipercaya (penerbit tidak dikenal atau ditandatangani sendiri)"
+    )
+    assert check.status_code is None and not check.archive
+    assert Handler.seen == []
+
+
+def test_a_certificate_for_another_name_is_reported(
+    checking,
+    trusted,
+    names,
+    tls_server,
+    submission,
+    mpp,
+    operator,
+    django_capture_on_commit_callbacks,
+):
+    url = https(tls_server, host="lain.test")  # same address, but the certificate is not for it
+    check = add(submission, mpp, operator, url, django_capture_on_commit_callbacks)
+    assert check.error == "sertifikat TLS tidak berlaku untuk lain.test"
+    assert check.status_code is None and not check.archive
+    assert Handler.seen == []
+
+
+def test_a_server_that_does_not_speak_tls_is_reported(
+    checking, trusted, server, submission, mpp, operator, django_capture_on_commit_callbacks
+):
+    url = server.replace("http://", "https://") + "/sk"  # the plain HTTP server
+    check = add(submission, mpp, operator, url, django_capture_on_commit_callbacks)
+    assert check.error == "sambungan TLS gagal"
+    assert check.status_code is None
+
+
+@pytest.mark.parametrize("host", [SERVER_NAME, "127.0.0.1"])
+def test_https_links_to_private_addresses_are_refused_before_connecting(
+    checking,
+    trusted,
+    names,
+    tls_server,
+    submission,
+    mpp,
+    operator,
+    django_capture_on_commit_callbacks,
+    host,
+):
+    checking.KOTACERDAS_LINK_CHECK_ALLOW_PRIVATE = False
+    check = add(
+        submission, mpp, operator, https(tls_server, host=host), django_capture_on_commit_callbacks
+    )
+    assert check.error == "alamat 127.0.0.1 bukan alamat publik; ditolak"
+    assert check.status_code is None and not check.archive
+    assert tls_server.offered == 0  # no connection was even opened

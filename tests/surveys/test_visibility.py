@@ -58,10 +58,30 @@ def test_the_api_gives_figures_without_comments(client, published_survey):
     assert body["programmes"][1]["knows"]["value"] is None
     assert SECRET not in str(body)
     year = client.get("/api/v1/surveys/2031/").json()
-    assert [r["region"]["code"] for r in year["regions"]] == ["15.71"]
-    assert year["regions"][0]["overall"]["n"] == 10
+    assert [r["region"]["code"] for r in year["results"]] == ["15.71"]
+    assert year["results"][0]["overall"]["n"] == 10
     assert year["minimum_responses"] == 10
     assert SECRET not in str(year)
+
+
+def test_the_year_api_is_paginated_by_region_code(client, published_survey, bandung):
+    cycle, _jambi, programmes = published_survey
+    window = cycle.survey_window
+    bandung_programmes = make_quick_wins(bandung, 2031, names=("Bandung Command Center",))
+    add_responses(window, bandung_programmes[0], RATED[:4])
+    first = client.get("/api/v1/surveys/2031/", {"page_size": 1}).json()
+    assert (first["count"], first["previous"]) == (2, None)
+    assert first["next"].endswith("/api/v1/surveys/2031/?page=2&page_size=1")
+    assert [r["region"]["code"] for r in first["results"]] == ["15.71"]
+    assert first["results"][0]["programmes"][0]["code"] == programmes[0].code
+    assert (first["year"], first["minimum_responses"]) == (2031, 10)
+    second = client.get(first["next"]).json()
+    assert second["next"] is None and second["previous"]
+    assert [r["region"]["code"] for r in second["results"]] == ["32.73"]
+    assert second["results"][0]["overall"]["n"] == 4  # only Bandung's responses
+    whole = client.get("/api/v1/surveys/2031/").json()  # 50 a page by default
+    assert [r["region"]["code"] for r in whole["results"]] == ["15.71", "32.73"]
+    assert client.get("/api/v1/surveys/2031/", {"page": 3, "page_size": 1}).status_code == 404
 
 
 def test_before_publication_the_public_sees_nothing(client, jambi, bandung):

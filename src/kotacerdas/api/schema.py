@@ -1,8 +1,13 @@
-"""OpenAPI additions: the token security scheme and problem-details error responses."""
+"""OpenAPI additions: the token security scheme, problem-details error responses and the
+responses of file downloads."""
 
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+
+from kotacerdas.core.uploads import STORED_CONTENT_TYPES
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -77,3 +82,15 @@ def add_problem_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+def stored_file_responses(description: str) -> dict:
+    """``extend_schema(responses=...)`` for an endpoint that streams a checked upload
+    (``core.uploads.stored_file_response``): a binary body in each content type it can be sent
+    with (``STORED_CONTENT_TYPES``: PDF, PNG, JPEG, the office formats, or
+    application/octet-stream), not one generic type that the response would contradict."""
+    return {
+        (200, *STORED_CONTENT_TYPES): OpenApiResponse(
+            response=OpenApiTypes.BINARY, description=description
+        )
+    }

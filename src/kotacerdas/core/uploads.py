@@ -75,6 +75,12 @@ KINDS: dict[str, FileKind] = {
 }
 # The evidence allow-list of the product (issue 3): every kind above.
 DEFAULT_ALLOWED: tuple[str, ...] = tuple(KINDS)
+# Every content type ``stored_file_response`` can send for a checked upload: the kinds' types
+# (``validate_upload`` stores nothing else), and application/octet-stream for a row without one.
+STORED_CONTENT_TYPES: tuple[str, ...] = (
+    *(kind.mime for kind in KINDS.values()),
+    "application/octet-stream",
+)
 
 # Office Open XML: the main part that must exist and the content type [Content_Types].xml must
 # declare for it. Macro-enabled variants declare another type and are therefore refused.

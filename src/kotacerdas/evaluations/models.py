@@ -7,6 +7,7 @@ replaced stays, marked as superseded. Every change is recorded by django-simple-
 State transitions and locks live in ``services/``; models only hold data and invariants.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -14,8 +15,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from rules.contrib.models import RulesModel
 from simple_history.models import HistoricalRecords
 
@@ -378,6 +380,22 @@ class LinkCheckState(models.TextChoices):
     QUEUED = "queued", _("Menunggu")
     RUNNING = "running", _("Berjalan")
     DONE = "done", _("Selesai")
+    STALE = "stale", _("Terhenti")
+
+
+# A check still queued or running this long after it was asked for will not finish: its worker
+# died, or no worker runs. It is shown as stale, and a new request replaces it
+# (``services.links.request_check``). A real check ends within ``links.TIMEOUT`` (10 s) of the
+# worker taking it; the margin covers a queue that is busy with reports and computations.
+LINK_CHECK_STALE_AFTER = timedelta(minutes=15)
+
+
+def stale_reason() -> str:
+    """Why a stale check has no result, in the active language."""
+    minutes = int(LINK_CHECK_STALE_AFTER.total_seconds() // 60)
+    return gettext(
+        "pemeriksaan tidak selesai dalam %(minutes)d menit (pekerja latar belakang berhenti?)"
+    ) % {"minutes": minutes}
 
 
 class LinkCheck(RulesModel):
@@ -391,10 +409,12 @@ class LinkCheck(RulesModel):
     the record of what the link answered on a day (evidence for the assessor, kept with its
     history and shown in the API), not a job the admin watches and restarts. An unreachable link
     is a result (``done`` with ``error``), never a failed job, so it has no ``failed`` or
-    ``stopped`` state, no started/finished/updated times and no stalled state; who asked and when
-    are ``requested_by``/``requested_at``, and ``error`` is the short reason shown next to the
-    link. Its worker claims it with the same conditional update as ``jobs.claim`` (queued to
-    running, once), in ``services.links.run``.
+    ``stopped`` state and no started/finished/updated times; who asked and when are
+    ``requested_by``/``requested_at``, and ``error`` is the short reason shown next to the link.
+    Its worker claims it with the same conditional update as ``jobs.claim`` (queued to running,
+    once), in ``services.links.run``. A check that never finished (its worker died) is ``stale``
+    once ``LINK_CHECK_STALE_AFTER`` has passed since it was asked for (``is_stale``); a new
+    request then records it as ``stale``, with the reason in ``error``, and is not blocked by it.
     """
 
     evidence = models.ForeignKey(
@@ -435,6 +455,31 @@ class LinkCheck(RulesModel):
 
     def __str__(self) -> str:
         return f"{self.evidence} · {self.get_state_display()}"
+
+    @property
+    def is_stale(self) -> bool:
+        """Will not finish: recorded ``stale``, or still queued/running
+        ``LINK_CHECK_STALE_AFTER`` after it was asked for."""
+        if self.state == LinkCheckState.STALE:
+            return True
+        return (
+            self.state in (LinkCheckState.QUEUED, LinkCheckState.RUNNING)
+            and self.requested_at is not None
+            and timezone.now() - self.requested_at >= LINK_CHECK_STALE_AFTER
+        )
+
+    @property
+    def shown_state(self) -> str:
+        """The state to show (UI, API): ``stale`` for a check that will not finish, else its
+        recorded state."""
+        return LinkCheckState.STALE if self.is_stale else self.state
+
+    @property
+    def shown_error(self) -> str:
+        """``error``, or for a stale check that no request has replaced yet, why it is stale."""
+        if self.error or not self.is_stale:
+            return self.error
+        return stale_reason()
 
     @property
     def reachable(self) -> bool:

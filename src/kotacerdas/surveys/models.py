@@ -160,3 +160,25 @@ class SurveyResponse(RulesModel):
             raise ValidationError(
                 {"rating": _("Beri nilai 1–5 bila Anda pernah memanfaatkan program ini.")}
             )
+
+
+class SurveyDailyCount(models.Model):
+    """How many responses one fingerprint (salted address, programme, WIB day) has had: the
+    counter behind ``SURVEY_MAX_PER_DAY``.
+
+    ``services.submission`` takes a slot with one conditional update (``responses < limit``), so
+    two submissions at once cannot both take the last one, on SQLite and on PostgreSQL alike
+    (docs/decisions.md). A row is made the first time a fingerprint answers, starting from the
+    responses it already has; it holds no address, only the fingerprint its responses carry.
+    """
+
+    fingerprint = models.CharField(_("sidik anti-penyalahgunaan"), max_length=64, unique=True)
+    day = models.DateField(_("hari (WIB)"))
+    responses = models.PositiveIntegerField(_("tanggapan"), default=0)
+
+    class Meta:
+        verbose_name = _("hitungan harian survei")
+        verbose_name_plural = _("hitungan harian survei")
+
+    def __str__(self) -> str:
+        return f"{self.day} · {self.responses}"

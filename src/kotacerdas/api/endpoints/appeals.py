@@ -28,7 +28,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -44,6 +43,7 @@ from kotacerdas.evaluations.models import Cycle, Submission
 from kotacerdas.regions.models import Region
 
 from ..permissions import ANYONE, SIGNED_IN, Rules
+from ..schema import stored_file_responses
 from . import INDICATOR_CODE, indicator_of, validated
 from .cycle_admin import REGION_CODE, YEAR, CycleNested
 
@@ -492,8 +492,9 @@ class AppealEvidenceViewSet(viewsets.GenericViewSet):
             item__appeal__in=register.visible_appeals(self.request.user)
         ).select_related("item__appeal__cycle", "item__appeal__region")
 
-    # The file keeps the content type it was uploaded with (PDF, image, spreadsheet, ...).
-    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses=stored_file_responses("The file, as an attachment, in the type it was stored.")
+    )
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
         """The stored file, as an attachment with its original name; 404 for a link."""

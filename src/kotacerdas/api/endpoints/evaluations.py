@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -28,6 +33,7 @@ from kotacerdas.evaluations.models import (
     Evidence,
     FinalValue,
     LinkCheck,
+    LinkCheckState,
     Score,
     Submission,
 )
@@ -46,6 +52,7 @@ from kotacerdas.instruments.models import Indicator
 from kotacerdas.regions.models import Region
 
 from ..permissions import Rules
+from ..schema import stored_file_responses
 from . import INDICATOR_CODE, indicator_of, validated
 from .audit import FeedbackActions, HistoryEntrySerializer, SubmissionHistoryActions
 
@@ -136,10 +143,16 @@ class AnswerInput(serializers.Serializer):
 
 class LinkCheckSerializer(serializers.ModelSerializer):
     """The newest check of a link evidence item (``evaluations.services.links``): ``state`` is
-    ``queued``, ``running`` or ``done``; ``status_code`` the HTTP status the link answered
-    (null when unreachable, then ``error`` says why); ``archived`` whether a copy was kept, and
-    ``archive`` where to download it."""
+    ``queued``, ``running``, ``done`` or ``stale`` (it will not finish: its worker stopped; shown
+    once ``links.STALE_AFTER`` has passed, and a new check may be asked for); ``status_code`` the
+    HTTP status the link answered (null when unreachable, then ``error`` says why, as it does
+    for a stale check); ``archived`` whether a copy was kept, and ``archive`` where to download
+    it."""
 
+    state = serializers.ChoiceField(
+        source="shown_state", choices=LinkCheckState.choices, read_only=True
+    )
+    error = serializers.CharField(source="shown_error", read_only=True)
     archived = serializers.SerializerMethodField()
     archive = serializers.SerializerMethodField()
 
@@ -683,7 +696,9 @@ class EvidenceViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(EvidenceSerializer(self.get_object()).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses=stored_file_responses("The file, as an attachment, in the type it was stored.")
+    )
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
         """The stored file, as an attachment with its original name."""
@@ -694,8 +709,15 @@ class EvidenceViewSet(viewsets.GenericViewSet):
             item.file, name=item.original_name, content_type=item.content_type
         )
 
-    # The copy keeps the content type the link answered with (HTML, PDF, ...).
-    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
+    # The copy keeps the content type the link answered with (HTML, PDF, ...): any type.
+    @extend_schema(
+        responses={
+            (200, "*/*"): OpenApiResponse(
+                response=OpenApiTypes.BINARY,
+                description="The archived copy, in the content type the link answered with.",
+            )
+        }
+    )
     @action(detail=True, methods=["get"])
     def archive(self, request, pk=None):
         """The copy the server kept at the newest check of a link (``link_check.archive``), as

@@ -27,6 +27,7 @@ from kotacerdas.masterplans.models import Attachment, Kpi, Masterplan, Programme
 from kotacerdas.masterplans.services import editing
 
 from ..permissions import ANYONE, SIGNED_IN, Rules
+from ..schema import stored_file_responses
 from . import validated
 
 
@@ -292,7 +293,9 @@ class AttachmentViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(AttachmentSerializer(self.get_object()).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses=stored_file_responses("The file, as an attachment, in the type it was stored.")
+    )
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
         """The stored file, as an attachment with its original name."""

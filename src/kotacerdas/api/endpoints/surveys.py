@@ -1,7 +1,7 @@
 """The citizen survey's figures as open data (``kotacerdas.surveys``), read-only.
 
 ``/surveys/{year}/`` gives every region's figures once the cycle's results are published (a 404
-before, whatever the caller). ``/surveys/{year}/{code}/`` gives one region's: public once the
+before, whatever the caller), paginated like every list. ``/surveys/{year}/{code}/`` gives one region's: public once the
 cycle is published, and at any time to the region's operator, its assessors in that cycle and
 admins (``surveys.view_results``), as on the web pages. Comments are never in the API.
 """
@@ -22,6 +22,7 @@ from kotacerdas.surveys.services import aggregates, visibility
 from kotacerdas.surveys.services import window as windows
 from kotacerdas.surveys.services.aggregates import RegionSurvey
 
+from ..pagination import PageNumberPagination
 from ..permissions import ANYONE, Rules
 
 
@@ -77,11 +78,18 @@ class RegionSurveySerializer(serializers.Serializer):
 
 
 class YearSurveySerializer(serializers.Serializer):
+    """One page of a year's survey figures: the window and the minimum, and the regions with
+    responses by code, paginated as every list (``count``, ``next``, ``previous``,
+    ``results``)."""
+
+    count = serializers.IntegerField(help_text="regions with responses, on all pages")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
     year = serializers.IntegerField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     minimum_responses = serializers.IntegerField()
-    regions = RegionSurveySerializer(many=True)
+    results = RegionSurveySerializer(many=True)
 
 
 def _region_data(survey: RegionSurvey) -> dict:
@@ -112,20 +120,30 @@ class SurveyViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="surveys_year",
-        parameters=[OpenApiParameter("year", int, OpenApiParameter.PATH)],
+        parameters=[
+            OpenApiParameter("year", int, OpenApiParameter.PATH),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int, description="At most 500; default 50."),
+        ],
         responses=YearSurveySerializer,
     )
     def year(self, request, year=None):
-        """Every region's survey figures of a published cycle."""
+        """Every region's survey figures of a published cycle, by region code, a page at a
+        time."""
         window = _window(year)
         if not visibility.is_public(window.cycle):
             raise Http404(_("Hasil evaluasi tahun ini belum dipublikasikan."))
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(aggregates.regions_with_responses(window), request, self)
         data = {
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
             "year": window.cycle.year,
             "starts_at": window.starts_at,
             "ends_at": window.ends_at,
             "minimum_responses": aggregates.minimum(),
-            "regions": [_region_data(s) for s in aggregates.window_summary(window)],
+            "results": [_region_data(s) for s in aggregates.window_summary(window, page)],
         }
         return Response(YearSurveySerializer(data).data)
 

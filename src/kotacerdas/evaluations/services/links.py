@@ -20,7 +20,13 @@ the checked address (no second lookup that DNS rebinding could answer differentl
 redirect (at most ``MAX_REDIRECTS``) is checked the same way.
 ``KOTACERDAS_LINK_CHECK_ALLOW_PRIVATE`` lifts the address rule (tests; closed networks whose
 evidence sites are internal). At most ``KOTACERDAS_EVIDENCE_MAX_BYTES`` are read, within
-``TIMEOUT`` seconds in all.
+``TIMEOUT`` seconds in all, name resolution included (``getaddrinfo`` has no timeout of its own,
+so it runs in a daemon thread that the fetch stops waiting for at the deadline).
+
+A check whose worker died stays queued or running; ``STALE_AFTER`` (15 minutes) after it was
+asked for it is shown as stale (``LinkCheck.is_stale``), and a new request records it as
+``stale`` and is not refused because of it. A worker that finishes a check after it was
+recorded stale keeps nothing (the newer check is the one that counts).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import ipaddress
 import logging
 import socket
 import ssl
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -46,7 +53,14 @@ from django_tasks import task
 
 from kotacerdas.core.errors import ServiceError
 
-from ..models import Evidence, EvidenceKindStored, LinkCheck, LinkCheckState
+from ..models import (
+    LINK_CHECK_STALE_AFTER,
+    Evidence,
+    EvidenceKindStored,
+    LinkCheck,
+    LinkCheckState,
+    stale_reason,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +68,8 @@ TIMEOUT = 10.0  # seconds for the whole fetch, redirects included
 MAX_REDIRECTS = 5
 REDIRECTS = {301, 302, 303, 307, 308}
 USER_AGENT = "KotaCerdas-LinkCheck/1 (+arsip data dukung)"
+STALE_AFTER = LINK_CHECK_STALE_AFTER  # queued or running this long: the check will not finish
+PENDING = (LinkCheckState.QUEUED, LinkCheckState.RUNNING)
 
 
 class LinkUnreachable(Exception):
@@ -109,7 +125,9 @@ def request_check(evidence: Evidence, *, by) -> LinkCheck:
 
     Guarantees: only who has ``evaluations.check_link`` on the evidence (else PermissionDenied);
     ServiceError when checking is off on this server, the evidence is a file, or a check of it
-    is still waiting (nothing recorded then); else a new queued LinkCheck, enqueued on commit.
+    is still waiting and not yet stale (nothing recorded then); else checks of it that are stale
+    (``STALE_AFTER``) are recorded ``stale`` with the reason, and a new queued LinkCheck is
+    enqueued on commit.
     """
     if not by.has_perm("evaluations.check_link", evidence):
         raise PermissionDenied(_("Anda tidak dapat memeriksa tautan ini."))
@@ -119,10 +137,15 @@ def request_check(evidence: Evidence, *, by) -> LinkCheck:
         raise ServiceError(_("Data dukung ini berkas, bukan tautan."))
     with transaction.atomic():
         locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
-        if locked.link_checks.filter(
-            state__in=[LinkCheckState.QUEUED, LinkCheckState.RUNNING]
-        ).exists():
+        pending = list(
+            LinkCheck.objects.select_for_update().filter(evidence=locked, state__in=PENDING)
+        )
+        if any(not check.is_stale for check in pending):
             raise ServiceError(_("Tautan ini sedang diperiksa; muat ulang halaman nanti."))
+        for check in pending:
+            check.state = LinkCheckState.STALE
+            check.error = stale_reason()[:500]
+            check.save(update_fields=["state", "error"])
         return begin(locked, by=by)
 
 
@@ -137,7 +160,8 @@ def run(check_id: int) -> None:
 
     Guarantees: the result (status, final URL, content type, size, SHA-256, copy) or the reason
     the link was unreachable is recorded on the LinkCheck, which ends ``done``; errors are
-    recorded, never raised; a copy that was stored is removed again when recording fails.
+    recorded, never raised; a copy that was stored is removed again when recording fails, or
+    when the check was recorded ``stale`` meanwhile (then nothing is recorded).
     """
     claimed = LinkCheck.objects.filter(pk=check_id, state=LinkCheckState.QUEUED).update(
         state=LinkCheckState.RUNNING
@@ -174,7 +198,16 @@ def run(check_id: int) -> None:
             stored = check.archive.name
     check.checked_at = timezone.now()
     try:
-        check.save()
+        with transaction.atomic():
+            still_ours = LinkCheck.objects.select_for_update().filter(
+                pk=check_id, state=LinkCheckState.RUNNING
+            )
+            if not still_ours.exists():  # recorded stale while this worker was fetching
+                log.warning("link check %s was recorded stale before it finished", check_id)
+                if stored:
+                    check.archive.storage.delete(stored)
+                return
+            check.save()
     except BaseException:
         if stored:
             check.archive.storage.delete(stored)
@@ -201,7 +234,7 @@ def fetch(url: str, *, max_bytes: int, allow_private: bool = False) -> Fetched:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError as exc:
             raise LinkUnreachable(_("nomor port tidak sah")) from exc
-        address = _resolve(parts.hostname, port, allow_private)
+        address = _resolve(parts.hostname, port, allow_private, deadline)
         connection = _connection(parts.scheme, parts.hostname, address, port, deadline)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
@@ -225,8 +258,10 @@ def fetch(url: str, *, max_bytes: int, allow_private: bool = False) -> Fetched:
             )
         except TimeoutError as exc:
             raise LinkUnreachable(_("waktu habis")) from exc
+        except ssl.SSLCertVerificationError as exc:
+            raise LinkUnreachable(_certificate_problem(exc, parts.hostname)) from exc
         except ssl.SSLError as exc:
-            raise LinkUnreachable(_("sertifikat TLS tidak sah")) from exc
+            raise LinkUnreachable(_("sambungan TLS gagal")) from exc
         except (OSError, http.client.HTTPException) as exc:
             raise LinkUnreachable(_("koneksi gagal")) from exc
         finally:
@@ -234,11 +269,34 @@ def fetch(url: str, *, max_bytes: int, allow_private: bool = False) -> Fetched:
     raise LinkUnreachable(_("terlalu banyak pengalihan (lebih dari %(n)d)") % {"n": MAX_REDIRECTS})
 
 
-def _resolve(host: str, port: int, allow_private: bool) -> str:
-    """One address of ``host`` to connect to; LinkUnreachable when the name does not resolve or,
-    unless ``allow_private``, when any address it resolves to is not public."""
+def _certificate_problem(error: ssl.SSLCertVerificationError, host: str) -> str:
+    """The reason a server's certificate was refused, in words an assessor can act on."""
+    code = error.verify_code
+    if code == X509_HOSTNAME_MISMATCH:
+        return _("sertifikat TLS tidak berlaku untuk %(host)s") % {"host": host}
+    if code == X509_CERT_HAS_EXPIRED:
+        return _("sertifikat TLS sudah kedaluwarsa")
+    if code in X509_UNTRUSTED:
+        return _(
+            "sertifikat TLS tidak dipercaya (penerbit tidak dikenal atau ditandatangani sendiri)"
+        )
+    return _("sertifikat TLS tidak sah (%(reason)s)") % {
+        "reason": error.verify_message or error.reason or type(error).__name__
+    }
+
+
+# OpenSSL's verification codes (X509_V_ERR_*) that get their own message.
+X509_CERT_HAS_EXPIRED = 10
+X509_UNTRUSTED = {18, 19, 20, 21}  # self-signed leaf, self-signed in chain, unknown issuer (2x)
+X509_HOSTNAME_MISMATCH = 62
+
+
+def _resolve(host: str, port: int, allow_private: bool, deadline: float) -> str:
+    """One address of ``host`` to connect to; LinkUnreachable when the name does not resolve
+    before ``deadline`` (a monotonic time) or, unless ``allow_private``, when any address it
+    resolves to is not public."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _getaddrinfo_until(host, port, deadline)
     except (socket.gaierror, UnicodeError) as exc:
         raise LinkUnreachable(_("nama host tidak ditemukan")) from exc
     addresses = [info[4][0] for info in infos]
@@ -251,6 +309,30 @@ def _resolve(host: str, port: int, allow_private: bool) -> str:
                     _("alamat %(address)s bukan alamat publik; ditolak") % {"address": text}
                 )
     return addresses[0]
+
+
+def _getaddrinfo_until(host: str, port: int, deadline: float) -> list:
+    """``socket.getaddrinfo`` for a TCP connection, given up at ``deadline``.
+
+    getaddrinfo has no timeout and cannot be interrupted, so it runs in a daemon thread; past
+    the deadline the fetch stops waiting (LinkUnreachable) and the thread ends by itself when
+    the resolver answers or gives up (it holds no lock and writes only its own result)."""
+    outcome: dict[str, object] = {}
+
+    def resolve() -> None:
+        try:
+            outcome["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except BaseException as exc:  # handed to the waiting thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=resolve, name=f"link-check resolve {host}", daemon=True)
+    thread.start()
+    thread.join(max(0.0, deadline - time.monotonic()))
+    if thread.is_alive():
+        raise LinkUnreachable(_("waktu habis saat mencari nama host"))
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["infos"]  # type: ignore[return-value]
 
 
 def is_public(address: str) -> bool:

@@ -210,12 +210,23 @@ def region_survey(window: SurveyWindow, region: Region, *, with_comments: bool) 
     return RegionSurvey(window=window, region=region, overall=overall, programmes=aggregates)
 
 
-def window_summary(window: SurveyWindow) -> list[RegionSurvey]:
-    """Every region with responses in ``window``, by code, with its figures per programme (the
-    programmes that have responses) and overall; no comments. One query for all responses."""
+def regions_with_responses(window: SurveyWindow):
+    """The regions that have responses in ``window``, by code (a queryset, to paginate)."""
+    answered = SurveyResponse.objects.filter(window=window).values("region_id")
+    return Region.objects.filter(pk__in=answered).order_by("code")
+
+
+def window_summary(
+    window: SurveyWindow, regions: Iterable[Region] | None = None
+) -> list[RegionSurvey]:
+    """Every region with responses in ``window`` (or those of ``regions`` that have some), by
+    code, with its figures per programme (the programmes that have responses) and overall; no
+    comments. One query for all the responses read."""
+    rows = SurveyResponse.objects.filter(window=window)
+    if regions is not None:
+        rows = rows.filter(region__in=[region.pk for region in regions])
     rows = (
-        SurveyResponse.objects.filter(window=window)
-        .select_related("region", "programme")
+        rows.select_related("region", "programme")
         .order_by("region__code", "programme__code")
         .only(
             "knows",

@@ -4,7 +4,7 @@ Without CAPTCHA or a third party, three rules keep the survey from being flooded
 are documented in docs/surveys.md): a honeypot field in the form (``forms.py``), one response per
 programme per browser per window (a signed cookie, read and written by the view) and at most
 ``SURVEY_MAX_PER_DAY`` responses per programme from one network address per day (counted on the
-salted fingerprint; the address itself is never stored).
+salted fingerprint, in ``SurveyDailyCount``; the address itself is never stored).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from kotacerdas.core.errors import ServiceError
 from kotacerdas.masterplans.models import Programme
 from kotacerdas.regions.models import Region
 
-from ..models import SurveyResponse, SurveyWindow
+from ..models import SurveyDailyCount, SurveyResponse, SurveyWindow
 from . import programmes
 from .window import WIB, describe
 
@@ -67,6 +68,28 @@ def cookie_name(window: SurveyWindow) -> str:
     return f"kc_survei_{window.pk}"
 
 
+def take_daily_slot(mark: str, day: date, limit: int) -> bool:
+    """Count one more response against fingerprint ``mark`` if it has fewer than ``limit`` today;
+    whether it did.
+
+    Guarantees: atomic on its own, whatever runs at the same time: the slot is taken by one
+    conditional update (``responses < limit``), which PostgreSQL re-checks on the row once a
+    concurrent update of it commits and SQLite runs one writer at a time, so the counter never
+    passes ``limit``. Rolled back with the caller's transaction (a refused submission takes no
+    slot). The counter row is made on first use, starting from the responses the fingerprint
+    already has (responses stored before counters existed count too)."""
+    if not SurveyDailyCount.objects.filter(fingerprint=mark).exists():
+        existing = SurveyResponse.objects.filter(fingerprint=mark).count()
+        SurveyDailyCount.objects.bulk_create(  # a concurrent first use: one row, the other no-op
+            [SurveyDailyCount(fingerprint=mark, day=day, responses=existing)],
+            ignore_conflicts=True,
+        )
+    taken = SurveyDailyCount.objects.filter(fingerprint=mark, responses__lt=limit).update(
+        responses=F("responses") + 1
+    )
+    return taken == 1
+
+
 def accepting(window: SurveyWindow | None, now: datetime | None = None) -> None:
     """Refuse (ServiceError, with when it opens or closed) unless ``window`` is open."""
     if window is None or not window.is_open(now):
@@ -97,8 +120,9 @@ def submit(
     limit = settings.SURVEY_MAX_PER_DAY
     eligible = {p.pk for p in programmes.quick_wins(region, window.cycle.year)}
     with transaction.atomic():
-        # One submission at a time per window, so two requests cannot both pass the daily limit.
-        locked = SurveyWindow.objects.select_for_update().select_related("cycle").get(pk=window.pk)
+        # The daily limit is held by take_daily_slot's conditional update, per fingerprint; the
+        # window is read again only to refuse a window closed since the form was shown.
+        locked = SurveyWindow.objects.select_related("cycle").get(pk=window.pk)
         accepting(locked, now)
         rows = []
         for answer in answers:
@@ -122,7 +146,7 @@ def submit(
                     % {"name": programme.name}
                 )
             mark = fingerprint(client_ip, programme.pk, day_of(now))
-            if SurveyResponse.objects.filter(fingerprint=mark).count() >= limit:
+            if not take_daily_slot(mark, day_of(now), limit):
                 raise ServiceError(
                     _(
                         "Maaf, hari ini sudah ada %(limit)d tanggapan untuk «%(name)s» dari "
