@@ -35,7 +35,9 @@ def test_one_word_changed_in_a_long_text_is_a_near_duplicate():
 
 def test_dissimilar_texts_are_not_near_duplicates():
     first = "peraturan wali kota tentang mal pelayanan publik sudah ditetapkan dan berjalan".split()
-    second = "aplikasi pengaduan masyarakat terhubung dengan lapor dan dipantau setiap minggu".split()
+    second = (
+        "aplikasi pengaduan masyarakat terhubung dengan lapor dan dipantau setiap minggu".split()
+    )
     assert similar_pairs([Item("a", first, owner=1), Item("b", second, owner=2)]) == []
     # Sharing half of their words is not enough either.
     half = first[:6] + second[6:]
