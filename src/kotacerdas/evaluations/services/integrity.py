@@ -47,7 +47,6 @@ from django.db.models.functions import Length
 from kotacerdas.instruments.models import Indicator, IndicatorType, LevelDescriptor
 
 from .. import similarity
-
 from ..models import (
     Answer,
     Cycle,
