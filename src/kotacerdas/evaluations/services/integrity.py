@@ -17,7 +17,12 @@ Decisions:
   turned into one space), by the SHA-256 of that form, and only when the normalised text has at
   least ``MIN_TEXT_LENGTH`` characters (so "Sudah ada." is never flagged). Like files: two or
   more regions, in this cycle or any other; a region reusing its own text is not a flag. Only
-  exact copies after normalisation are found: a text with one word changed is not.
+  exact copies after normalisation are found here.
+- **Near-duplicate texts** (:func:`near_duplicate_texts`): the same indicator's justifications
+  from two or more regions whose word 3-gram shingles have a Jaccard similarity of at least
+  ``NEAR_DUPLICATE_THRESHOLD`` once the region's own name and code are masked and quoted rubric
+  levels removed; found by ``kotacerdas.evaluations.similarity`` (exact prefix filtering, not
+  all pairs). Exact copies link nothing there: they stay in the check above.
 - **Links** are compared after :func:`normalise_url` and only within the cycle: national portals
   cited year after year are common; a link cited by several regions in the same cycle is listed.
 - **Self-assessment gaps** use the moderation queue's scale (``scoring.normalise``, and the
