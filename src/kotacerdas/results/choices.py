@@ -55,3 +55,16 @@ OFFICIAL_PREDICATES = (
 def predicate_label(label: str) -> str:
     """``label`` in the reader's language when it is one of the ministry's predicates."""
     return gettext(label) if label in OFFICIAL_PREDICATES else label
+
+
+class FlagKind(models.TextChoices):
+    """The kinds of flag on the integrity page that an admin can mark as reviewed."""
+
+    FILE = "file", _("berkas yang sama")
+    LINK = "link", _("tautan yang sama")
+    TEXT = "text", _("penjelasan yang sama")
+    NEAR = "near", _("penjelasan yang sangat mirip")
+    GAP = "gap", _("selisih penilaian mandiri")
+    ASSESSOR = "assessor", _("asesor pencilan")
+    JUMP = "jump", _("lonjakan indeks")
+    KIND = "kind", _("indeks menurut jenis daerah")

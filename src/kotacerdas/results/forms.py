@@ -1,4 +1,5 @@
-"""Forms of the results pages: the ranking filters and the admin's compute and republish."""
+"""Forms of the results pages: the ranking filters, the admin's compute and republish, and the
+review of an integrity flag."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.regions.models import RegionKind
 
-from .choices import predicate_label
+from .choices import FlagKind, predicate_label
 from .services.ranking import SORTS, Filters
+from .services.reviews import NOTE_LENGTH
 
 SORT_CHOICES = [
     ("rank", _("Peringkat")),
@@ -94,3 +96,21 @@ class RepublishForm(forms.Form):
         label=_("Sampel Monte Carlo"), min_value=100, max_value=20000, initial=1000
     )
     release_at = release_at_field()
+
+
+class FlagReviewForm(forms.Form):
+    """Mark a flag of the integrity page as reviewed (the service checks the values again)."""
+
+    kind = forms.ChoiceField(label=_("Jenis tanda"), choices=FlagKind.choices)
+    fingerprint = forms.RegexField(
+        label=_("Sidik tanda"), regex=r"^[0-9a-f]{64}$", max_length=64, min_length=64
+    )
+    note = forms.CharField(label=_("Catatan tinjauan"), max_length=NOTE_LENGTH, strip=True)
+
+
+class FlagUnreviewForm(forms.Form):
+    """Take back the review of a flag."""
+
+    fingerprint = forms.RegexField(
+        label=_("Sidik tanda"), regex=r"^[0-9a-f]{64}$", max_length=64, min_length=64
+    )

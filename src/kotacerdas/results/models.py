@@ -15,10 +15,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from kotacerdas.core.jobs import BackgroundJob
 
-from .choices import ComputationPurpose, ComputationState, SnapshotState
+from .choices import ComputationPurpose, ComputationState, FlagKind, SnapshotState
 
 
 class Snapshot(models.Model):
@@ -208,3 +209,39 @@ class Computation(BackgroundJob):
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.get_purpose_display()} · {self.get_state_display()}"
+
+
+class FlagReview(models.Model):
+    """An admin's mark that a flag of the integrity page has been looked at, with a short note
+    ("sudah diklarifikasi: Perda provinsi yang sama").
+
+    Keyed by the flag's ``fingerprint`` (``services/reviews.py``: SHA-256 of the kind and what
+    the flag concerns), so the mark holds while the flag is unchanged and no longer applies once
+    it changes (a new region joins a group). Un-reviewing deletes the row; the history keeps
+    who marked, changed and removed it, and when."""
+
+    cycle = models.ForeignKey(
+        "evaluations.Cycle", on_delete=models.CASCADE, related_name="flag_reviews"
+    )
+    kind = models.CharField(_("jenis tanda"), max_length=10, choices=FlagKind.choices)
+    fingerprint = models.CharField(_("sidik tanda"), max_length=64)
+    note = models.CharField(_("catatan"), max_length=300)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("ditinjau pada"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "kind", "-reviewed_at"]
+        verbose_name = _("tinjauan tanda integritas")
+        verbose_name_plural = _("tinjauan tanda integritas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "fingerprint"], name="flag_review_once_per_flag"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.get_kind_display()} · {self.fingerprint[:12]}"

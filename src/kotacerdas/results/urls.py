@@ -20,6 +20,16 @@ urlpatterns = [
     ),
     path("kelola/<int:year>/pratinjau/", views_manage.preview, name="preview"),
     path("kelola/<int:year>/integritas/", views_integrity.integrity_page, name="integrity"),
+    path(
+        "kelola/<int:year>/integritas/tinjau/",
+        views_integrity.review_flag,
+        name="integrity_review",
+    ),
+    path(
+        "kelola/<int:year>/integritas/tinjau/batal/",
+        views_integrity.unreview_flag,
+        name="integrity_unreview",
+    ),
     path("kelola/<int:year>/publikasi-ulang/", views_manage.republish_view, name="republish"),
     path("daerah-saya/", views_manage.my_results, name="my_results"),
     path("<int:year>/", views.ranking, name="ranking"),

@@ -17,7 +17,12 @@ Decisions:
   turned into one space), by the SHA-256 of that form, and only when the normalised text has at
   least ``MIN_TEXT_LENGTH`` characters (so "Sudah ada." is never flagged). Like files: two or
   more regions, in this cycle or any other; a region reusing its own text is not a flag. Only
-  exact copies after normalisation are found: a text with one word changed is not.
+  exact copies after normalisation are found here.
+- **Near-duplicate texts** (:func:`near_duplicate_texts`): the same indicator's justifications
+  from two or more regions whose word 3-gram shingles have a Jaccard similarity of at least
+  ``NEAR_DUPLICATE_THRESHOLD`` once the region's own name and code are masked and quoted rubric
+  levels removed; found by ``kotacerdas.evaluations.similarity`` (exact prefix filtering, not
+  all pairs). Exact copies link nothing there: they stay in the check above.
 - **Links** are compared after :func:`normalise_url` and only within the cycle: national portals
   cited year after year are common; a link cited by several regions in the same cycle is listed.
 - **Self-assessment gaps** use the moderation queue's scale (``scoring.normalise``, and the
@@ -36,6 +41,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -43,8 +49,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.db.models import Q
 from django.db.models.functions import Length
 
-from kotacerdas.instruments.models import Indicator, IndicatorType
+from kotacerdas.instruments.models import Indicator, IndicatorType, LevelDescriptor
 
+from .. import similarity
 from ..models import (
     Answer,
     Cycle,
@@ -332,6 +339,190 @@ def shared_texts(cycle: Cycle) -> list[SharedText]:
         uses.sort(key=lambda item: (item[1].year, item[1].region_code, item[1].indicator))
         found.append(SharedText(key, uses[0][0], [use for _text, use in uses]))
     return sorted(found, key=lambda item: (-len(item.regions), item.uses[0].region_code, item.key))
+
+
+# --- Near-duplicate justifications from several regions ---------------------------------------
+
+# Jaccard similarity of word 3-gram shingles at or above which two justifications are flagged
+# (kotacerdas.evaluations.similarity: one word changed in a text of 29 words is exactly 0.8).
+NEAR_DUPLICATE_THRESHOLD = similarity.THRESHOLD
+# What a region's own name or code becomes before comparing (one word, never in a real text).
+REGION_MASK = "_daerah_"
+_KIND_WORDS = ("kota ", "kabupaten ", "kab ", "provinsi ", "prov ")
+
+
+def region_names(name: str, code: str) -> list[str]:
+    """The normalised forms of a region that :func:`comparable_text` masks: its name
+    ("kota sungai penuh"), the name without its kind ("sungai penuh") and its code ("15 72"),
+    longest first."""
+    full = normalise_text(name)
+    forms = {full, normalise_text(code)}
+    for word in _KIND_WORDS:
+        if full.startswith(word) and len(full) > len(word):
+            forms.add(full.removeprefix(word))
+    return sorted((form for form in forms if form), key=len, reverse=True)
+
+
+def comparable_text(text: str, names: list[str], rubric: Sequence[str] = ()) -> str:
+    """The form of a justification that the near-duplicate check compares: :func:`normalise_text`,
+    then the instrument's rubric for the indicator (``rubric``: normalised level descriptions)
+    removed where it is quoted whole, and the region's own name and code (``names``, from
+    :func:`region_names`) replaced by ``REGION_MASK``. Two regions quoting the same rubric level
+    are not near-duplicates; a text whose only change is the region's name is."""
+    return _masked(normalise_text(text), names, rubric)
+
+
+def _masked(normal: str, names: list[str], rubric: Sequence[str]) -> str:
+    padded = f" {normal} "
+    for descriptor in rubric:
+        if descriptor and descriptor in padded:
+            padded = padded.replace(f" {descriptor} ", " ")
+    for name in names:
+        if name in padded:
+            # Twice: in " x x " the first replacement consumes the space the second one needs.
+            for _ in range(2):
+                padded = padded.replace(f" {name} ", f" {REGION_MASK} ")
+    return padded.strip()
+
+
+@dataclass(frozen=True)
+class SimilarUse:
+    """One answer of a near-duplicate group: whose, which cycle and indicator, its text as
+    written, and its highest similarity (0–1) to another answer of the group."""
+
+    answer_id: int
+    region_id: int
+    region_code: str
+    region_name: str
+    year: int
+    indicator: str
+    text: str
+    similarity: float
+    digest: str  # text_key of the text, so an edited answer changes the group's fingerprint
+
+
+@dataclass
+class SimilarTexts:
+    """Answers of two or more regions whose justifications are near-duplicates (and not all
+    exact copies of each other): ``uses`` sorted by year, region, indicator."""
+
+    uses: list[SimilarUse]
+    lowest: float  # the lowest and highest similarity of the linked pairs (0–1)
+    highest: float
+
+    @property
+    def regions(self) -> list[tuple[str, str]]:
+        return sorted({(use.region_code, use.region_name) for use in self.uses})
+
+    @property
+    def key(self) -> str:
+        """What identifies the group: its answers and their texts."""
+        return " ".join(f"{use.answer_id}:{use.digest[:16]}" for use in self.uses)
+
+
+_NEAR_FIELDS = (
+    "justification",
+    "pk",
+    "submission__region_id",
+    "submission__region__code",
+    "submission__region__name",
+    "submission__cycle__year",
+    "indicator__code",
+    "indicator_id",
+)
+
+
+def _rubrics() -> dict[int, list[str]]:
+    """Indicator id → its level descriptions, normalised, longest first (one query)."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for indicator_id, description in LevelDescriptor.objects.values_list(
+        "indicator_id", "description"
+    ):
+        found[indicator_id].append(normalise_text(description))
+    return {key: sorted(value, key=len, reverse=True) for key, value in found.items()}
+
+
+def near_duplicate_texts(
+    cycle: Cycle, *, threshold: float = NEAR_DUPLICATE_THRESHOLD
+) -> list[SimilarTexts]:
+    """Groups of answers, at least one of ``cycle``, from two or more regions, whose
+    justifications for the same indicator code (in this cycle or any other) are near-duplicates:
+    a Jaccard similarity of word 3-gram shingles of :func:`comparable_text` of at least
+    ``threshold``. Most regions first.
+
+    Guarantees: read-only; three queries whatever the number of regions or cycles (this cycle's
+    long justifications are indexed, other cycles' are streamed and only the matching ones
+    kept); texts shorter than ``MIN_TEXT_LENGTH`` (normalised, and again once the rubric is
+    removed) are not compared; a pair of the same region, or of texts equal after
+    :func:`normalise_text` (the exact-copy check lists those), links nothing, so a group made
+    only of exact copies is never listed here.
+    """
+    rubrics = _rubrics()
+    names: dict[int, list[str]] = {}
+    rows: dict[int, tuple[str, str, tuple]] = {}  # answer id → (text, key, row)
+
+    def item(row) -> similarity.Item | None:
+        text, pk, region_id, code, name, _year, indicator, indicator_id = row
+        normal = normalise_text(text)
+        if len(normal) < MIN_TEXT_LENGTH:
+            return None
+        key = hashlib.sha256(normal.encode()).hexdigest()  # text_key, normalised once
+        if region_id not in names:
+            names[region_id] = region_names(name, code)
+        compared = _masked(normal, names[region_id], rubrics.get(indicator_id, ()))
+        if len(compared) < MIN_TEXT_LENGTH:
+            return None
+        rows[pk] = (text, key, row)
+        return similarity.Item(pk, compared.split(), indicator, region_id)
+
+    own = [
+        found
+        for row in _long_justifications().filter(submission__cycle=cycle).values_list(*_NEAR_FIELDS)
+        if (found := item(row)) is not None
+    ]
+    if not own:
+        return []
+    index = similarity.ShingleIndex(own, threshold=threshold)
+    matches = index.pairs()
+    for row in (
+        _long_justifications()
+        .exclude(submission__cycle=cycle)
+        .values_list(*_NEAR_FIELDS)
+        .iterator(chunk_size=2000)
+    ):
+        probe = item(row)
+        if probe is None:
+            continue
+        found = index.matches(probe)
+        if found:
+            matches.extend(found)
+        else:
+            del rows[probe.key]  # not similar to anything of this cycle: not kept
+    matches = [match for match in matches if rows[match.first][1] != rows[match.second][1]]
+    best: dict[int, float] = defaultdict(float)
+    for match in matches:
+        best[match.first] = max(best[match.first], match.similarity)
+        best[match.second] = max(best[match.second], match.similarity)
+    keyed = similarity.groups(matches)
+    group_of = {pk: number for number, keys in enumerate(keyed) for pk in keys}
+    linked: dict[int, list[float]] = defaultdict(list)
+    for match in matches:
+        linked[group_of[match.first]].append(match.similarity)
+    found_groups = []
+    for number, keys in enumerate(keyed):
+        uses = []
+        for pk in keys:
+            text, digest, row = rows[pk]
+            _text, _pk, region_id, code, name, year, indicator, _indicator_id = row
+            uses.append(
+                SimilarUse(pk, region_id, code, name, year, indicator, text, best[pk], digest)
+            )
+        uses.sort(key=lambda use: (use.year, use.region_code, use.indicator, use.answer_id))
+        found_groups.append(SimilarTexts(uses, min(linked[number]), max(linked[number])))
+    return sorted(
+        found_groups,
+        key=lambda group: (-len(group.regions), -group.highest, group.uses[0].region_code),
+    )
 
 
 # --- Self-assessment against the settled value --------------------------------------------------

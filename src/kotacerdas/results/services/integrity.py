@@ -1,6 +1,6 @@
 """The integrity checks of a cycle ("Pemeriksaan integritas"), gathered for the admin's page.
 
-Evidence reuse, copied justification texts and self-assessment gaps come from ``kotacerdas.evaluations.services.integrity``;
+Evidence reuse, copied and near-duplicate justification texts and self-assessment gaps come from ``kotacerdas.evaluations.services.integrity``;
 this module adds what needs the index engine or stored results:
 
 - **Outlier assessors**: the severity of ``kotacerdas.index.agreement`` (the mean signed
@@ -34,8 +34,9 @@ from kotacerdas.evaluations.models import Cycle
 from kotacerdas.evaluations.services import integrity as evidence_checks
 from kotacerdas.regions.models import RegionKind
 
-from ..models import RegionResult, Snapshot
-from . import inputs, publication
+from ..choices import FlagKind
+from ..models import FlagReview, RegionResult, Snapshot
+from . import inputs, publication, reviews
 
 SEVERITY_POINTS = 15.0
 MIN_ANSWERS = 10
@@ -167,19 +168,36 @@ def correlation_ratio(by_kind: dict[str, list[float]]) -> KindCheck | None:
     return KindCheck(share=between / total, groups=groups)
 
 
+@dataclass(frozen=True)
+class Flag:
+    """What the page needs to review a flag: its kind, its fingerprint and its review (None:
+    not reviewed). Set as ``item.flag`` on every flagged item of the report."""
+
+    kind: str
+    fingerprint: str
+    review: FlagReview | None = None
+
+
 @dataclass
 class Report:
-    """Everything the integrity page shows for one cycle."""
+    """Everything the integrity page shows for one cycle.
+
+    ``open`` and ``reviewed`` hold, per check (``files``, ``links``, ``texts``, ``near``,
+    ``gaps``, ``assessors``, ``jumps``, ``kinds``), the flagged items not (or no longer)
+    reviewed and those whose review still applies."""
 
     cycle: Cycle
     snapshot: Snapshot | None
     files: list = field(default_factory=list)
     links: list = field(default_factory=list)
     texts: list = field(default_factory=list)
+    near: list = field(default_factory=list)
     gaps: list = field(default_factory=list)
     assessors: list[AssessorSeverity] = field(default_factory=list)
     jumps: list[Jump] = field(default_factory=list)
     kinds: KindCheck | None = None
+    open: dict[str, list] = field(default_factory=dict)
+    reviewed: dict[str, list] = field(default_factory=dict)
 
     @property
     def flagged_regions(self) -> list:
@@ -193,19 +211,42 @@ class Report:
     def flagged_assessors(self) -> list[AssessorSeverity]:
         return [row for row in self.assessors if row.flagged]
 
+    def attach_reviews(self, found: dict[str, FlagReview]) -> None:
+        """Give every flagged item its :class:`Flag` and sort it into ``open`` or
+        ``reviewed``."""
+        flagged = {
+            "files": (FlagKind.FILE, self.files),
+            "links": (FlagKind.LINK, self.links),
+            "texts": (FlagKind.TEXT, self.texts),
+            "near": (FlagKind.NEAR, self.near),
+            "gaps": (FlagKind.GAP, self.flagged_regions),
+            "assessors": (FlagKind.ASSESSOR, self.flagged_assessors),
+            "jumps": (FlagKind.JUMP, self.jumps),
+            "kinds": (FlagKind.KIND, [self.kinds] if self.kinds and self.kinds.flagged else []),
+        }
+        for name, (kind, items) in flagged.items():
+            self.open[name], self.reviewed[name] = [], []
+            for item in items:
+                fingerprint = reviews.fingerprint(kind, item)
+                item.flag = Flag(kind, fingerprint, found.get(fingerprint))
+                (self.reviewed if item.flag.review else self.open)[name].append(item)
+
 
 def report(cycle: Cycle) -> Report:
     """Every integrity check of ``cycle``; results-based ones on its latest snapshot (published
-    or not), when there is one."""
+    or not), when there is one; each flag with its review, if any (``Report.attach_reviews``)."""
     snapshot = publication.latest(cycle)
-    return Report(
+    found = Report(
         cycle=cycle,
         snapshot=snapshot,
         files=evidence_checks.shared_files(cycle),
         links=evidence_checks.shared_links(cycle),
         texts=evidence_checks.shared_texts(cycle),
+        near=evidence_checks.near_duplicate_texts(cycle),
         gaps=evidence_checks.self_assessment_gaps(cycle),
         assessors=outlier_assessors(cycle),
         jumps=index_jumps(snapshot) if snapshot is not None else [],
         kinds=kind_check(snapshot) if snapshot is not None else None,
     )
+    found.attach_reviews(reviews.reviews_for(cycle))
+    return found
