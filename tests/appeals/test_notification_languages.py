@@ -75,7 +75,5 @@ def test_appeal_submitted_and_item_decided_in_each_recipients_language(
     mails = by_address(mailoutbox)
     assert mails[ID].subject == "[Kota Cerdas] Sanggahan Kota Jambi, indikator GOV.01: Ditolak"
     assert "Alasan:\nSK berlaku sejak 2023." in mails[ID].body
-    assert mails[EN].subject == (
-        "[Kota Cerdas] Appeal of Kota Jambi, indicator GOV.01: Rejected"
-    )
+    assert mails[EN].subject == ("[Kota Cerdas] Appeal of Kota Jambi, indicator GOV.01: Rejected")
     assert "Reason:\nSK berlaku sejak 2023." in mails[EN].body
