@@ -147,3 +147,57 @@ def test_user_changes_are_in_the_history(admin_user):
     admin_user.save()
     assert admin_user.history.count() == 2
     assert admin_user.history.first().institution == "Komdigi"
+
+
+def test_the_language_switch_saves_a_signed_in_users_choice(client, operator):
+    assert operator.language == "id"
+    client.force_login(operator)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+    operator.refresh_from_db()
+    assert operator.language == "en"
+    client.post(reverse("set_language"), {"language": "id", "next": "/"})
+    operator.refresh_from_db()
+    assert operator.language == "id"
+
+
+def test_the_language_switch_ignores_an_unknown_language(client, operator):
+    client.force_login(operator)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    operator.refresh_from_db()
+    assert operator.language == "id"
+
+
+def test_the_language_switch_still_works_signed_out(client, db):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+
+
+def test_the_profile_saves_the_language(client, operator):
+    client.force_login(operator)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert 'name="language"' in page
+    response = client.post(reverse("accounts:profile"), {"language": "en"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:profile")
+    assert response.cookies["django_language"].value == "en"
+    operator.refresh_from_db()
+    assert operator.language == "en"
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert "Language saved." in page
+
+
+def test_the_profile_refuses_an_unknown_language(client, operator):
+    client.force_login(operator)
+    response = client.post(reverse("accounts:profile"), {"language": "fr"})
+    assert response.status_code == 200
+    operator.refresh_from_db()
+    assert operator.language == "id"
+
+
+def test_the_django_admin_edits_the_language(client, admin_user, operator):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:accounts_user_change", args=[operator.pk])).content.decode()
+    assert 'name="language"' in page

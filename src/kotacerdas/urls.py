@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from kotacerdas.accounts.views import set_language
+
 urlpatterns = [
     path("", include("kotacerdas.core.urls")),
     path("daerah/", include("kotacerdas.regions.urls")),
@@ -15,7 +17,8 @@ urlpatterns = [
     path("hasil/", include("kotacerdas.reports.urls")),
     path("sanggahan/", include("kotacerdas.appeals.urls")),
     path("survei/", include("kotacerdas.surveys.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also saves a signed-in user's choice (their emails' language).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("akun/token-api/", include("kotacerdas.api.urls_tokens")),
     path("api/v1/", include("kotacerdas.api.urls")),
     # The Django admin signs in through our own page, which asks for the second factor.

@@ -15,9 +15,9 @@ class UserAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin, BaseUserAd
     raw_id_fields = ("region",)
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Peran"), {"fields": ("role", "region", "institution")}),
+        (_("Peran"), {"fields": ("role", "region", "institution", "language")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("Peran"), {"fields": ("role", "region", "institution")}),
+        (_("Peran"), {"fields": ("role", "region", "institution", "language")}),
     )

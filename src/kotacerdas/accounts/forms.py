@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .models import User
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -30,3 +32,11 @@ class EnrolForm(OTPForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["token"].help_text = _("Enam angka yang tampil di aplikasi autentikator.")
+
+
+class LanguageForm(forms.ModelForm):
+    """The language of the user's emails (and of the pages, once saved)."""
+
+    class Meta:
+        model = User
+        fields = ["language"]

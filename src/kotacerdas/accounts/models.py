@@ -1,5 +1,6 @@
 """Accounts: one user model for every role."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -30,6 +31,13 @@ class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
         help_text=_("Hanya untuk operator Pemda: daerah yang dikelolanya."),
     )
     institution = models.CharField(_("instansi"), max_length=200, blank=True)
+    language = models.CharField(
+        _("bahasa"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Bahasa email yang dikirim kepada pengguna ini."),
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -12,8 +12,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -23,7 +26,7 @@ from django_otp import login as otp_login
 from kotacerdas.core.errors import ServiceError
 
 from . import twofactor
-from .forms import EnrolForm, LoginForm, OTPForm
+from .forms import EnrolForm, LanguageForm, LoginForm, OTPForm
 
 PENDING = "kotacerdas_2fa_pending"
 
@@ -121,13 +124,52 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
+def set_language(request):
+    """The header's language switch: Django's ``set_language`` (cookie and redirect), and for a
+    signed-in user the choice is also saved as ``User.language``, the language of their emails."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and check_for_language(language)
+        and request.user.language != language
+    ):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
+
+
+def _language_cookie(response, language: str):
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
 @login_required
 def profile(request):
+    """The user's own page; the one thing they change here is their language (emails and pages)."""
+    form = LanguageForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        with translation.override(form.instance.language):  # the page that follows speaks it
+            messages.success(request, _("Bahasa disimpan."))
+        return _language_cookie(redirect("accounts:profile"), form.instance.language)
     return render(
         request,
         "accounts/profile.html",
         {
             "account": request.user,
+            "language_form": form,
             "two_factor_on": twofactor.has_two_factor(request.user),
             "two_factor_required": twofactor.requires_two_factor(request.user),
         },

@@ -1,5 +1,5 @@
 """Emails of the right of reply (console backend by default), sent after the commit of the
-change they announce, one per recipient, in Bahasa Indonesia, from
+change they announce, one per recipient, in the recipient's language (times in WIB), from
 ``templates/appeals/emails/<name>_subject.txt`` and ``<name>.txt``. The recipients and the
 delivery are the evaluation's (``evaluations.services.notifications``)."""
 
@@ -10,7 +10,6 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from kotacerdas.evaluations.models import SubmissionState
 from kotacerdas.evaluations.services.notifications import (
@@ -19,6 +18,7 @@ from kotacerdas.evaluations.services.notifications import (
     absolute_url,
     admins,
     operators_of,
+    speaking_to,
 )
 
 from ..models import Appeal, AppealItem, AppealWindow
@@ -68,7 +68,7 @@ def item_decided(item: AppealItem) -> None:
 
 
 def _render(name: str, context: dict, recipient) -> EmailMessage:
-    with translation.override(settings.LANGUAGE_CODE):
+    with speaking_to(recipient):
         context = {**context, "recipient": recipient, "site_url": settings.KOTACERDAS_SITE_URL}
         subject = render_to_string(f"appeals/emails/{name}_subject.txt", context)
         body = render_to_string(f"appeals/emails/{name}.txt", context)

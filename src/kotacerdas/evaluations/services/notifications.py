@@ -3,14 +3,18 @@
 Each function is called inside the transaction of the change it announces: it renders the
 messages from the data as they are now and sends them only after that transaction commits
 (``transaction.on_commit``), so a change that rolls back sends nothing. One message per
-recipient (addresses are not shared); users without an email address are skipped. Text in
-Bahasa Indonesia from ``templates/evaluations/emails/<name>_subject.txt`` and ``<name>.txt``.
+recipient (addresses are not shared); users without an email address are skipped. Each
+message is in its recipient's language (``User.language``: Bahasa Indonesia or English), with
+dates and times in that language and in WIB (Asia/Jakarta), from
+``templates/evaluations/emails/<name>_subject.txt`` and ``<name>.txt``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -18,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Role
@@ -28,6 +32,9 @@ from ..models import Submission, VirtualSession
 logger = logging.getLogger(__name__)
 
 Attachment = tuple[str, bytes, str]
+
+#: The emails say "WIB", so their times are always in Western Indonesian Time.
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 def operators_of(region_ids: Iterable[int]) -> list[User]:
@@ -128,10 +135,23 @@ def _results_email(name: str, snapshot, extra: dict) -> None:
     _on_commit(messages)
 
 
+def recipient_language(recipient: User) -> str:
+    """The recipient's language if the site offers it, otherwise the site's (Indonesian)."""
+    language = getattr(recipient, "language", "")
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+@contextmanager
+def speaking_to(recipient: User) -> Iterator[None]:
+    """Translations, date formats and month names in the recipient's language, times in WIB."""
+    with translation.override(recipient_language(recipient)), timezone.override(WIB):
+        yield
+
+
 def _render(
     name: str, context: dict, recipient: User, attachments: Iterable[Attachment] = ()
 ) -> EmailMessage:
-    with translation.override(settings.LANGUAGE_CODE):
+    with speaking_to(recipient):
         context = {**context, "recipient": recipient, "site_url": settings.KOTACERDAS_SITE_URL}
         subject = render_to_string(f"evaluations/emails/{name}_subject.txt", context)
         body = render_to_string(f"evaluations/emails/{name}.txt", context)
