@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from kotacerdas.accounts.roles import Role
 from kotacerdas.evaluations.models import CycleState, VirtualSession
 from kotacerdas.evaluations.services import notifications, submissions
+from kotacerdas.results.models import Snapshot
 from tests.conftest import make_user
 from tests.evaluations.cycle_setup import answer_everything, open_cycle, submission_of
 
@@ -113,10 +114,12 @@ def test_results_published_in_each_recipients_language(
     cycle, operators, mailoutbox, django_capture_on_commit_callbacks
 ):
     cycle.state = CycleState.PUBLISHED
-    cycle.published_at = datetime(2022, 12, 1, 10, 30, tzinfo=WIB)
+    cycle.published_at = datetime(2022, 12, 1, 9, 0, tzinfo=WIB)
     cycle.save()
+    snapshot = Snapshot(cycle=cycle, version=1, published_at=cycle.published_at)
+    snapshot.released_at = datetime(2022, 12, 1, 10, 30, tzinfo=WIB)  # the release is announced
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.results_published(cycle)
+        notifications.results_published(snapshot)
     mails = by_address(mailoutbox)
     assert mails[ID].subject == "[Kota Cerdas] Hasil Evaluasi Smart City 2022 telah dipublikasikan"
     assert "dipublikasikan pada 1 Desember 2022, 10.30 WIB." in mails[ID].body
