@@ -420,16 +420,7 @@ class SimilarTexts:
         return " ".join(f"{use.answer_id}:{use.digest[:16]}" for use in self.uses)
 
 
-_NEAR_FIELDS = (
-    "justification",
-    "pk",
-    "submission__region_id",
-    "submission__region__code",
-    "submission__region__name",
-    "submission__cycle__year",
-    "indicator__code",
-    "indicator_id",
-)
+_NEAR_FIELDS = (*_TEXT_FIELDS, "indicator_id")
 
 
 def _rubrics() -> dict[int, list[str]]:
