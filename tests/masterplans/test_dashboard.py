@@ -105,6 +105,7 @@ def test_region_dashboard_page_shows_the_figures(client, masterplan, programmes,
     page = response.content.decode()
     assert 'data-planned="1750000000"' in page  # public total
     assert "Rp 1.750.000.000" in page
+    assert "94,3%" in page  # realised 1.650 of 1.750 million, the percent sign joined
     assert "Capaian indikator" not in page
     client.force_login(operator)
     page = client.get(reverse("masterplans:dashboard", args=[masterplan.pk])).content.decode()

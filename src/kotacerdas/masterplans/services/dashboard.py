@@ -5,7 +5,7 @@ Every function takes the programmes the viewer may see (``rules.visible_programm
 region's published programmes for the public), so a dashboard never counts what its reader may
 not see. Sums are in whole rupiah; percentages are Decimals (None where the base is zero).
 
-Completion is counted as the ministry reports it ("Smart Living: 9 of 10 programmes done, 90 %"):
+Completion is counted as the ministry reports it ("Smart Living: 9 of 10 programmes done, 90%"):
 done programmes over the dimension's programmes, cancelled ones left out of both.
 """
 
