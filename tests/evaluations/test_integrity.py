@@ -390,13 +390,13 @@ def test_shared_with_lists_other_regions_only(two_regions):
 # --- The demo shows something -------------------------------------------------------------------
 
 
-def test_the_demo_holds_a_copied_file_a_copied_text_and_a_strict_assessor(db):
+def test_the_demo_holds_a_copied_file_a_copied_text_a_near_copy_and_a_strict_assessor(db):
     call_command("load_regions", verbosity=0)
     accounts_demo.load()
     cycle = demo.build_demo_cycle(
         2023,
         state=CycleState.REVIEW,
-        regions=["15.71", "15.72", "32.73", "35.78", "51.71"],
+        regions=["15.71", "15.72", "32.73", "34.04", "34.71", "35.78", "51.71"],
         seed=2023,
         review_finished=True,
         strict=("32.73", "35.78"),
@@ -411,3 +411,16 @@ def test_the_demo_holds_a_copied_file_a_copied_text_and_a_strict_assessor(db):
     flagged = [row.username for row in checks.outlier_assessors(cycle) if row.flagged]
     assert flagged == [demo.STRICT_ASSESSOR[0]]
     assert not User.objects.get(username="asesor3").has_usable_password()
+    # Kota Yogyakarta reworded Kabupaten Sleman's text: the report's near-duplicate section.
+    (near,) = checks.report(cycle).open["near"]
+    assert [(use.region_code, use.indicator, use.year) for use in near.uses] == [
+        ("34.04", "SOC.COM.01", 2023),
+        ("34.71", "SOC.COM.01", 2023),
+    ]
+    assert near.lowest == near.highest == pytest.approx(53 / 65)  # 0.815: two words changed
+    assert "Kota Yogyakarta" in near.uses[1].text and "Sleman" not in near.uses[1].text
+    # Only in the live year: another year's cycle plants nothing.
+    earlier = demo.build_demo_cycle(
+        2022, state=CycleState.REVIEW, regions=["34.04", "34.71"], seed=2022
+    ).cycle
+    assert integrity.near_duplicate_texts(earlier) == []

@@ -9,7 +9,7 @@ from kotacerdas.appeals.models import Appeal
 from kotacerdas.core.demo import DEMO_STEPS
 from kotacerdas.evaluations import demo as evaluation_demo
 from kotacerdas.evaluations.models import Cycle, CycleState, SubmissionState
-from kotacerdas.evaluations.services import locks
+from kotacerdas.evaluations.services import integrity, locks
 from kotacerdas.instruments.models import CrosswalkKind
 from kotacerdas.results import demo
 from kotacerdas.results.choices import SnapshotState
@@ -48,6 +48,12 @@ def test_the_demo_publishes_2018_to_2022_and_keeps_2023_live():
     assert live.state == SubmissionState.RETURNED and live.return_reason
     assert User.objects.get(username="operator.jambi").has_perm("evaluations.edit_submission", live)
     assert locks.is_editable(live)
+    # The integrity page's near-duplicate section shows the planted case, and nothing else: Kota
+    # Yogyakarta's 2023 rewording of Kabupaten Sleman's justification.
+    (near,) = integrity.near_duplicate_texts(cycles[2023])
+    assert near.regions == [("34.04", "Kabupaten Sleman"), ("34.71", "Kota Yogyakarta")]
+    assert {use.year for use in near.uses} == {2023}
+    assert all(integrity.near_duplicate_texts(cycles[year]) == [] for year in range(2018, 2023))
     # Kota Jambi's 2022 result carries the previous index and the comparable progress.
     jambi = Snapshot.objects.get(cycle__year=2022, state=SnapshotState.PUBLISHED).regions.get(
         region__code="15.71"

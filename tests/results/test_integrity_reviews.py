@@ -191,6 +191,43 @@ def test_marking_again_replaces_the_note(copied, admin_user):
     assert review.note == "Kedua" and review.history.count() == 2
 
 
+def test_two_admins_reviewing_at_the_same_moment_both_succeed_and_the_later_note_stands(
+    copied, admin_user, monkeypatch
+):
+    """The race made deterministic: the other admin's review is inserted after this admin's
+    read found none (nothing to lock) and before this admin's insert."""
+    flag = the_text_flag(copied)
+    other = make_user("admin.lain", Role.ADMIN)
+    read = reviews._locked
+    reads = []
+
+    def raced(cycle, fingerprint):
+        found = read(cycle, fingerprint)
+        reads.append(found)
+        if len(reads) == 1:  # this admin's first read found nothing; the other's insert lands
+            monkeypatch.setattr(reviews, "_locked", read)
+            reviews.mark_reviewed(
+                cycle, kind=flag.kind, fingerprint=fingerprint, note="Catatan lain", by=other
+            )
+            monkeypatch.setattr(reviews, "_locked", raced)
+        return found
+
+    monkeypatch.setattr(reviews, "_locked", raced)
+    review = reviews.mark_reviewed(
+        copied, kind=flag.kind, fingerprint=flag.fingerprint, note="Catatan saya", by=admin_user
+    )
+    assert reads[0] is None and reads[-1] is not None  # lost the insert, then updated theirs
+    (stored,) = FlagReview.objects.all()
+    assert stored.pk == review.pk
+    assert (stored.note, stored.reviewed_by) == ("Catatan saya", admin_user)
+    assert [
+        (h.history_type, h.note, h.history_user) for h in stored.history.order_by("history_id")
+    ] == [
+        ("+", "Catatan lain", other),
+        ("~", "Catatan saya", admin_user),
+    ]
+
+
 def test_fingerprints_depend_on_what_the_flag_concerns():
     jump = integrity.Jump(result=None, previous=40.0, current=60.0)
     jump_fingerprint = reviews.fingerprint(FlagKind.JUMP, _with_region(jump, "15.71"))

@@ -163,12 +163,14 @@ def test_versions_released_together_make_one_email_about_the_newest(
     told = []
     monkeypatch.setattr(
         "kotacerdas.evaluations.services.notifications.results_corrected",
-        lambda snapshot, versions: told.append((snapshot.version, [v.note for v in versions])),
+        lambda snapshot, versions, previous: told.append(
+            (snapshot.version, [v.note for v in versions], previous.version)
+        ),
     )
     with django_capture_on_commit_callbacks(execute=True):
         (announced,) = announcements.announce_due_releases()
     assert announced.version == 3
-    assert told == [(3, ["Koreksi pertama", "Koreksi kedua"])]
+    assert told == [(3, ["Koreksi pertama", "Koreksi kedua"], 1)]  # compared with version 1
     assert set(Snapshot.objects.values_list("version", "announced_at")) == {
         (1, T0),
         (2, T0),

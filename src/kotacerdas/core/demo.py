@@ -18,7 +18,7 @@ from .models import DemoLoad
 
 # Bump when the demo data set changes in a way an existing demo database should pick up; a
 # database loaded with an older version is kept, and the command says that --reset reloads it.
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 
 ALWAYS_STEPS = ["kotacerdas.accounts.demo.load"]
 

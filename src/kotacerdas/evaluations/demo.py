@@ -8,7 +8,8 @@ other real regions with plausible generated answers, small PDF evidence, the dem
 states. ``build_demo_cycle`` is reusable for other years and states (up to published).
 
 For the integrity checks (docs/integrity.md) the data holds one reused file in every cycle from
-2021 on (Kota Sungai Penuh's evidence for the public service mall is a copy of Kota Jambi's) and,
+2021 on (Kota Sungai Penuh's evidence for the public service mall is a copy of Kota Jambi's), one
+near-duplicate justification in 2023 (Kota Yogyakarta's rewording of Kabupaten Sleman's) and,
 where a cycle is built with ``strict=...``, a third, synthetic assessor (``asesor3``, who cannot
 sign in) who scores the given regions about two levels below their own answers: an outlier.
 
@@ -69,6 +70,31 @@ COPIED_EVIDENCE = {("15.72", "GOV.SVC.01"): "15.71"}
 # (region, indicator) → the region whose justification it writes word for word (Kota Jambi's
 # facts only): the "same text" integrity check.
 COPIED_JUSTIFICATION = {("15.72", "GOV.SVC.01"): JAMBI}
+# The "near-duplicate" integrity check: in the live cycle (2023) Kota Yogyakarta's justification
+# for the complaints channel is Kabupaten Sleman's with its own name and two words changed ("dua
+# hari kerja", "setiap pekan"): Jaccard 0.82 on word 3-grams once the names are masked. Only in
+# that year, so the page shows one pair, not every year's copy. (year, region, indicator) → text.
+NEAR_COPY_YEAR = 2023
+SLEMAN_COMPLAINTS = (
+    "Pengaduan warga Kabupaten Sleman diterima melalui SP4N-LAPOR!, aplikasi pengaduan daerah, "
+    "layanan WhatsApp dan akun media sosial resmi, lalu diteruskan admin Dinas Komunikasi dan "
+    "Informatika kepada perangkat daerah terkait paling lambat satu hari kerja. Setiap aduan "
+    "dipantau melalui dasbor tindak lanjut Sleman, rekapitulasinya dibahas dalam rapat pimpinan "
+    "setiap bulan, dan hasil penyelesaiannya disampaikan kembali kepada pelapor serta diumumkan "
+    "di laman resmi daerah."
+)
+YOGYAKARTA_COMPLAINTS = (
+    "Pengaduan warga Kota Yogyakarta diterima melalui SP4N-LAPOR!, aplikasi pengaduan daerah, "
+    "layanan WhatsApp dan akun media sosial resmi, lalu diteruskan admin Dinas Komunikasi dan "
+    "Informatika kepada perangkat daerah terkait paling lambat dua hari kerja. Setiap aduan "
+    "dipantau melalui dasbor tindak lanjut Yogyakarta, rekapitulasinya dibahas dalam rapat "
+    "pimpinan setiap pekan, dan hasil penyelesaiannya disampaikan kembali kepada pelapor serta "
+    "diumumkan di laman resmi daerah."
+)
+NEAR_COPIED_JUSTIFICATION = {
+    (NEAR_COPY_YEAR, "34.04", "SOC.COM.01"): SLEMAN_COMPLAINTS,
+    (NEAR_COPY_YEAR, "34.71", "SOC.COM.01"): YOGYAKARTA_COMPLAINTS,
+}
 ORDER = list(CycleState.values)
 
 # Kota Jambi and 25 other real regions: provinces, kabupaten and kota across the archipelago.
@@ -272,7 +298,9 @@ def build_demo_cycle(
         else:
             wanted_state = SubmissionState.SUBMITTED
         submission = _submission(cycle, region, admin, number, wanted_state, operators, report)
-        values = _answers(submission, indicators, rng, maturity, report, operators.get(region.pk))
+        values = _answers(
+            submission, indicators, rng, maturity, report, operators.get(region.pk), year
+        )
         _evidence(submission, indicators, report, operators.get(region.pk))
         # Every enrolled region has its panel (review needs one), scored or not.
         assignments = [
@@ -438,10 +466,15 @@ def _quality(indicator: Indicator, value: Decimal) -> float:
     return share if indicator.direction >= 0 else 1 - share
 
 
-def _justification(indicator: Indicator, region: Region, value: Decimal | None, na: bool) -> str:
+def _justification(
+    indicator: Indicator, region: Region, value: Decimal | None, na: bool, year: int
+) -> str:
     copied = COPIED_JUSTIFICATION.get((region.code, indicator.code)) == JAMBI
     if (region.code == JAMBI or copied) and indicator.code in JAMBI_FACTS:
         return f"{SYNTHETIC} {JAMBI_FACTS[indicator.code][1]}"
+    planted = NEAR_COPIED_JUSTIFICATION.get((year, region.code, indicator.code))
+    if planted is not None and not na:
+        return f"{SYNTHETIC} {planted}"
     if na:
         return (
             f"{SYNTHETIC} Tidak berlaku bagi {region.name}: kewenangan ini tidak ada pada daerah."
@@ -459,9 +492,20 @@ def _justification(indicator: Indicator, region: Region, value: Decimal | None, 
         )
     unit = "%" if indicator.type == IndicatorType.PERCENT else f" {indicator.unit}".rstrip()
     return (
-        f"{SYNTHETIC} Capaian {decimal_comma(value)}{unit} menurut laporan perangkat daerah "
-        f"{region.name} tahun berjalan."
+        f"{SYNTHETIC} Capaian {decimal_comma(value)}{unit} tercatat pada "
+        f"{_report_place(region, indicator)} laporan perangkat daerah {region.name} tahun berjalan."
     )
+
+
+def _report_place(region: Region, indicator: Indicator) -> str:
+    """Where in the region's report its figure for ``indicator`` is cited ("tabel 7 halaman 42").
+
+    Fixed per region and indicator by a hash (not the seeded generator, whose draws stay as they
+    were), so that two regions with the same figure do not write the same sentence: the filler
+    would otherwise show on the integrity page as near-duplicates (identical once the region's
+    name is masked) and bury the planted case (``NEAR_COPIED_JUSTIFICATION``)."""
+    number = int.from_bytes(hashlib.sha256(f"{region.code}:{indicator.code}".encode()).digest())
+    return f"tabel {1 + number % 40} halaman {12 + number // 40 % 180}"
 
 
 def decimal_comma(value: Decimal) -> str:
@@ -469,8 +513,9 @@ def decimal_comma(value: Decimal) -> str:
     return f"{value.normalize():f}".replace(".", ",")
 
 
-def _answers(submission, indicators, rng, maturity, report, operator) -> dict[int, tuple]:
-    """Write the region's answers; return indicator id → (value, not_applicable)."""
+def _answers(submission, indicators, rng, maturity, report, operator, year) -> dict[int, tuple]:
+    """Write the region's answers (in the cycle of ``year``); return indicator id → (value,
+    not_applicable)."""
     region = submission.region
     existing = {a.indicator_id: a for a in Answer.objects.filter(submission=submission)}
     answered = (
@@ -489,7 +534,7 @@ def _answers(submission, indicators, rng, maturity, report, operator) -> dict[in
         fields = {
             "value": value,
             "not_applicable": na,
-            "justification": _justification(indicator, region, value, na),
+            "justification": _justification(indicator, region, value, na, year),
             "updated_by": operator,
         }
         answer = existing.get(indicator.pk)

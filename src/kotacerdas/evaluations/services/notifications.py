@@ -12,7 +12,7 @@ dates and times in that language and in WIB (Asia/Jakarta), from
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
@@ -106,21 +106,48 @@ def results_published(snapshot) -> None:
     _results_email("results_published", snapshot, {})
 
 
-def results_corrected(snapshot, versions) -> None:
+def results_corrected(snapshot, versions, *, previous) -> None:
     """To the operators of every enrolled region: a corrected version (``snapshot``) of results
     already announced is public, with the reason of each version in ``versions`` (those released
-    since the last announcement, oldest first)."""
+    since the last announcement, oldest first) and what it changed for the recipient's own region
+    from ``previous``, the version last announced: index, national rank and predicate old → new,
+    or that they are unchanged, or that the region is in only one (or neither) of the two."""
+    from kotacerdas.results.services import corrections
+
     notes = [(version.version, version.note) for version in versions]
     url = absolute_url(reverse("results:my_results"))
-    _results_email("results_corrected", snapshot, {"notes": notes, "results_url": url})
+    submissions = _enrolled(snapshot.cycle)
+    changes = corrections.compare_regions(
+        previous, snapshot, [submission.region.code for submission in submissions.values()]
+    )
+    _results_email(
+        "results_corrected",
+        snapshot,
+        {"notes": notes, "results_url": url, "previous": previous},
+        submissions=submissions,
+        per_region=lambda submission: {"change": changes[submission.region.code]},
+    )
 
 
-def _results_email(name: str, snapshot, extra: dict) -> None:
-    cycle = snapshot.cycle
-    submissions = {
+def _enrolled(cycle) -> dict[int, Submission]:
+    """Region id → submission, for every region enrolled in ``cycle``."""
+    return {
         submission.region_id: submission
         for submission in cycle.submissions.select_related("region", "cycle")
     }
+
+
+def _results_email(
+    name: str,
+    snapshot,
+    extra: dict,
+    *,
+    submissions: dict[int, Submission] | None = None,
+    per_region: Callable[[Submission], dict] | None = None,
+) -> None:
+    cycle = snapshot.cycle
+    if submissions is None:
+        submissions = _enrolled(cycle)
     messages = []
     for operator in operators_of(submissions):
         submission = submissions[operator.region_id]
@@ -130,6 +157,7 @@ def _results_email(name: str, snapshot, extra: dict) -> None:
             "submission": submission,
             "url": submission_url(submission),
             **extra,
+            **(per_region(submission) if per_region else {}),
         }
         messages.append(_render(name, context, operator))
     _on_commit(messages)

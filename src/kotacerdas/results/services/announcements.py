@@ -7,8 +7,8 @@ version (``Snapshot.announced_at``):
 
 - the first announced version of a cycle: "results published" (``results_published``);
 - a later version of a cycle already announced (a republication, a correction): "results
-  corrected" with the reason of every version released since the last announcement
-  (``results_corrected``).
+  corrected" with the reason of every version released since the last announcement and, for
+  each region, what changed from the version last announced (``results_corrected``).
 
 ``announce_due_releases`` does it for every released version not yet announced; it is safe to run
 at any time and from several processes at once (cron, worker, the request that published). It is
@@ -78,15 +78,18 @@ def _announce_cycle(cycle_id: int) -> Snapshot | None:
         if claimed != len(pending):  # another runner stamped (some of) them meanwhile
             transaction.set_rollback(True)
             return None
+        # The version the regions were last told of (release times grow with the version).
         earlier = (
             Snapshot.objects.filter(cycle_id=cycle_id, announced_at__isnull=False)
             .exclude(pk__in=[snapshot.pk for snapshot in pending])
-            .exists()
+            .defer(*LIGHT)
+            .order_by("-version")
+            .first()
         )
         newest = pending[-1]
         newest.announced_at = now
-        if earlier:
-            notifications.results_corrected(newest, pending)
+        if earlier is not None:
+            notifications.results_corrected(newest, pending, previous=earlier)
         else:
             notifications.results_published(newest)
     return newest

@@ -50,11 +50,63 @@ class Release:
     changes: list[Change] = field(default_factory=list)
 
 
-def _rows(snapshot: Snapshot) -> dict[str, tuple[str, float, int]]:
+@dataclass(frozen=True)
+class Standing:
+    """A region's headline figures in one version: the index on the display scale (to 2
+    decimals), the national rank and the predicate ("" when the results have none)."""
+
+    display: float
+    rank: int
+    predicate: str
+
+
+@dataclass(frozen=True)
+class RegionCorrection:
+    """What going from version ``old_version`` to ``new_version`` changed for one region: its
+    standing in each (None: the region has no result in that version)."""
+
+    code: str
+    old_version: int
+    new_version: int
+    old: Standing | None
+    new: Standing | None
+
+    @property
+    def changed(self) -> bool:
+        """Index, rank or predicate differ, or the region is in only one of the versions."""
+        return self.old != self.new
+
+    @property
+    def index_changed(self) -> bool:
+        return _field(self.old, "display") != _field(self.new, "display")
+
+    @property
+    def rank_changed(self) -> bool:
+        return _field(self.old, "rank") != _field(self.new, "rank")
+
+    @property
+    def predicate_changed(self) -> bool:
+        return _field(self.old, "predicate") != _field(self.new, "predicate")
+
+    @property
+    def has_predicate(self) -> bool:
+        """Whether the results give this region a predicate in either version."""
+        return bool(_field(self.old, "predicate") or _field(self.new, "predicate"))
+
+
+def _field(standing: Standing | None, name: str):
+    return None if standing is None else getattr(standing, name)
+
+
+def _rows(snapshot: Snapshot, codes=None) -> dict[str, tuple[str, Standing]]:
+    """Region code → (name, standing) in ``snapshot``, for ``codes`` (None: every region)."""
+    rows = RegionResult.objects.filter(snapshot=snapshot)
+    if codes is not None:
+        rows = rows.filter(region__code__in=list(codes))
     return {
-        code: (name, round(display, 2), rank)
-        for code, name, display, rank in RegionResult.objects.filter(snapshot=snapshot).values_list(
-            "region__code", "region__name", "display", "rank"
+        code: (name, Standing(round(display, 2), rank, predicate))
+        for code, name, display, rank, predicate in rows.values_list(
+            "region__code", "region__name", "display", "rank", "predicate"
         )
     }
 
@@ -66,19 +118,52 @@ def diff(old: Snapshot, new: Snapshot) -> list[Change]:
     changes = []
     for code in sorted(before.keys() | after.keys()):
         old_row, new_row = before.get(code), after.get(code)
-        if old_row is not None and new_row is not None and old_row[1:] == new_row[1:]:
+        old_standing = old_row[1] if old_row else None
+        new_standing = new_row[1] if new_row else None
+        if (
+            old_standing is not None
+            and new_standing is not None
+            and (old_standing.display, old_standing.rank)
+            == (new_standing.display, new_standing.rank)
+        ):
             continue
         changes.append(
             Change(
                 code=code,
                 name=(new_row or old_row)[0],
-                old_display=old_row[1] if old_row else None,
-                new_display=new_row[1] if new_row else None,
-                old_rank=old_row[2] if old_row else None,
-                new_rank=new_row[2] if new_row else None,
+                old_display=_field(old_standing, "display"),
+                new_display=_field(new_standing, "display"),
+                old_rank=_field(old_standing, "rank"),
+                new_rank=_field(new_standing, "rank"),
             )
         )
     return changes
+
+
+def compare_regions(old: Snapshot, new: Snapshot, codes) -> dict[str, RegionCorrection]:
+    """For each region code in ``codes``: its standing (index on the display scale to 2
+    decimals, national rank, predicate) in ``old`` and in ``new``, None where it has no result.
+
+    Every code given gets an entry, whether it is in both versions, one or neither; two queries
+    whatever the number of regions. Reads the snapshots' rows only (nothing about publication).
+    """
+    codes = list(codes)
+    before, after = _rows(old, codes), _rows(new, codes)
+    return {
+        code: RegionCorrection(
+            code=code,
+            old_version=old.version,
+            new_version=new.version,
+            old=before[code][1] if code in before else None,
+            new=after[code][1] if code in after else None,
+        )
+        for code in codes
+    }
+
+
+def compare_region(old: Snapshot, new: Snapshot, code: str) -> RegionCorrection:
+    """What going from ``old`` to ``new`` changed for region ``code`` (see ``compare_regions``)."""
+    return compare_regions(old, new, [code])[code]
 
 
 def releases(snapshot: Snapshot) -> list[Release]:

@@ -19,7 +19,7 @@ import hashlib
 import re
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,10 @@ from ..choices import FlagKind
 from ..models import FlagReview
 
 NOTE_LENGTH = 300
+# Rounds of read-then-insert when other admins review the same flag at the same moment: a lost
+# insert is followed by an update of the winner's row, so two rounds suffice unless that row is
+# also taken back in between.
+ATTEMPTS = 3
 _FINGERPRINT = re.compile(r"[0-9a-f]{64}")
 
 
@@ -99,7 +103,9 @@ def mark_reviewed(cycle: Cycle, *, kind: str, fingerprint: str, note: str, by) -
     Guarantees: admins only (PermissionDenied); ``kind`` is a :class:`FlagKind` and the
     fingerprint 64 hex digits, the note is not empty and at most ``NOTE_LENGTH`` characters
     (else ServiceError naming the field); one review per flag and cycle; atomic; the history
-    records who and when.
+    records who and when. Two admins marking the same flag at the same moment both succeed, the
+    later one replacing the earlier's note as if it came second (no IntegrityError): a review
+    inserted by the other between this one's read and its insert is updated instead.
     """
     _check(cycle, by)
     if kind not in FlagKind.values:
@@ -114,15 +120,38 @@ def mark_reviewed(cycle: Cycle, *, kind: str, fingerprint: str, note: str, by) -
             % {"n": NOTE_LENGTH, "length": len(note)}
         )
     with transaction.atomic():
-        review = (
-            FlagReview.objects.select_for_update()
-            .filter(cycle=cycle, fingerprint=fingerprint)
-            .first()
-        ) or FlagReview(cycle=cycle, fingerprint=fingerprint)
-        review.kind, review.note, review.reviewed_by = kind, note, by
-        review.reviewed_at = timezone.now()
-        review._history_user = by
-        review.save()
+        for _attempt in range(ATTEMPTS):
+            review = _locked(cycle, fingerprint)
+            if review is not None:
+                return _record(review, kind=kind, note=note, by=by)
+            try:
+                # A savepoint: if another admin's review of the same flag was inserted after
+                # our read (nothing to lock then), only this insert is undone, not our
+                # transaction, and the next round updates their row.
+                with transaction.atomic():
+                    return _record(
+                        FlagReview(cycle=cycle, fingerprint=fingerprint),
+                        kind=kind,
+                        note=note,
+                        by=by,
+                    )
+            except IntegrityError:
+                continue
+    raise ServiceError(_("Tanda ini sedang ditinjau admin lain; silakan coba lagi."))
+
+
+def _locked(cycle: Cycle, fingerprint: str) -> FlagReview | None:
+    """The review of the flag, locked until the end of the transaction, or None."""
+    return (
+        FlagReview.objects.select_for_update().filter(cycle=cycle, fingerprint=fingerprint).first()
+    )
+
+
+def _record(review: FlagReview, *, kind: str, note: str, by) -> FlagReview:
+    review.kind, review.note, review.reviewed_by = kind, note, by
+    review.reviewed_at = timezone.now()
+    review._history_user = by
+    review.save()
     return review
 
 
@@ -136,11 +165,7 @@ def unmark(cycle: Cycle, *, fingerprint: str, by) -> bool:
     _check(cycle, by)
     fingerprint = _clean_fingerprint(fingerprint)
     with transaction.atomic():
-        review = (
-            FlagReview.objects.select_for_update()
-            .filter(cycle=cycle, fingerprint=fingerprint)
-            .first()
-        )
+        review = _locked(cycle, fingerprint)
         if review is None:
             return False
         review._history_user = by

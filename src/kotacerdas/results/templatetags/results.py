@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.translation import gettext as _
 
 from kotacerdas.core.numbers import localised, rounded
 from kotacerdas.results import choices
@@ -49,6 +50,21 @@ def predicate_label(label: str) -> str:
     """A predicate in the reader's language (the ministry's five; others as the cycle named
     them)."""
     return choices.predicate_label(label)
+
+
+@register.filter
+def standing(value) -> str:
+    """A region's figures in one version (``corrections.Standing``) as a phrase in the reader's
+    language: "indeks 3,31, peringkat nasional 2, predikat Baik" (no predicate when it has none)."""
+    if value is None:
+        return "—"
+    figures = {"index": num(value.display), "rank": value.rank}
+    if not value.predicate:
+        return _("indeks %(index)s, peringkat nasional %(rank)s") % figures
+    return _("indeks %(index)s, peringkat nasional %(rank)s, predikat %(predicate)s") % {
+        **figures,
+        "predicate": choices.predicate_label(value.predicate),
+    }
 
 
 @register.filter
