@@ -103,10 +103,11 @@ MIDDLEWARE = [
     "kotacerdas.api.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "kotacerdas.core.locale.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After AuthenticationMiddleware: a signed-in user without a language cookie gets their own.
+    "kotacerdas.core.locale.LanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "kotacerdas.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

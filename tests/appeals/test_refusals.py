@@ -1,14 +1,15 @@
 """Bad input and moves out of turn are refused with a clear message, and nothing filed is lost."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kotacerdas.appeals.choices import AppealState, Decision
 from kotacerdas.appeals.models import Appeal, AppealEvidence, AppealItem
@@ -308,3 +309,27 @@ def test_publication_names_every_region_with_an_undecided_appeal(
     ]
     with pytest.raises(lifecycle.TransitionRefused):
         lifecycle.transition(cycle, CycleState.PUBLISHED, by=admin)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "id",
+            "Batas sanggahan 1 Juli 2022 pukul 23.59 WIB sudah lewat; pilih waktu yang akan datang.",
+        ),
+        (
+            "en",
+            "The appeal deadline 1 July 2022, 23:59 WIB has passed; choose a time in the future.",
+        ),
+    ],
+)
+def test_a_past_deadline_is_named_in_wib_in_the_admins_language(cycle, admin, language, text):
+    past = datetime(2022, 7, 1, 16, 59, tzinfo=UTC)  # 23.59 in Jakarta
+    with (
+        translation.override(language),
+        timezone.override(ZoneInfo("UTC")),
+        pytest.raises(ServiceError) as refused,
+    ):
+        window.open_window(cycle, deadline=past, by=admin)
+    assert refused.value.message == text

@@ -1,13 +1,14 @@
 """Answers: values by type, optimistic locking, locks by state and deadline, the autosave view."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kotacerdas.accounts.roles import Role
 from kotacerdas.core.errors import Locked, StaleVersion
@@ -299,3 +300,25 @@ def test_the_form_is_read_only_for_an_assessor_and_admin(client, admin_user, cyc
     assert "Halaman ini hanya untuk dibaca." in page
     assert "hx-post" not in page
     assert "<fieldset disabled>" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("id", "Batas waktu penilaian mandiri (1 Juli 2022 pukul 23.59 WIB) sudah lewat."),
+        ("en", "The self-assessment deadline (1 July 2022, 23:59 WIB) has passed."),
+    ],
+)
+def test_the_deadline_in_a_refusal_is_in_wib_and_the_readers_language(
+    submission, operator, language, text
+):
+    deadline = datetime(2022, 7, 1, 16, 59, tzinfo=UTC)  # 23.59 in Jakarta
+    Cycle.objects.filter(pk=submission.cycle_id).update(submission_deadline=deadline)
+    submission.refresh_from_db()
+    with (
+        translation.override(language),
+        timezone.override(ZoneInfo("UTC")),
+        pytest.raises(Locked) as refused,
+    ):
+        locks.ensure_editable(submission)
+    assert refused.value.message == text

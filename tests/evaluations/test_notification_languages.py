@@ -100,8 +100,11 @@ def test_session_scheduled_in_each_recipients_language_and_in_wib(
     ):
         notifications.session_scheduled(session)
     mails = by_address(mailoutbox)
-    assert mails[ID].subject == "[Kota Cerdas] Sesi evaluasi Kota Jambi: 3 Oktober 2022, 09.00 WIB"
-    assert "Senin, 3 Oktober 2022, 09.00 WIB (90 menit)" in mails[ID].body
+    assert (
+        mails[ID].subject
+        == "[Kota Cerdas] Sesi evaluasi Kota Jambi: 3 Oktober 2022 pukul 09.00 WIB"
+    )
+    assert "Senin, 3 Oktober 2022 pukul 09.00 WIB (90 menit)" in mails[ID].body
     assert "Tautan rapat: https://zoom.us/j/123456789" in mails[ID].body
     assert mails[EN].subject == (
         "[Kota Cerdas] Evaluation session of Kota Jambi: 3 October 2022, 09:00 WIB"
@@ -122,7 +125,7 @@ def test_results_published_in_each_recipients_language(
         notifications.results_published(snapshot)
     mails = by_address(mailoutbox)
     assert mails[ID].subject == "[Kota Cerdas] Hasil Evaluasi Smart City 2022 telah dipublikasikan"
-    assert "dipublikasikan pada 1 Desember 2022, 10.30 WIB." in mails[ID].body
+    assert "dipublikasikan pada 1 Desember 2022 pukul 10.30 WIB." in mails[ID].body
     assert mails[EN].subject == (
         "[Kota Cerdas] The results of Evaluasi Smart City 2022 have been published"
     )

@@ -116,8 +116,10 @@ def test_session_scheduled_goes_to_operators_and_assessors_with_an_ics(
         notifications.session_scheduled(session)
     assert sorted(m.to[0] for m in mailoutbox) == ["asesor@ui.ac.id", "diskominfo@jambikota.go.id"]
     message = mailoutbox[0]
-    assert message.subject == "[Kota Cerdas] Sesi evaluasi Kota Jambi: 3 Oktober 2022, 09.00 WIB"
-    assert "Senin, 3 Oktober 2022, 09.00 WIB (90 menit)" in message.body
+    assert (
+        message.subject == "[Kota Cerdas] Sesi evaluasi Kota Jambi: 3 Oktober 2022 pukul 09.00 WIB"
+    )
+    assert "Senin, 3 Oktober 2022 pukul 09.00 WIB (90 menit)" in message.body
     assert "Tautan rapat: https://zoom.us/j/123456789" in message.body
     assert "Asesor: Budi Asesor" in message.body
     ((filename, content, mimetype),) = message.attachments
@@ -146,7 +148,9 @@ def test_results_published_goes_to_every_enrolled_regions_operators(
     message = next(m for m in mailoutbox if m.to == ["kominfo@bandung.go.id"])
     assert message.subject == "[Kota Cerdas] Hasil Evaluasi Smart City 2022 telah dipublikasikan"
     assert "Hasil penilaian Kota Bandung" in message.body
-    assert "telah dipublikasikan pada 20 Januari 2023, 10.00 WIB" in message.body  # the release
+    assert (
+        "telah dipublikasikan pada 20 Januari 2023 pukul 10.00 WIB" in message.body
+    )  # the release
     assert "/evaluasi/penilaian/2022/32.73/" in message.body
 
 

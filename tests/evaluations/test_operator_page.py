@@ -33,7 +33,7 @@ def test_the_form_shows_the_regions_session_card(client, operator, jambi, assess
     for user in (operator, assessor):
         html = page(client, user)
         card = html.split('data-testid="session-card"')[1].split("</article>")[0]
-        assert "Senin, 3 Oktober 2022, 09.00 WIB · 120 menit" in card
+        assert "Senin, 3 Oktober 2022 pukul 09.00 WIB · 120 menit" in card
         assert "https://meet.example.org/jambi-2022" in card
         assert reverse("evaluations:session_ics", args=[2022, "15.71"]) in card
 
@@ -57,7 +57,7 @@ def test_the_assessor_workspace_shows_the_same_card(client, jambi, assessor):
     client.force_login(assessor)
     html = client.get(reverse("evaluations:assessor_workspace", args=[2022, "15.71"])).content
     card = html.decode().split('data-testid="session-card"')[1].split("</article>")[0]
-    assert "Senin, 3 Oktober 2022, 09.00 WIB" in card
+    assert "Senin, 3 Oktober 2022 pukul 09.00 WIB" in card
     assert "Ruang rapat Diskominfo Kota Jambi" in card
 
 

@@ -198,7 +198,7 @@ def test_the_schedule_form_rejects_a_session_without_a_place(client, setup, admi
 @pytest.mark.parametrize(
     ("language", "listed", "card"),
     [
-        ("id", "09.00 · 90 menit", "Senin, 3 Oktober 2022, 09.00 WIB"),
+        ("id", "09.00 · 90 menit", "Senin, 3 Oktober 2022 pukul 09.00 WIB"),
         ("en", "09:00 · 90 minutes", "Monday, 3 October 2022, 09:00 WIB"),
     ],
 )
@@ -220,3 +220,34 @@ def test_session_times_follow_the_language_of_the_page(
     client.force_login(operator)
     home = re.sub(r"\s+", " ", client.get(reverse("core:home")).content.decode())
     assert card in home
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("id", "Sesi Kota Jambi dijadwalkan Senin, 3 Oktober 2022 pukul 09.00 WIB."),
+        ("en", "Session of Kota Jambi scheduled for Monday, 3 October 2022, 09:00 WIB."),
+    ],
+)
+def test_the_scheduled_message_gives_the_time_in_wib_in_the_admins_language(
+    client, settings, setup, admin_user, language, message
+):
+    from django.urls import reverse
+
+    cycle, first, _second = setup
+    settings.TIME_ZONE = "UTC"  # the server's zone does not change what the message says
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("evaluations:session_schedule", args=[cycle.year, "15.71"]),
+        {
+            "date": "2022-10-03",
+            "time": "09:00",
+            "duration_minutes": "90",
+            "meeting_url": "https://zoom.us/j/123",
+            "assessors": [first.pk],
+        },
+        follow=True,
+    )
+    assert message in response.content.decode()
+    assert VirtualSession.objects.get().starts_at == OCT_3

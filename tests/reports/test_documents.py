@@ -179,7 +179,7 @@ def page_texts(content: bytes) -> list[str]:
 def test_documents_of_a_version_under_embargo_say_so_on_every_page(client, published):
     Snapshot.objects.filter(pk=published.pk).update(released_at=FAR)
     client.force_login(make_user("admin.pdf", Role.ADMIN))
-    mark = "EMBARGO — tidak untuk disebarkan sebelum 20 Januari 2099, 10.00 WIB"
+    mark = "EMBARGO — tidak untuk disebarkan sebelum 20 Januari 2099 pukul 10.00 WIB"
     for name, args in (
         ("reports:report_card", [2022, "15.71"]),
         ("reports:letter", [2022, "15.71"]),

@@ -154,7 +154,7 @@ def test_a_correction_under_embargo_keeps_the_released_version_public_until_its_
     assert '"snapshot_version": 2' in export and "85.0" in export
     history = text_of(client.get(reverse("results:methodology", args=[2022])))
     history = history[history.index('id="riwayat-rilis"') :]
-    assert "Versi 2" in history and "dirilis 20 Januari 2023, 10.00 WIB" in history
+    assert "Versi 2" in history and "dirilis 20 Januari 2023 pukul 10.00 WIB" in history
     assert f"Alasan: {REASON}" in history
     jambi = re.search(r"Kota Jambi <small[^>]*>15.71</small>(.*?)</tr>", history).group(1)
     assert "3,31 → 4,25" in jambi and "2 → 1" in jambi
@@ -194,7 +194,7 @@ def test_admins_preview_an_embargo_with_a_banner_and_nothing_leaks_through_the_c
     clock.now = T0 + timedelta(minutes=10)
     embargo(make_stored_snapshot(first.cycle, CORRECTED, version=2))
     client.force_login(admin)
-    banner = "Diembargo hingga 20 Januari 2023, 10.00 WIB"
+    banner = "Diembargo hingga 20 Januari 2023 pukul 10.00 WIB"
     for name, args in PUBLIC_PAGES[:4]:
         page = text_of(client.get(reverse(name, args=args)))
         assert banner in page, name
@@ -208,7 +208,7 @@ def test_admins_preview_an_embargo_with_a_banner_and_nothing_leaks_through_the_c
     assert banner in dashboard
     v1 = re.search(r'data-testid="release-1">(.*?)</td>', dashboard).group(1)
     v2 = re.search(r'data-testid="release-2">(.*?)</td>', dashboard).group(1)
-    assert "tampil ke publik" in v1 and "diembargo" in v2 and "20 Jan 2023 10.00" in v2
+    assert "tampil ke publik" in v1 and "diembargo" in v2 and "20-01-2023 10.00 WIB" in v2
 
     client.logout()  # the public, after the admin's preview: still version 1
     ranking = text_of(client.get(reverse("results:ranking", args=[2022])))
@@ -303,7 +303,7 @@ def test_the_publish_form_takes_a_release_time_in_jakarta_time(client, admin, cl
     past = text_of(
         client.post(url, {"to_state": "published", "release_at": "2023-01-20T08:00"}, follow=True)
     )
-    assert "Waktu rilis 20-01-2023 08.00 WIB sudah lewat" in past
+    assert "Waktu rilis 20 Januari 2023 pukul 08.00 WIB sudah lewat" in past
     cycle.refresh_from_db()
     assert cycle.state == CycleState.FINAL
     client.post(url, {"to_state": "published", "release_at": "2023-01-20T12:00"})

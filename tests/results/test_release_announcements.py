@@ -76,7 +76,7 @@ def test_a_publication_under_embargo_is_announced_at_its_release_and_only_once(
     assert recipients(mailoutbox) == ["op@bandung.go.id", "op@jambikota.go.id"]
     message = next(m for m in mailoutbox if m.to == ["op@jambikota.go.id"])
     assert message.subject == "[Kota Cerdas] Hasil Evaluasi Smart City 2022 telah dipublikasikan"
-    assert "telah dipublikasikan pada 20 Januari 2023, 10.00 WIB" in message.body
+    assert "telah dipublikasikan pada 20 Januari 2023 pukul 10.00 WIB" in message.body
     assert publication.latest(cycle).announced_at == RELEASE
 
     mailoutbox.clear()
@@ -144,7 +144,7 @@ def test_a_correction_is_announced_at_its_release_with_its_reason(
     assert recipients(mailoutbox) == ["op@bandung.go.id", "op@jambikota.go.id"]
     message = mailoutbox[0]
     assert message.subject == "[Kota Cerdas] Hasil Evaluasi Smart City 2022 telah dikoreksi"
-    assert "hasil versi 2 dirilis ke publik pada 20 Januari 2023, 10.00 WIB" in message.body
+    assert "hasil versi 2 dirilis ke publik pada 20 Januari 2023 pukul 10.00 WIB" in message.body
     assert f"- versi 2: {REASON}" in message.body
     assert "/hasil/daerah-saya/" in message.body
     second.refresh_from_db()

@@ -36,7 +36,7 @@ class User(RulesModelMixin, AbstractUser, metaclass=RulesModelBase):
         max_length=10,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text=_("Bahasa email yang dikirim kepada pengguna ini."),
+        help_text=_("Bahasa halaman (sejak pengguna masuk) dan email yang dikirim kepadanya."),
     )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.locale import adopt_saved_language, remember_language
 
 from . import twofactor
 from .forms import EnrolForm, LanguageForm, LoginForm, OTPForm
@@ -33,7 +34,8 @@ PENDING = "kotacerdas_2fa_pending"
 
 class LoginView(auth_views.LoginView):
     """Step one: the password. A user with an authenticator goes on to step two before the
-    session is signed in; everyone else is signed in here (with a new session key)."""
+    session is signed in; everyone else is signed in here (with a new session key), and the
+    browser takes the language saved on their account (``core.locale.adopt_saved_language``)."""
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm
@@ -49,7 +51,9 @@ class LoginView(auth_views.LoginView):
                 "next": self.get_success_url(),
             }
             return redirect("accounts:login_verify")
-        return super().form_valid(form)
+        language = adopt_saved_language(self.request, user)
+        response = super().form_valid(form)
+        return remember_language(response, language) if language else response
 
 
 def _safe_next(request, candidate: str | None) -> str:
@@ -68,7 +72,8 @@ def login_verify(request):
 
     Serves the user waiting after step one, and a signed-in user whose session is not yet
     verified (e.g. after the Django admin's own sign-in page). Wrong codes count towards the
-    django-axes lockout like wrong passwords.
+    django-axes lockout like wrong passwords. When this step signs the user in, the browser takes
+    the language saved on their account, as after step one for users without an authenticator.
     """
     pending = request.session.get(PENDING)
     if request.user.is_authenticated:
@@ -96,8 +101,10 @@ def login_verify(request):
             request.session.pop(PENDING, None)
             return get_lockout_response(request, None, credentials)
         if device is not None:
+            language = None
             if not request.user.is_authenticated:
                 login(request, user, backend=pending["backend"])
+                language = adopt_saved_language(request, user)
             otp_login(request, device)
             request.session.pop(PENDING, None)
             if device.__class__.__name__ == "StaticDevice":
@@ -106,13 +113,15 @@ def login_verify(request):
                     _("Anda masuk dengan kode pemulihan. Sisa kode: %(n)d.")
                     % {"n": twofactor.remaining_recovery_codes(user)},
                 )
-            return redirect(_safe_next(request, next_url))
+            response = redirect(_safe_next(request, next_url))
+            return remember_language(response, language) if language else response
         form.add_error("token", _("Kode salah atau sudah dipakai."))
     return render(request, "accounts/login_verify.html", {"form": form, "account": user})
 
 
 class LogoutView(auth_views.LogoutView):
-    """Sign out (POST only, as Django requires)."""
+    """Sign out (POST only, as Django requires). The language cookie stays: the browser keeps
+    the language it was showing (docs/decisions.md)."""
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -141,20 +150,6 @@ def set_language(request):
     return response
 
 
-def _language_cookie(response, language: str):
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
-    return response
-
-
 @login_required
 def profile(request):
     """The user's own page; the one thing they change here is their language (emails and pages)."""
@@ -163,7 +158,7 @@ def profile(request):
         form.save()
         with translation.override(form.instance.language):  # the page that follows speaks it
             messages.success(request, _("Bahasa disimpan."))
-        return _language_cookie(redirect("accounts:profile"), form.instance.language)
+        return remember_language(redirect("accounts:profile"), form.instance.language)
     return render(
         request,
         "accounts/profile.html",

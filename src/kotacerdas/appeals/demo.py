@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.test import override_settings
 from django.utils import timezone
 
 from kotacerdas.accounts.models import User
+from kotacerdas.core.moments import WIB
 from kotacerdas.core.pdf import minimal_pdf
 from kotacerdas.evaluations.models import Cycle, FinalValue
 from kotacerdas.instruments.models import Indicator, IndicatorType
@@ -29,7 +29,6 @@ from kotacerdas.results.services import computation
 from .models import Appeal, AppealItem, AppealWindow
 from .services import decisions, filing, window
 
-WIB = ZoneInfo("Asia/Jakarta")
 SYNTHETIC = "[Data sintetis]"
 JAMBI = "15.71"
 

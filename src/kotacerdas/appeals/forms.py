@@ -7,12 +7,13 @@ from datetime import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core.moments import WIB
+
 # An appeal's new evidence follows the self-assessment's evidence rules, and its forms.
 from kotacerdas.evaluations.forms import EvidenceFileForm, EvidenceLinkForm  # noqa: F401
 
 from .choices import ItemCategory
 from .services.filing import MAX_REASON
-from .services.window import WIB
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 

@@ -18,6 +18,8 @@ from django.utils.translation import pgettext_lazy
 from rules.contrib.models import RulesModel
 from simple_history.models import HistoricalRecords
 
+from kotacerdas.core.moments import wib
+
 from .choices import AppealState, Decision, EvidenceKind, ItemCategory
 
 
@@ -58,7 +60,7 @@ class AppealWindow(RulesModel):
         verbose_name_plural = pgettext_lazy("jamak", "masa sanggah")
 
     def __str__(self) -> str:
-        return f"{self.cycle} · {self.deadline:%Y-%m-%d %H:%M}"
+        return f"{self.cycle} · {wib(self.deadline, 'short') if self.deadline else '—'}"
 
     @property
     def ends_at(self):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kotacerdas.accounts.predicates import is_admin
 from kotacerdas.core.errors import ServiceError
 from kotacerdas.core.forms import error_text
+from kotacerdas.core.moments import in_wib, wib
 from kotacerdas.core.uploads import stored_file_response
 from kotacerdas.evaluations.models import Cycle, CycleState, Submission
 from kotacerdas.evaluations.services.answers import parse_value
@@ -120,8 +121,8 @@ def register_page(request: HttpRequest, year: int) -> HttpResponse:
     current = window.window_of(cycle)
     initial = {}
     if current is not None:
-        local = current.deadline.astimezone(window.WIB)
-        initial = {"date": local.date(), "time": local.strftime("%H:%M")}
+        local = in_wib(current.deadline)
+        initial = {"date": local.date(), "time": local.time()}
     context = {
         "cycle": cycle,
         "window": current,
@@ -149,7 +150,7 @@ def window_open(request: HttpRequest, year: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Masa sanggah dibuka sampai %(when)s.") % {"when": window.wib(opened.deadline)},
+            _("Masa sanggah dibuka sampai %(when)s.") % {"when": wib(opened.deadline)},
         )
     return redirect(register_url(cycle))
 

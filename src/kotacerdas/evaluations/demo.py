@@ -25,7 +25,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -35,6 +34,7 @@ from simple_history.utils import bulk_create_with_history
 
 from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Role
+from kotacerdas.core.moments import WIB
 from kotacerdas.core.pdf import minimal_pdf
 from kotacerdas.instruments import services as instrument_services
 from kotacerdas.instruments.models import Indicator, IndicatorType, Instrument
@@ -56,7 +56,6 @@ from .models import (
 from .services import cycles, feedback, moderation
 
 SYNTHETIC = "[Data sintetis]"
-WIB = ZoneInfo("Asia/Jakarta")
 JAMBI = "15.71"
 DEMO_ASSESSORS = ("asesor1", "asesor2")
 # The outlier of the integrity checks: (username, first name, last name); no password.

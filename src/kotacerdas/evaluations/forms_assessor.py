@@ -7,12 +7,12 @@ Field names are stable (tests and the whole-cycle test post them): see each form
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.accounts.models import User
+from kotacerdas.core.moments import WIB
 from kotacerdas.regions.models import Region
 
 from .models import Assignment, Feedback
@@ -21,7 +21,6 @@ from .services.moderation import MAX_REASON as MAX_SETTLE_REASON
 from .services.moderation import QueueReason
 from .services.scoring import MAX_JUDGEMENT, MAX_NOTE
 
-WIB = ZoneInfo("Asia/Jakarta")
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 

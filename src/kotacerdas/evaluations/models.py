@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from kotacerdas.accounts.predicates import is_admin
 from kotacerdas.core.jobs import BackgroundJob
+from kotacerdas.core.moments import wib
 
 
 def default_predicate_bands() -> list[dict]:
@@ -668,7 +669,7 @@ class VirtualSession(RulesModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.region} · {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.region} · {wib(self.starts_at, 'short') if self.starts_at else '—'}"
 
 
 class FinalMethod(models.TextChoices):

@@ -26,12 +26,12 @@ results is left as it is; results are computed only when missing or stale.
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.test import override_settings
 
 from kotacerdas.accounts.models import User
+from kotacerdas.core.moments import WIB
 from kotacerdas.core.taxonomy import Aspect
 from kotacerdas.evaluations import demo as evaluation_demo
 from kotacerdas.evaluations.models import Cycle, CycleState
@@ -43,7 +43,6 @@ from kotacerdas.instruments.services.crosswalk import EntryRow, save_entries, su
 from .models import Snapshot
 from .services import compute, publication, published
 
-WIB = ZoneInfo("Asia/Jakarta")
 SYNTHETIC = evaluation_demo.SYNTHETIC
 HISTORY = (2018, 2019, 2020, 2021)
 PUBLISHED_YEARS = (*HISTORY, 2022)

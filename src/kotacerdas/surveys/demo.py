@@ -19,11 +19,11 @@ from __future__ import annotations
 import hashlib
 import random
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
+from kotacerdas.core.moments import WIB
 from kotacerdas.evaluations.demo import JAMBI, SYNTHETIC
 from kotacerdas.evaluations.models import Cycle
 from kotacerdas.masterplans.models import Programme
@@ -32,7 +32,6 @@ from kotacerdas.regions.models import Region
 from .models import SurveyResponse, SurveyWindow
 from .services import programmes
 
-WIB = ZoneInfo("Asia/Jakarta")
 PAST_YEAR, LIVE_YEAR = 2022, 2023
 PAST_WINDOW = (datetime(2022, 10, 10, 8, 0, tzinfo=WIB), datetime(2022, 12, 10, 23, 59, tzinfo=WIB))
 LIVE_START = datetime(2023, 9, 1, 8, 0, tzinfo=WIB)

@@ -25,6 +25,7 @@ from rules.contrib.models import RulesModel
 from simple_history.models import HistoricalRecords
 
 from kotacerdas.accounts.predicates import is_admin
+from kotacerdas.core.moments import in_wib, wib
 
 from .choices import WindowState
 
@@ -73,7 +74,9 @@ class SurveyWindow(RulesModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.cycle} · {self.starts_at:%Y-%m-%d} – {self.ends_at:%Y-%m-%d}"
+        if self.starts_at is None or self.ends_at is None:
+            return str(self.cycle)
+        return f"{self.cycle} · {in_wib(self.starts_at):%Y-%m-%d} – {in_wib(self.ends_at):%Y-%m-%d}"
 
     def clean(self) -> None:
         super().clean()
@@ -152,7 +155,7 @@ class SurveyResponse(RulesModel):
         indexes = [models.Index(fields=["window", "region"], name="survey_window_region")]
 
     def __str__(self) -> str:
-        return f"{self.programme} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.programme} · {wib(self.created_at, 'short') if self.created_at else '—'}"
 
     def clean(self) -> None:
         super().clean()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.errors import Locked, ServiceError
+from kotacerdas.core.moments import wib
 from kotacerdas.core.uploads import validate_upload
 from kotacerdas.evaluations.models import Cycle, Submission, SubmissionState
 from kotacerdas.evaluations.services.evidence import MAX_DESCRIPTION, clean_url
@@ -32,7 +33,6 @@ from kotacerdas.results.services.publication import latest
 
 from ..choices import AppealState, EvidenceKind, ItemCategory
 from ..models import Appeal, AppealEvidence, AppealItem, AppealWindow
-from .window import wib
 
 MAX_REASON = 5_000
 

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kotacerdas.accounts.predicates import is_admin, is_assessor, is_operator
+from kotacerdas.core.moments import wib
 from kotacerdas.evaluations.models import Assignment, Cycle, CycleState
 from kotacerdas.results.services import published
 
 from ..choices import AppealState, Decision
 from ..models import Appeal, AppealItem, AppealWindow
-from .window import wib
 
 
 def appeals_settled(cycle: Cycle) -> list[str]:

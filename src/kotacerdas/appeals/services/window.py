@@ -8,7 +8,6 @@ read them in WIB (Asia/Jakarta).
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,12 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.errors import Locked, ServiceError
+from kotacerdas.core.moments import wib
 from kotacerdas.evaluations.models import Cycle, CycleState
 from kotacerdas.results.services.publication import latest
 
 from ..models import AppealWindow
-
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 def window_of(cycle: Cycle) -> AppealWindow | None:
@@ -32,11 +30,6 @@ def is_open(cycle: Cycle, now: datetime | None = None) -> bool:
     """Whether regions may file appeals for the cycle now."""
     window = window_of(cycle)
     return window is not None and window.is_open(now)
-
-
-def wib(moment: datetime) -> str:
-    """``27-11-2026 23:59 WIB``: a moment as people in the ministry read it."""
-    return moment.astimezone(WIB).strftime("%d-%m-%Y %H:%M") + " WIB"
 
 
 def open_window(cycle: Cycle, *, deadline: datetime, by) -> AppealWindow:

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.errors import ServiceError, StaleVersion
+from kotacerdas.core.moments import wib
 from kotacerdas.instruments.models import Indicator, IndicatorType
 
 from ..models import Answer, Submission
-from .locks import hold_editable, when
+from .locks import hold_editable
 
 MAX_JUSTIFICATION = 10_000
 
@@ -174,7 +175,7 @@ def _stale(answer: Answer | None, indicator: Indicator) -> StaleVersion:
             "Jawaban indikator %(code)s sudah diubah oleh %(who)s pada %(when)s; muat ulang "
             "halaman untuk melihat perubahan itu. Isian Anda belum disimpan."
         )
-        % {"code": indicator.code, "who": who, "when": when(answer.updated_at)}
+        % {"code": indicator.code, "who": who, "when": wib(answer.updated_at)}
     )
 
 

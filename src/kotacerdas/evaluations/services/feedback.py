@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.errors import ServiceError, StaleVersion
+from kotacerdas.core.moments import wib
 
 from ..models import Assignment, Feedback, Submission, SubmissionState
-from .locks import when
 from .moderation import lock_cycle_for_moderation
 from .scoring import items
 
@@ -120,5 +120,5 @@ def stale_feedback(feedback: Feedback | None, submission: Submission) -> StaleVe
             "Umpan balik %(region)s sudah diubah oleh %(who)s pada %(when)s; isian Anda belum "
             "disimpan. Baca versi terbaru, gabungkan, lalu simpan lagi."
         )
-        % {"region": submission.region.name, "who": who, "when": when(feedback.settled_at)}
+        % {"region": submission.region.name, "who": who, "when": wib(feedback.settled_at)}
     )

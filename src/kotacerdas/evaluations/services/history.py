@@ -17,12 +17,12 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kotacerdas.core.moments import wib
 from kotacerdas.instruments.models import Indicator
 
 from ..models import Answer, Cycle, Evidence, FinalValue, Score, Submission
 from .answers import plain
 from .cycles import METHOD_FIELDS, SCHEDULE_FIELDS
-from .locks import when
 
 ACTIONS = {"+": gettext_lazy("dibuat"), "~": gettext_lazy("diubah"), "-": gettext_lazy("dihapus")}
 ANSWER_FIELDS = ("value", "not_applicable", "justification")
@@ -166,7 +166,7 @@ def _text(record: Model, name: str) -> str:
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, datetime):
-        return when(value)
+        return wib(value)
     if isinstance(value, date):
         return formats.date_format(value, "DATE_FORMAT")
     if name == "predicate_bands" and isinstance(value, list):

@@ -13,20 +13,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.errors import Locked
+from kotacerdas.core.moments import wib
 
 from ..models import Cycle, CycleState, Submission, SubmissionState
 
 FROZEN_STATES = frozenset({CycleState.PUBLISHED, CycleState.ARCHIVED})
 RETURN_STATES = frozenset({CycleState.OPEN, CycleState.REVIEW})
-
-
-def when(moment: datetime) -> str:
-    """A date and time for a message, in the local time zone (``1 Oktober 2022, 23.59``)."""
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def ensure_not_frozen(cycle: Cycle) -> None:
@@ -70,13 +66,13 @@ def ensure_editable(submission: Submission, *, now: datetime | None = None) -> N
                 "Penilaian mandiri sudah dikirim pada %(when)s dan tidak dapat diubah lagi, "
                 "kecuali dikembalikan oleh admin."
             )
-            % {"when": when(submission.submitted_at) if submission.submitted_at else "—"}
+            % {"when": wib(submission.submitted_at) if submission.submitted_at else "—"}
         )
     deadline = cycle.submission_deadline
     if deadline is not None and (now or timezone.now()) > deadline:
         raise Locked(
             _("Batas waktu penilaian mandiri (%(deadline)s) sudah lewat.")
-            % {"deadline": when(deadline)}
+            % {"deadline": wib(deadline)}
         )
 
 

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
+from kotacerdas.core.moments import wib
 from kotacerdas.instruments.models import Indicator, IndicatorType
 
 from ..models import (
@@ -48,7 +49,6 @@ from ..models import (
     SubmissionState,
 )
 from .answers import validate_value
-from .locks import when
 from .scoring import normalise
 
 SIX_PLACES = Decimal("0.000001")
@@ -679,5 +679,5 @@ def _stale(final: FinalValue | None, indicator: Indicator) -> StaleVersion:
             "Nilai akhir indikator %(code)s sudah diubah pada %(when)s; keputusan Anda tidak "
             "disimpan. Muat ulang antrean."
         )
-        % {"code": indicator.code, "when": when(final.decided_at)}
+        % {"code": indicator.code, "when": wib(final.decided_at)}
     )

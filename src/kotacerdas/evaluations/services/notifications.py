@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -26,15 +25,13 @@ from django.utils import timezone, translation
 
 from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Role
+from kotacerdas.core.moments import WIB
 
 from ..models import Submission, VirtualSession
 
 logger = logging.getLogger(__name__)
 
 Attachment = tuple[str, bytes, str]
-
-#: The emails say "WIB", so their times are always in Western Indonesian Time.
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 def operators_of(region_ids: Iterable[int]) -> list[User]:
@@ -171,7 +168,8 @@ def recipient_language(recipient: User) -> str:
 
 @contextmanager
 def speaking_to(recipient: User) -> Iterator[None]:
-    """Translations, date formats and month names in the recipient's language, times in WIB."""
+    """Translations, date formats and month names in the recipient's language, times in WIB
+    (the emails say "WIB"; ``|wib`` converts on its own, ``|date`` and ``|time`` need this)."""
     with translation.override(recipient_language(recipient)), timezone.override(WIB):
         yield
 

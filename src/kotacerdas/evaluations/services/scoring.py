@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.errors import Locked, ServiceError, StaleVersion
+from kotacerdas.core.moments import wib
 from kotacerdas.instruments.models import Dimension, Indicator, IndicatorType
 
 from ..models import (
@@ -35,7 +36,7 @@ from ..models import (
 from .answers import validate_value
 from .assignments import assignments_of
 from .evidence import expired_counts
-from .locks import FROZEN_STATES, ensure_not_frozen, when
+from .locks import FROZEN_STATES, ensure_not_frozen
 
 MAX_NOTE = 5_000
 MAX_JUDGEMENT = 20_000
@@ -176,7 +177,7 @@ def _stale(score: Score | None, indicator: Indicator) -> StaleVersion:
             "Nilai indikator %(code)s sudah diubah pada %(when)s (mungkin di jendela lain); "
             "isian Anda tidak disimpan. Muat ulang untuk melihat nilai terbaru."
         )
-        % {"code": indicator.code, "when": when(score.updated_at)}
+        % {"code": indicator.code, "when": wib(score.updated_at)}
     )
 
 
@@ -239,7 +240,7 @@ def stale_judgement(assignment: Assignment) -> StaleVersion:
         .first()
     )
     who = saved.history_user.display_name if saved and saved.history_user else _("pengguna lain")
-    moment = when(saved.history_date) if saved else "—"
+    moment = wib(saved.history_date) if saved else "—"
     return StaleVersion(
         _(
             "Catatan penilaian sudah diubah oleh %(who)s pada %(when)s (mungkin di jendela lain); "

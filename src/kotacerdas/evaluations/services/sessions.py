@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,12 +19,12 @@ from icalendar import Calendar, Event
 
 from kotacerdas.accounts.predicates import is_admin, is_assessor, is_operator
 from kotacerdas.core.errors import Locked, ServiceError
+from kotacerdas.core.moments import WIB
 from kotacerdas.regions.models import Region
 
 from ..models import Assignment, Cycle, CycleState, Submission, VirtualSession
 from . import notifications
 
-WIB = ZoneInfo("Asia/Jakarta")
 SCHEDULE_STATES = frozenset({CycleState.OPEN, CycleState.REVIEW})
 PRODID = "-//Kota Cerdas//Sesi evaluasi Smart City//ID"
 UID_DOMAIN = "kotacerdas"

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kotacerdas.accounts.models import User
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.moments import in_wib, wib
 
-from ..forms_assessor import WIB, SessionForm
+from ..forms_assessor import SessionForm
 from ..models import Assignment, Cycle, CycleState, Submission, VirtualSession
 from ..services import sessions
 
@@ -75,7 +76,7 @@ def session_schedule(request: HttpRequest, year: int, code: str) -> HttpResponse
     ).order_by("username")
     initial = {"assessors": list(panel)}
     if session is not None:
-        start = session.starts_at.astimezone(WIB)
+        start = in_wib(session.starts_at)
         initial = {
             "date": start.date(),
             "time": start.time(),
@@ -107,11 +108,8 @@ def session_schedule(request: HttpRequest, year: int, code: str) -> HttpResponse
         else:
             messages.success(
                 request,
-                _("Sesi %(region)s dijadwalkan %(when)s WIB.")
-                % {
-                    "region": region.name,
-                    "when": saved.starts_at.astimezone(WIB).strftime("%d-%m-%Y %H:%M"),
-                },
+                _("Sesi %(region)s dijadwalkan %(when)s.")
+                % {"region": region.name, "when": wib(saved.starts_at, "day")},
             )
             return redirect(reverse("evaluations:session_list") + f"?siklus={cycle.year}")
     context = {

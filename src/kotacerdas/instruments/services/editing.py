@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.errors import Locked, ServiceError
+from kotacerdas.core.moments import in_wib
 from kotacerdas.core.taxonomy import Aspect
 
 from .. import schema
@@ -31,7 +32,7 @@ def ensure_editable(instrument: Instrument) -> None:
             )
             % {
                 "name": instrument.name,
-                "when": f"{timezone.localtime(instrument.frozen_at):%d-%m-%Y}",
+                "when": formats.date_format(in_wib(instrument.frozen_at), "DATE_FORMAT"),
             }
         )
 

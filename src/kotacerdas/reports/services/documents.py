@@ -2,7 +2,7 @@
 summary. Each is rendered from the stored snapshot (never from live data), so a document of a
 published version always says what was published. A document of a version the public may not
 read yet says so at the top of every page: "DRAF" for a computed version, "EMBARGO — tidak untuk
-disebarkan sebelum <tanggal jam> WIB" for a published one under embargo (the admins' preview,
+disebarkan sebelum <tanggal> pukul <jam> WIB" for a published one under embargo (the admins' preview,
 the batch zip and the command line reach both)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kotacerdas.core.moments import in_wib
 from kotacerdas.regions.models import Region, RegionKind
 from kotacerdas.results import charts
 from kotacerdas.results.models import Snapshot
@@ -37,7 +38,7 @@ def _common(snapshot: Snapshot) -> dict[str, Any]:
         "snapshot": snapshot,
         "cycle": snapshot.cycle,
         "method": methodology.describe(snapshot),
-        "generated_at": timezone.localtime(),
+        "generated_at": in_wib(timezone.now()),
         # Marked on every page: a draft (computed, not published) or a version under embargo.
         "draft": not snapshot.is_published,
         "embargo_until": snapshot.released_at if snapshot.is_embargoed else None,

@@ -18,11 +18,11 @@ import io
 import json
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from kotacerdas.core.moments import wib
 from kotacerdas.regions.models import Region
 
 from ..choices import NodeKind
@@ -342,4 +342,4 @@ def _indicator_cells(result: RegionResult, codes: list[str], field: str) -> list
 
 
 def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return wib(moment, "short") if moment else "—"

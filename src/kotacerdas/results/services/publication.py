@@ -25,7 +25,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -35,13 +34,12 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.accounts.predicates import is_admin
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.moments import WIB, in_wib, wib
 from kotacerdas.evaluations.models import Cycle, CycleState
 
 from ..choices import ComputationState, SnapshotState
 from ..models import Computation, RegionResult, Snapshot
 from . import announcements, cache, inputs
-
-JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def latest(cycle: Cycle) -> Snapshot | None:
@@ -96,33 +94,28 @@ def last_release(cycle: Cycle) -> datetime | None:
 def check_release_at(cycle: Cycle, release_at: datetime | None) -> datetime | None:
     """The validated release time of a (re)publication of ``cycle`` (None: at publication).
 
-    Refuses (ServiceError) a time more than a minute in the past, and a time before the release
-    of an earlier published version of the cycle.
+    A time without a zone is read in WIB. Refuses (ServiceError) a time more than a minute in the
+    past, and a time before the release of an earlier published version of the cycle.
     """
     if release_at is None:
         return None
     if timezone.is_naive(release_at):
-        release_at = timezone.make_aware(release_at)
+        release_at = timezone.make_aware(release_at, WIB)
     if release_at < timezone.now() - GRACE:
         raise ServiceError(
-            _("Waktu rilis %(when)s WIB sudah lewat: pilih sekarang atau waktu yang akan datang.")
+            _("Waktu rilis %(when)s sudah lewat: pilih sekarang atau waktu yang akan datang.")
             % {"when": wib(release_at)}
         )
     previous = last_release(cycle)
     if previous is not None and release_at < previous:
         raise ServiceError(
             _(
-                "Waktu rilis tidak boleh lebih awal dari rilis versi sebelumnya (%(when)s WIB): "
+                "Waktu rilis tidak boleh lebih awal dari rilis versi sebelumnya (%(when)s): "
                 "publik tidak boleh kembali ke versi lama."
             )
             % {"when": wib(previous)}
         )
     return release_at
-
-
-def wib(moment: datetime) -> str:
-    """``moment`` as the Jakarta date and time people read (e.g. 20-01-2023 10.00)."""
-    return timezone.localtime(moment, JAKARTA).strftime("%d-%m-%Y %H.%M")
 
 
 def publish_snapshot(cycle: Cycle, by) -> Snapshot:
@@ -175,7 +168,7 @@ def number_letters(snapshot: Snapshot) -> None:
     """Give every region's result letter its number (``KOTACERDAS_LETTER``): counted from
     ``first_number`` by region code, with the month and year of the publication."""
     letter = settings.KOTACERDAS_LETTER
-    local = timezone.localtime(snapshot.published_at or timezone.now())
+    local = in_wib(snapshot.published_at or timezone.now())
     results = list(snapshot.regions.select_related("region").order_by("region__code"))
     for position, result in enumerate(results):
         result.letter_number = letter["number_format"].format(

@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.moments import in_wib
 from kotacerdas.masterplans.models import Programme
 from kotacerdas.regions.models import Region
 
 from ..models import SurveyDailyCount, SurveyResponse, SurveyWindow
 from . import programmes
-from .window import WIB, describe
+from .window import describe
 
 COOKIE_SALT = "kotacerdas.surveys.answered"
 
@@ -52,7 +53,7 @@ def salt() -> str:
 
 def day_of(now: datetime | None = None) -> date:
     """The calendar day in WIB that a moment belongs to (the unit of the daily limit)."""
-    return (now or timezone.now()).astimezone(WIB).date()
+    return in_wib(now or timezone.now()).date()
 
 
 def fingerprint(client_ip: str, programme_id: int, day: date) -> str:

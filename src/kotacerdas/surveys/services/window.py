@@ -6,7 +6,6 @@ Moments are aware datetimes; pages show them in WIB (Asia/Jakarta).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,18 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.moments import wib
 from kotacerdas.evaluations.models import Cycle
 
 from ..models import SurveyWindow
 
-WIB = ZoneInfo("Asia/Jakarta")
 # How long a window opened "now" stays open unless its end is later already.
 DEFAULT_LENGTH = timedelta(days=30)
-
-
-def wib(moment: datetime) -> str:
-    """``27-11-2026 23:59 WIB``: a moment as people read it."""
-    return moment.astimezone(WIB).strftime("%d-%m-%Y %H:%M") + " WIB"
 
 
 def window_for_year(year: int) -> SurveyWindow | None:
