@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from kotacerdas.accounts.roles import Role
+from kotacerdas.core.choices import EmailState
+from kotacerdas.core.models import OutgoingEmail
 from kotacerdas.evaluations.models import CycleState, VirtualSession
 from kotacerdas.evaluations.services import notifications, submissions
 from kotacerdas.results.models import Snapshot
@@ -150,7 +152,7 @@ def test_results_published_goes_to_every_enrolled_regions_operators(
     assert "/evaluasi/penilaian/2022/32.73/" in message.body
 
 
-def test_a_failing_mail_server_does_not_undo_the_change(
+def test_a_failing_mail_server_does_not_undo_the_change_and_keeps_the_emails(
     cycle, jambi, people, settings, django_capture_on_commit_callbacks, caplog
 ):
     settings.EMAIL_BACKEND = "tests.evaluations.test_notifications.BrokenBackend"
@@ -160,7 +162,13 @@ def test_a_failing_mail_server_does_not_undo_the_change(
         submissions.submit(submission, by=people["operator"])
     submission.refresh_from_db()
     assert submission.state == "submitted"
-    assert "Sending 2 evaluation emails failed" in caplog.text
+    kept = OutgoingEmail.objects.order_by("pk")
+    assert [(email.recipients, email.state, email.attempts) for email in kept] == [
+        (["diskominfo@jambikota.go.id"], EmailState.PENDING, 1),
+        (["aptika@komdigi.go.id"], EmailState.PENDING, 1),
+    ]
+    assert {email.last_error for email in kept} == {"ConnectionRefusedError: smtp down"}
+    assert "smtp down" in caplog.text
 
 
 class BrokenBackend:
