@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import EmailState
 
@@ -54,7 +55,7 @@ class OutgoingEmail(models.Model):
 
     class Meta:
         verbose_name = _("surel keluar")
-        verbose_name_plural = _("surel keluar")
+        verbose_name_plural = pgettext_lazy("jamak", "surel keluar")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="core_email_due"),
