@@ -1,12 +1,14 @@
 """The outbox: written with the change, sent after its commit, retried when the mail server fails,
 never sent twice by overlapping runs, old sent rows deleted."""
 
+import smtplib
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import transaction
@@ -22,17 +24,21 @@ pytestmark = pytest.mark.django_db
 BROKEN = "tests.core.test_outbox.BrokenBackend"
 
 
-class BrokenBackend:
+class BrokenBackend(BaseEmailBackend):
     """A mail server that refuses every connection."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("smtp down")
 
-    def close(self):
-        pass
+
+class PickyBackend(EmailBackend):
+    """A mail server that refuses one address and takes the others."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if "nobody@jambikota.go.id" in message.to:
+                raise smtplib.SMTPRecipientsRefused({"nobody@jambikota.go.id": (550, b"no such")})
+        return super().send_messages(messages)
 
 
 def message(
@@ -133,22 +139,59 @@ def test_the_command_retries_due_rows_and_marks_them_sent(
     settings, mailoutbox, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = BROKEN
-    write(message(), message("kominfo@bandung.go.id"), capture=django_capture_on_commit_callbacks)
-    first, second = OutgoingEmail.objects.order_by("pk")
+    write(message(), capture=django_capture_on_commit_callbacks)
+    email = OutgoingEmail.objects.get()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     out = StringIO()
     call_command("send_emails", stdout=out)
-    assert "Sent: 0, failed: 0." in out.getvalue()  # their next attempt has not come yet
-    make_due(first)
+    assert "Sent: 0, failed: 0." in out.getvalue()  # its next attempt has not come yet
+    make_due(email)
     out = StringIO()
     call_command("send_emails", stdout=out)
     assert "Sent: 1, failed: 0." in out.getvalue()
     assert [m.to for m in mail.outbox] == [["diskominfo@jambikota.go.id"]]
-    first.refresh_from_db()
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (EmailState.SENT, 2)
+    assert email.last_error == "ConnectionRefusedError: smtp down"  # kept: why it was late
+
+
+def test_a_dead_mail_server_stops_the_run_and_the_rest_keep_their_turn(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = BROKEN
+    write(
+        message("a@jambikota.go.id"),
+        message("b@bandung.go.id"),
+        capture=django_capture_on_commit_callbacks,
+    )
+    first, second = OutgoingEmail.objects.order_by("pk")
+    assert (first.attempts, first.last_error) == (1, "ConnectionRefusedError: smtp down")
+    assert (second.state, second.attempts, second.last_error) == (EmailState.PENDING, 0, "")
+    out = StringIO()
+    call_command("send_emails", stdout=out)  # the second's turn has come; the server is still down
+    assert "Sent: 0, failed: 1. Stopped: the mail server failed" in out.getvalue()
     second.refresh_from_db()
-    assert (first.state, first.attempts) == (EmailState.SENT, 2)
-    assert first.last_error == "ConnectionRefusedError: smtp down"  # kept: why it was late
-    assert second.state == EmailState.PENDING
+    assert (second.attempts, second.last_error) == (1, "ConnectionRefusedError: smtp down")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    make_due(first, second)
+    assert outbox.send_due() == outbox.Outcome(sent=2, failed=0)
+    assert sorted(m.to[0] for m in mailoutbox) == ["a@jambikota.go.id", "b@bandung.go.id"]
+
+
+def test_a_refused_address_does_not_stop_the_others(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.PickyBackend"
+    write(
+        message("nobody@jambikota.go.id"),
+        message("b@bandung.go.id"),
+        capture=django_capture_on_commit_callbacks,
+    )
+    refused, taken = OutgoingEmail.objects.order_by("pk")
+    assert refused.state == EmailState.PENDING and "SMTPRecipientsRefused" in refused.last_error
+    assert "nobody@jambikota.go.id" in refused.last_error
+    assert taken.state == EmailState.SENT
+    assert [m.to for m in mailoutbox] == [["b@bandung.go.id"]]
 
 
 def test_attempts_back_off_and_stop_after_the_last_then_wait_for_an_admin(
@@ -163,7 +206,7 @@ def test_attempts_back_off_and_stop_after_the_last_then_wait_for_an_admin(
         started = timezone.now()
         waits.append(email.next_attempt_at - started)
         make_due(email)
-        assert outbox.send_due() == outbox.Outcome(sent=0, failed=1)
+        assert outbox.send_due() == outbox.Outcome(sent=0, failed=1, stopped=True)
     # Each wait is measured a moment after the failure that set it: within a minute of BACKOFF.
     for wait, backoff in zip(waits, outbox.BACKOFF, strict=True):
         assert backoff - timedelta(minutes=1) < wait <= backoff

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Iterable
+import smtplib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -53,12 +54,21 @@ CLAIM = timedelta(minutes=15)
 ERROR_LENGTH = 2000
 
 
+#: Failures that are about one message (an address or its content refused): the next message
+#: may go through. Any other failure is the mail server's (down, unreachable, refusing the
+#: login): a run stops there and the rows after it keep their turn, so that a dead server costs
+#: one timeout per run, not one per email.
+MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """How many rows a run sent and how many failed (again)."""
+    """How many rows a run sent, how many failed (again), and whether it stopped early at a
+    failure of the mail server (``MESSAGE_ERRORS``)."""
 
     sent: int = 0
     failed: int = 0
+    stopped: bool = False
 
 
 def enqueue(messages: Iterable[EmailMessage], *, kind: str) -> list[OutgoingEmail]:
@@ -81,9 +91,11 @@ def enqueue(messages: Iterable[EmailMessage], *, kind: str) -> list[OutgoingEmai
 def send_now(pks: Iterable[int]) -> Outcome:
     """Send the rows ``pks`` that are due and not claimed by another sender (after the commit
     that wrote them). Never raises: a failure is recorded on its row, anything else is logged
-    and left to ``send_due``."""
+    and left to ``send_due``, as are the rows after a failure of the mail server."""
+    pks = list(pks)
     try:
-        return _send_each(pks, timezone.now())
+        now = timezone.now()
+        return _deliver(pk for pk in pks if _claim(pk, now, _is_due(now)))
     except Exception:  # the change is committed; the rows stay for send_due
         logger.exception("Sending emails %s after the commit failed", list(pks))
         return Outcome()
@@ -100,22 +112,13 @@ def _is_due(now: datetime) -> Q:
 
 
 def send_due() -> Outcome:
-    """Send every row that was due when the run started, one claim at a time (see the module's
-    docstring: safe to run on several hosts at once). Rows that fail get their next attempt
-    after the backoff, so a run always ends."""
+    """Send every row that was due when the run started, oldest turn first, one claim at a time
+    (see the module's docstring: safe to run on several hosts at once). A row that fails gets
+    its next attempt after the backoff, so a run always ends; a failure of the mail server ends
+    it at once (``MESSAGE_ERRORS``)."""
     started = timezone.now()
-    connection = get_connection()
-    sent = failed = 0
     passed: set[int] = set()
-    try:
-        while (pk := _claim_next(started, passed)) is not None:
-            if _send(pk, connection):
-                sent += 1
-            else:
-                failed += 1
-    finally:
-        _close(connection)
-    return Outcome(sent=sent, failed=failed)
+    return _deliver(iter(lambda: _claim_next(started, passed), None))
 
 
 def retry(email: OutgoingEmail) -> bool:
@@ -129,11 +132,7 @@ def retry(email: OutgoingEmail) -> bool:
         if email.state == EmailState.SENT:
             raise ServiceError(_("Surel ini sudah terkirim."))
         raise ServiceError(_("Surel ini sedang dikirim; lihat lagi sebentar lagi."))
-    connection = get_connection()
-    try:
-        return _send(email.pk, connection)
-    finally:
-        _close(connection)
+    return _deliver(iter([email.pk])).sent == 1
 
 
 def retry_failed() -> int:
@@ -233,35 +232,39 @@ def _claim_next(started: datetime, passed: set[int]) -> int | None:
         passed.add(pk)
 
 
-def _send_each(pks: Iterable[int], now: datetime) -> Outcome:
+def _deliver(claimed: Iterator[int]) -> Outcome:
+    """Send each row that ``claimed`` yields (claiming it) through one connection to the mail
+    server, recording each outcome; stop at the first failure that is the server's."""
     connection = get_connection()
     sent = failed = 0
     try:
-        for pk in pks:
-            if not _claim(pk, now, _is_due(now)):
-                continue  # another sender has it, or it is sent already
-            if _send(pk, connection):
+        for pk in claimed:
+            error = _send(pk, connection)
+            if error is None:
                 sent += 1
-            else:
-                failed += 1
+                continue
+            failed += 1
+            if not isinstance(error, MESSAGE_ERRORS):
+                return Outcome(sent=sent, failed=failed, stopped=True)
     finally:
         _close(connection)
     return Outcome(sent=sent, failed=failed)
 
 
-def _send(pk: int, connection) -> bool:
-    """Send the claimed row ``pk`` through ``connection`` and record the outcome."""
+def _send(pk: int, connection) -> Exception | None:
+    """Send the claimed row ``pk`` and record the outcome; the error when it failed."""
     row = OutgoingEmail.objects.get(pk=pk)
     try:
+        connection.open()  # once: later rows of the run reuse the connection
         connection.send_messages([_message(row)])
     except Exception as error:  # whatever the backend raises is this attempt's error
         _failed(row, error)
         _close(connection)  # the next message opens a fresh connection
-        return False
+        return error
     OutgoingEmail.objects.filter(pk=pk).update(
         state=EmailState.SENT, sent_at=timezone.now(), next_attempt_at=None
     )
-    return True
+    return None
 
 
 def _failed(row: OutgoingEmail, error: Exception) -> None:

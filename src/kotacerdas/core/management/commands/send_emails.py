@@ -24,7 +24,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, keep_days=None, **options):
         outcome = outbox.send_due()
-        self.stdout.write(f"Sent: {outcome.sent}, failed: {outcome.failed}.")
+        stopped = (
+            " Stopped: the mail server failed; the rest wait for the next run (the error is on "
+            "/surel/ and in the log)."
+            if outcome.stopped
+            else ""
+        )
+        self.stdout.write(f"Sent: {outcome.sent}, failed: {outcome.failed}.{stopped}")
         deleted = outbox.delete_old(keep_days)
         if deleted:
             self.stdout.write(f"Deleted {deleted} sent emails older than the retention period.")
