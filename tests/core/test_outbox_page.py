@@ -167,3 +167,23 @@ def test_the_outbox_page_in_english(admin_client, rows):
     page = admin_client.get(reverse("core:outbox")).content.decode()
     assert "Outgoing email" in page and "Failed (1)" in page and "Waiting to be sent (1)" in page
     assert "8 of 8" in page and "Send now" in page
+
+
+def test_the_django_admin_shows_emails_read_only_with_a_link_to_the_page(admin_client, rows):
+    failed = rows["failed"]
+    assert admin_client.get(reverse("admin:core_outgoingemail_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:core_outgoingemail_add")).status_code == 403
+    change = reverse("admin:core_outgoingemail_change", args=[failed.pk])
+    page = admin_client.get(change).content.decode()
+    assert "SMTPRecipientsRefused: 550 mailbox unavailable" in page
+    assert reverse("core:outbox_detail", args=[failed.pk]) in page
+    assert 'name="state"' not in page
+    assert admin_client.post(change, {"state": EmailState.SENT}).status_code == 403
+    delete = reverse("admin:core_outgoingemail_delete", args=[failed.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert OutgoingEmail.objects.filter(pk=failed.pk, state=EmailState.FAILED).exists()
+
+
+def test_other_roles_do_not_reach_the_outbox_in_the_django_admin(client, operator, rows):
+    client.force_login(operator)
+    assert client.get(reverse("admin:core_outgoingemail_changelist")).status_code == 302
