@@ -9,7 +9,8 @@ Environment variables (all optional in development):
 - ``SECRET_KEY``, ``ALLOWED_HOSTS`` (comma separated), ``CSRF_TRUSTED_ORIGINS``.
 - ``MEDIA_ROOT``: where evidence files live with the local storage (never served publicly).
 - ``EVIDENCE_STORAGE``: ``local`` (default) or ``s3`` (django-storages; ``AWS_*`` variables).
-- ``EMAIL_URL``: default the console backend.
+- ``EMAIL_URL``: default the console backend; ``EMAIL_TIMEOUT``: seconds to wait for the mail
+  server (default 20); ``EMAIL_KEEP_DAYS``: how long sent emails stay in the outbox (default 90).
 - ``SITE_URL``: scheme and host that links in emails point to (default http://127.0.0.1:8000).
 - ``KOTACERDAS_DEMO``: ``1`` marks a demo installation (demo accounts may sign in without 2FA).
 - ``LINK_CHECK``: ``1`` lets the server fetch and archive link evidence (default off: closed
@@ -323,8 +324,16 @@ if SURVEY_MAX_PER_DAY < 1 or SURVEY_MIN_RESPONSES < 1:
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kota Cerdas <noreply@kotacerdas.local>")
+# Seconds to wait for the mail server: emails are first sent in the request that caused them,
+# which must not hang for the system's TCP timeout (minutes) when the server is unreachable.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # The address links in emails point to (scheme and host, no trailing slash).
 KOTACERDAS_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Every email goes through the outbox (core.outbox; `kotacerdas send_emails` retries from cron);
+# sent ones are kept this many days, then that command deletes them (unsent ones never).
+KOTACERDAS_EMAIL_KEEP_DAYS = env.int("EMAIL_KEEP_DAYS", default=90)
+if KOTACERDAS_EMAIL_KEEP_DAYS < 1:
+    raise ImproperlyConfigured("EMAIL_KEEP_DAYS must be at least 1.")
 
 # --- REST API (kotacerdas.api; docs/api.md) ------------------------------------------------
 REST_FRAMEWORK = {

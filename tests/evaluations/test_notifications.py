@@ -4,10 +4,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
 from kotacerdas.accounts.roles import Role
+from kotacerdas.core.choices import EmailState
+from kotacerdas.core.models import OutgoingEmail
 from kotacerdas.evaluations.models import CycleState, VirtualSession
 from kotacerdas.evaluations.services import notifications, submissions
 from kotacerdas.results.models import Snapshot
@@ -99,6 +102,7 @@ def test_nothing_is_sent_when_the_change_rolls_back(cycle, jambi, people, mailou
         submissions.submit(submission, by=people["operator"])
         raise RuntimeError("rollback")
     assert mailoutbox == []
+    assert not OutgoingEmail.objects.exists()
 
 
 def test_session_scheduled_goes_to_operators_and_assessors_with_an_ics(
@@ -154,7 +158,7 @@ def test_results_published_goes_to_every_enrolled_regions_operators(
     assert "/evaluasi/penilaian/2022/32.73/" in message.body
 
 
-def test_a_failing_mail_server_does_not_undo_the_change(
+def test_a_failing_mail_server_does_not_undo_the_change_and_keeps_the_emails(
     cycle, jambi, people, settings, django_capture_on_commit_callbacks, caplog
 ):
     settings.EMAIL_BACKEND = "tests.evaluations.test_notifications.BrokenBackend"
@@ -164,12 +168,21 @@ def test_a_failing_mail_server_does_not_undo_the_change(
         submissions.submit(submission, by=people["operator"])
     submission.refresh_from_db()
     assert submission.state == "submitted"
-    assert "Sending 2 evaluation emails failed" in caplog.text
+    # Both are kept; the first attempt found the server down, so the second waits its turn
+    # (kotacerdas send_emails) instead of waiting for the same dead server in the request.
+    kept = OutgoingEmail.objects.order_by("pk")
+    assert [(e.recipients, e.state, e.attempts, e.last_error) for e in kept] == [
+        (
+            ["diskominfo@jambikota.go.id"],
+            EmailState.PENDING,
+            1,
+            "ConnectionRefusedError: smtp down",
+        ),
+        (["aptika@komdigi.go.id"], EmailState.PENDING, 0, ""),
+    ]
+    assert "smtp down" in caplog.text
 
 
-class BrokenBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class BrokenBackend(BaseEmailBackend):
     def send_messages(self, messages):
         raise ConnectionRefusedError("smtp down")

@@ -10,13 +10,16 @@ from kotacerdas.evaluations.services import overview
 from kotacerdas.regions.services import register_counts
 from kotacerdas.results.services import published, ranking
 
+from . import outbox
+
 TOP = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Everyone: the region register and the newest published cycle's top ten. An operator
     also sees the region's current self-assessment and latest result, an assessor the worklist
-    and next sessions, an admin every cycle with what blocks its next step."""
+    and next sessions, an admin every cycle with what blocks its next step and the outbox's
+    failed and waiting emails."""
     user = request.user
     counts = register_counts()
     snapshot = published.latest_snapshot()
@@ -34,4 +37,5 @@ def home(request: HttpRequest) -> HttpResponse:
         context["assessor"] = overview.for_assessor(user)
     elif is_admin(user):
         context["admin"] = overview.for_admin()
+        context["outbox"] = outbox.summary()
     return render(request, "core/home.html", context)

@@ -1,23 +1,23 @@
 """Emails of the right of reply (console backend by default), sent after the commit of the
 change they announce, one per recipient, in the recipient's language (times in WIB), from
 ``templates/appeals/emails/<name>_subject.txt`` and ``<name>.txt``. The recipients and the
-delivery are the evaluation's (``evaluations.services.notifications``)."""
+delivery are the evaluation's (``evaluations.services.notifications``: through the outbox,
+retried when the mail server fails)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from kotacerdas.evaluations.models import SubmissionState
 from kotacerdas.evaluations.services.notifications import (
-    _deliver,
     _unique,
     absolute_url,
     admins,
     operators_of,
+    send_on_commit,
     speaking_to,
 )
 
@@ -44,7 +44,7 @@ def window_opened(window: AppealWindow) -> None:
         )
         context = {"cycle": cycle, "window": window, "url": url}
         messages.append(_render("window_opened", context, operator))
-    _on_commit(messages)
+    send_on_commit("appeals/window_opened", messages)
 
 
 def appeal_submitted(appeal: Appeal) -> None:
@@ -55,16 +55,16 @@ def appeal_submitted(appeal: Appeal) -> None:
         "url": appeal_url(appeal),
     }
     recipients = _unique([*operators_of([appeal.region_id]), *admins()])
-    _on_commit([_render("appeal_submitted", context, user) for user in recipients])
+    messages = [_render("appeal_submitted", context, user) for user in recipients]
+    send_on_commit("appeals/appeal_submitted", messages)
 
 
 def item_decided(item: AppealItem) -> None:
     """To the region's operators: the decision on one item, its reason and its effect."""
     appeal = item.appeal
     context = {"appeal": appeal, "item": item, "url": appeal_url(appeal)}
-    _on_commit(
-        [_render("item_decided", context, user) for user in operators_of([appeal.region_id])]
-    )
+    messages = [_render("item_decided", context, user) for user in operators_of([appeal.region_id])]
+    send_on_commit("appeals/item_decided", messages)
 
 
 def _render(name: str, context: dict, recipient) -> EmailMessage:
@@ -75,8 +75,3 @@ def _render(name: str, context: dict, recipient) -> EmailMessage:
     return EmailMessage(
         subject=" ".join(subject.split()), body=body.strip() + "\n", to=[recipient.email]
     )
-
-
-def _on_commit(messages: list[EmailMessage]) -> None:
-    if messages:
-        transaction.on_commit(lambda: _deliver(messages))

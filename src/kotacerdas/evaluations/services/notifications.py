@@ -2,7 +2,9 @@
 
 Each function is called inside the transaction of the change it announces: it renders the
 messages from the data as they are now and sends them only after that transaction commits
-(``transaction.on_commit``), so a change that rolls back sends nothing. One message per
+(``transaction.on_commit``), so a change that rolls back sends nothing. The messages go through
+the outbox (``core.outbox``): written in that transaction, sent after it, and retried when the
+mail server fails (``kotacerdas send_emails``), never silently lost. One message per
 recipient (addresses are not shared); users without an email address are skipped. Each
 message is in its recipient's language (``User.language``: Bahasa Indonesia or English), with
 dates and times in that language and in WIB (Asia/Jakarta), from
@@ -11,13 +13,11 @@ dates and times in that language and in WIB (Asia/Jakarta), from
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,11 +25,10 @@ from django.utils import timezone, translation
 
 from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Role
+from kotacerdas.core import outbox
 from kotacerdas.core.moments import WIB
 
 from ..models import Submission, VirtualSession
-
-logger = logging.getLogger(__name__)
 
 Attachment = tuple[str, bytes, str]
 
@@ -69,13 +68,13 @@ def submission_received(submission: Submission) -> None:
     """To the region's operators and the admins: the self-assessment was submitted."""
     context = {"submission": submission, "url": submission_url(submission)}
     recipients = _unique([*operators_of([submission.region_id]), *admins()])
-    _send_on_commit("submission_received", context, recipients)
+    _render_and_send("submission_received", context, recipients)
 
 
 def submission_returned(submission: Submission) -> None:
     """To the region's operators: the self-assessment came back, with the admin's reason."""
     context = {"submission": submission, "url": submission_url(submission)}
-    _send_on_commit("submission_returned", context, operators_of([submission.region_id]))
+    _render_and_send("submission_returned", context, operators_of([submission.region_id]))
 
 
 def session_scheduled(session: VirtualSession, ics: bytes | None = None) -> None:
@@ -94,7 +93,7 @@ def session_scheduled(session: VirtualSession, ics: bytes | None = None) -> None
         ]
     )
     attachment = (f"sesi-{session.region.code}-{session.cycle.year}.ics", ics, "text/calendar")
-    _send_on_commit("session_scheduled", context, recipients, attachments=[attachment])
+    _render_and_send("session_scheduled", context, recipients, attachments=[attachment])
 
 
 def results_published(snapshot) -> None:
@@ -157,7 +156,7 @@ def _results_email(
             **(per_region(submission) if per_region else {}),
         }
         messages.append(_render(name, context, operator))
-    _on_commit(messages)
+    send_on_commit(f"evaluations/{name}", messages)
 
 
 def recipient_language(recipient: User) -> str:
@@ -191,7 +190,7 @@ def _render(
     return message
 
 
-def _send_on_commit(
+def _render_and_send(
     name: str,
     context: dict,
     recipients: Iterable[User],
@@ -199,20 +198,14 @@ def _send_on_commit(
     attachments: Iterable[Attachment] = (),
 ) -> None:
     attachments = list(attachments)
-    _on_commit([_render(name, context, user, attachments) for user in recipients])
+    messages = [_render(name, context, user, attachments) for user in recipients]
+    send_on_commit(f"evaluations/{name}", messages)
 
 
-def _on_commit(messages: list[EmailMessage]) -> None:
-    if messages:
-        transaction.on_commit(lambda: _deliver(messages))
-
-
-def _deliver(messages: list[EmailMessage]) -> None:
-    """Send after the commit; a failing mail server is logged, never undoes the change."""
-    try:
-        get_connection().send_messages(messages)
-    except Exception:  # the change is committed; a lost email must not raise into the request
-        logger.exception("Sending %d evaluation emails failed", len(messages))
+def send_on_commit(kind: str, messages: list[EmailMessage]) -> None:
+    """Write ``messages`` to the outbox in the current transaction; they are sent after its
+    commit, and retried if the mail server fails (a failure never undoes the change)."""
+    outbox.enqueue(messages, kind=kind)
 
 
 def _unique(users: Iterable[User]) -> list[User]:
