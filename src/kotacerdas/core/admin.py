@@ -13,19 +13,9 @@ from kotacerdas.accounts.predicates import is_admin
 from .models import OutgoingEmail
 
 
-@admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "recipients", "subject", "state", "attempts", "sent_at"]
-    list_filter = ["state", "kind"]
-    search_fields = ["subject", "recipients", "kind"]
-    exclude = ["attachments"]
-    readonly_fields = ["outbox_page"]
-    date_hierarchy = "created_at"
-
-    @admin.display(description=_("halaman surel keluar"))
-    def outbox_page(self, obj: OutgoingEmail) -> str:
-        url = reverse("core:outbox_detail", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Lihat dan kirim ulang"))
+class AdminsReadOnly:
+    """A ModelAdmin mixin: ministry admins may browse and read; nobody adds, changes or deletes
+    (changes go through the services, which check states and record who did it)."""
 
     def has_module_permission(self, request) -> bool:
         return is_admin(request.user)
@@ -41,3 +31,18 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(AdminsReadOnly, admin.ModelAdmin):
+    list_display = ["created_at", "kind", "recipients", "subject", "state", "attempts", "sent_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["subject", "recipients", "kind"]
+    exclude = ["attachments"]
+    readonly_fields = ["outbox_page"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("halaman surel keluar"))
+    def outbox_page(self, obj: OutgoingEmail) -> str:
+        url = reverse("core:outbox_detail", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Lihat dan kirim ulang"))

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kotacerdas.accounts.predicates import is_admin
+from kotacerdas.core.admin import AdminsReadOnly
 
 from .models import (
     Answer,
@@ -33,25 +33,10 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(AdminsReadOnly, SimpleHistoryAdmin):
     """Browse and read history only; changes go through the services."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def has_module_permission(self, request) -> bool:
-        return is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_admin(request.user)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Cycle)
