@@ -4,12 +4,16 @@ several regions, and large gaps between a region's self-assessment and the settl
 sent."""
 
 import hashlib
+import re
+import unicodedata
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kotacerdas.accounts import demo as accounts_demo
 from kotacerdas.accounts.models import User
@@ -254,6 +258,18 @@ def test_another_region_s_text_from_an_earlier_cycle_is_flagged(two_regions, ban
 )
 def test_texts_are_normalised(text, normal):
     assert integrity.normalise_text(text) == normal
+
+
+# Mostly ASCII (the fast path), with some punctuation, spaces, underscores and other scripts.
+_CHARACTERS = st.sampled_from("aZ09 _-.,;:!?()[]/\\\t\n\r\x0b\x0c\x1c\x7f") | st.characters()
+
+
+@given(st.text(_CHARACTERS, max_size=40) | st.text(max_size=40))
+def test_the_ascii_fast_path_normalises_as_the_definition_does(text):
+    # The definition: NFKC, case folded, every run of non-word characters or "_" one space.
+    defined = unicodedata.normalize("NFKC", integrity._DEMO_LABEL.sub(" ", text)).casefold()
+    defined = re.sub(r"[\W_]+", " ", defined).strip()
+    assert integrity.normalise_text(text) == defined
 
 
 def test_text_key_ignores_short_texts_and_normalises_long_ones():

@@ -242,6 +242,11 @@ MIN_TEXT_LENGTH = 80
 DEMO_LABEL = "[Data sintetis]"
 _DEMO_LABEL = re.compile(re.escape(DEMO_LABEL), re.IGNORECASE)
 _NOT_A_WORD = re.compile(r"[\W_]+")
+# The same for ASCII text (most justifications), several times faster than the expression: as
+# bytes, every character but an ASCII letter or digit becomes a space, then runs of spaces
+# collapse.
+_ASCII_WORDS = bytes(c if c < 128 and chr(c).isalnum() else ord(" ") for c in range(256))
+_SPACES = re.compile(rb"  +")
 
 
 def normalise_text(text: str) -> str:
@@ -251,6 +256,9 @@ def normalise_text(text: str) -> str:
     ``"[Data sintetis]  MPP   Kota Jambi -- sudah BEROPERASI."`` → ``"mpp kota jambi sudah beroperasi"``
     """
     text = unicodedata.normalize("NFKC", _DEMO_LABEL.sub(" ", text)).casefold()
+    if text.isascii():
+        spaced = text.encode("ascii").translate(_ASCII_WORDS)
+        return _SPACES.sub(b" ", spaced).strip().decode("ascii")
     return _NOT_A_WORD.sub(" ", text).strip()
 
 
