@@ -203,8 +203,11 @@ def test_the_index_returns_exactly_the_pairs_of_comparing_every_pair(
     corpus, threshold, size, tight
 ):
     indexed, probes = corpus
-    # tight: chunks of a few elements and keys factorised at every step, as at a huge scale.
-    limits = {"_CHUNK": 3, "_KEY_LIMIT": 1 << 8} if tight else {"_CHUNK": similarity._CHUNK}
+    # tight: chunks of a few elements or texts and keys factorised at every step, as at a huge
+    # scale.
+    limits = {"_CHUNK": 3, "_KEY_LIMIT": 1 << 8, "_READ_CHUNK": 2}
+    if not tight:
+        limits = {"_CHUNK": similarity._CHUNK}
     with mock.patch.multiple(similarity, **limits):
         index = ShingleIndex(indexed, threshold=threshold, size=size)
         pairs = [(m.first, m.second, m.similarity) for m in index.pairs()]

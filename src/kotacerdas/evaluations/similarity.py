@@ -53,6 +53,8 @@ THRESHOLD = 0.8
 _EPSILON = 1e-9
 # About how many array elements a candidate or verification step expands at once (memory bound).
 _CHUNK = 1 << 20
+# Texts read at a time (their lists of words are freed after each chunk).
+_READ_CHUNK = 4096
 # A combined shingle key is factorised again before it could reach this (int64 stays exact).
 _KEY_LIMIT = 1 << 62
 
@@ -102,30 +104,41 @@ class Match:
 
 
 class _Texts:
-    """Texts read once, in order, and not kept: the ids of all their words (one array; a new
-    word gets the next id of ``vocabulary``, a ``defaultdict(count().__next__)``, so the look-ups
-    stay in C), each text's number of words, key, block and owner. Texts without words are
-    left out (no shingle: never similar). Each list of words can be freed once read."""
+    """Texts read once, in order, a chunk at a time (so their lists of words need not all be
+    kept): the ids of all their words (one array; a new word gets the next id of
+    ``vocabulary``, a ``defaultdict(count().__next__)``, so the look-ups stay in C), each
+    text's number of words, key, block and owner. Texts without words are left out (no
+    shingle: never similar)."""
 
     def __init__(self, items: Iterable[Item], vocabulary: dict[str, int]) -> None:
         self.keys: list[Hashable] = []
         self.blocks: list[Hashable] = []
         self.owners: list[Hashable] = []
-        lengths: list[int] = []
-
-        def words(item: Item) -> Sequence[str]:
-            if item.words:
-                self.keys.append(item.key)
-                self.blocks.append(item.block)
-                self.owners.append(item.owner)
-                lengths.append(len(item.words))
-            return item.words
-
-        self.words = np.fromiter(
-            map(vocabulary.__getitem__, itertools.chain.from_iterable(map(words, items))),
-            dtype=np.int64,
-        )
-        self.lengths = np.array(lengths, dtype=np.int64)
+        words: list[np.ndarray] = []
+        lengths: list[np.ndarray] = []
+        items = iter(items)
+        while chunk := list(itertools.islice(items, _READ_CHUNK)):
+            keys, texts, blocks, owners = zip(*chunk, strict=True)
+            counts = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            if not counts.all():  # leave out the texts without words
+                kept = counts > 0
+                keys, blocks, owners = (
+                    list(itertools.compress(values, kept)) for values in (keys, blocks, owners)
+                )
+                counts = counts[kept]
+            self.keys.extend(keys)
+            self.blocks.extend(blocks)
+            self.owners.extend(owners)
+            lengths.append(counts)
+            words.append(
+                np.fromiter(
+                    map(vocabulary.__getitem__, itertools.chain.from_iterable(texts)),
+                    dtype=np.int64,
+                    count=int(counts.sum()),
+                )
+            )
+        self.words = np.concatenate(words) if words else np.zeros(0, dtype=np.int64)
+        self.lengths = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
 
 
 def _windows(flat: np.ndarray, lengths: np.ndarray, size: int, pad: int) -> tuple[np.ndarray, ...]:
