@@ -243,9 +243,13 @@ DEMO_LABEL = "[Data sintetis]"
 _DEMO_LABEL = re.compile(re.escape(DEMO_LABEL), re.IGNORECASE)
 _NOT_A_WORD = re.compile(r"[\W_]+")
 # The same for ASCII text (most justifications), several times faster than the expression: as
-# bytes, every character but an ASCII letter or digit becomes a space, then runs of spaces
-# collapse.
-_ASCII_WORDS = bytes(c if c < 128 and chr(c).isalnum() else ord(" ") for c in range(256))
+# bytes, upper case letters become lower case and every character but an ASCII letter or digit
+# a space, then runs of spaces collapse. (NFKC leaves ASCII as it is; its case folding is
+# lower case.)
+_ASCII_WORDS = (
+    bytes(c | 0x20 if chr(c).isupper() else c if chr(c).isalnum() else ord(" ") for c in range(128))
+    + b" " * 128
+)
 _SPACES = re.compile(rb"  +")
 
 
@@ -255,11 +259,14 @@ def normalise_text(text: str) -> str:
 
     ``"[Data sintetis]  MPP   Kota Jambi -- sudah BEROPERASI."`` → ``"mpp kota jambi sudah beroperasi"``
     """
-    text = unicodedata.normalize("NFKC", _DEMO_LABEL.sub(" ", text)).casefold()
-    if text.isascii():
-        spaced = text.encode("ascii").translate(_ASCII_WORDS)
-        return _SPACES.sub(b" ", spaced).strip().decode("ascii")
-    return _NOT_A_WORD.sub(" ", text).strip()
+    if "[" in text:
+        text = _DEMO_LABEL.sub(" ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).casefold()
+        if not text.isascii():
+            return _NOT_A_WORD.sub(" ", text).strip()
+    spaced = text.encode("ascii").translate(_ASCII_WORDS)
+    return _SPACES.sub(b" ", spaced).strip().decode("ascii")
 
 
 def text_key(text: str) -> str | None:
