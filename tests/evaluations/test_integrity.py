@@ -12,7 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kotacerdas.accounts import demo as accounts_demo
@@ -270,6 +270,7 @@ _PIECES = st.sampled_from(
 )
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a shared, loaded machine
 @given(st.lists(_PIECES | st.characters(), max_size=20).map("".join) | st.text(max_size=40))
 def test_the_ascii_fast_path_normalises_as_the_definition_does(text):
     # The definition: NFKC, case folded, every run of non-word characters or "_" one space.

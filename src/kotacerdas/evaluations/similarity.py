@@ -350,7 +350,7 @@ class ShingleIndex:
         text, self._tokens = _sort_by(text, self._rank[code], count)
         self._sizes = np.bincount(text, minlength=texts)
         self._starts = np.cumsum(self._sizes) - self._sizes
-        # Blocks and owners as small integers (an owner of None: −1, compared with nobody).
+        # Blocks and owners as small integers (an owner of None: −1, the owner of no other text).
         self._blocks: dict[Hashable, int] = defaultdict(itertools.count().__next__)
         self._owners: dict[Hashable, int] = defaultdict(itertools.count().__next__)
         self._owners[None] = -1
