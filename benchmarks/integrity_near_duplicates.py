@@ -94,7 +94,7 @@ def main() -> None:
     def item(key, row):
         number, indicator, body = row
         return similarity.Item(
-            key, _masked(normalise_text(body), names[number], ()).split(), indicator, number
+            key, _masked(normalise_text(body), names[number], ()), indicator, number
         )
 
     def clock() -> tuple[float, float]:
@@ -125,7 +125,7 @@ def main() -> None:
         # In batches, as the service streams them (earlier cycles are never all in memory).
         for first in range(0, len(rows), PROBE_BATCH):
             batch = rows[first : first + PROBE_BATCH]
-            probes = [item((cycle_number, n), row) for n, row in enumerate(batch, first)]
+            probes = (item((cycle_number, n), row) for n, row in enumerate(batch, first))
             probed += len(index.matches_many(probes))
     done = clock()
     print(f"texts: {len(current)} current, {sum(map(len, earlier))} earlier")

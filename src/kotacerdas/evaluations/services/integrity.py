@@ -501,14 +501,23 @@ def near_duplicate_texts(
         .values_list(*_NEAR_FIELDS)
         .iterator(chunk_size=2000)
     )
+
+    def probes(batch, keys: list[int]):
+        # Made as they are compared, so that no list of words outlives its chunk.
+        for row in batch:
+            if (found := item(row)) is not None:
+                keys.append(found.key)
+                yield found
+
     while batch := list(itertools.islice(others, PROBE_BATCH)):
-        probes = [found for row in batch if (found := item(row)) is not None]
-        found = index.matches_many(probes)
+        keys: list[int] = []
+        found = index.matches_many(probes(batch, keys))
         matches.extend(found)
         matched = {match.second for match in found}
-        for probe in probes:
-            if probe.key not in matched:
-                del rows[probe.key]  # not similar to anything of this cycle: not kept
+        for key in keys:
+            if key not in matched:
+                del rows[key]  # not similar to anything of this cycle: not kept
+
     digests: dict[int, str] = {}
 
     def digest(pk: int) -> str:
