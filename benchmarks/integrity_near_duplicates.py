@@ -94,7 +94,7 @@ def main() -> None:
     def item(key, row):
         number, indicator, body = row
         return similarity.Item(
-            key, _masked(normalise_text(body), names[number], ()), indicator, number
+            key, _masked(normalise_text(body), names[number], ()).split(), indicator, number
         )
 
     def clock() -> tuple[float, float]:

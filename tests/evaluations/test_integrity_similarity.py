@@ -228,6 +228,11 @@ def test_groups_join_linked_pairs():
     assert similarity.groups(pairs) == [["a", "b", "e"], ["c", "d"]]
 
 
+def test_words_given_as_one_string_are_refused():
+    with pytest.raises(TypeError, match="not a string"):
+        ShingleIndex([Item("a", "peraturan wali kota sudah ditetapkan")])
+
+
 def test_a_threshold_outside_zero_to_one_is_refused():
     with pytest.raises(ValueError, match="threshold"):
         ShingleIndex([], threshold=0)

@@ -120,6 +120,8 @@ class _Texts:
         items = iter(items)
         while chunk := list(itertools.islice(items, _READ_CHUNK)):
             keys, texts, blocks, owners = zip(*chunk, strict=True)
+            if str in set(map(type, texts)):  # a string is a sequence of characters, not words
+                raise TypeError("an item's words are a sequence of words, not a string")
             counts = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
             if not counts.all():  # leave out the texts without words
                 kept = counts > 0
