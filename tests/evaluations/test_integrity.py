@@ -4,12 +4,16 @@ several regions, and large gaps between a region's self-assessment and the settl
 sent."""
 
 import hashlib
+import re
+import unicodedata
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kotacerdas.accounts import demo as accounts_demo
 from kotacerdas.accounts.models import User
@@ -254,6 +258,25 @@ def test_another_region_s_text_from_an_earlier_cycle_is_flagged(two_regions, ban
 )
 def test_texts_are_normalised(text, normal):
     assert integrity.normalise_text(text) == normal
+
+
+# Mostly ASCII (the fast path), with punctuation, spaces, underscores, the demo label in two
+# cases, other scripts, and characters that become ASCII once normalised (ß, full-width M, ſ).
+_PIECES = st.sampled_from(
+    [
+        *["a", "Z", "09", " ", "_", "-", ".", "[", "]", "\t", "\n", "\x0b", "\x1c", "\x7f"],
+        *["ß", "Ｍ", "\u017f", "[Data sintetis]", "[data SINTETIS]", "Kota Jambi"],
+    ]
+)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a shared, loaded machine
+@given(st.lists(_PIECES | st.characters(), max_size=20).map("".join) | st.text(max_size=40))
+def test_the_ascii_fast_path_normalises_as_the_definition_does(text):
+    # The definition: NFKC, case folded, every run of non-word characters or "_" one space.
+    defined = unicodedata.normalize("NFKC", integrity._DEMO_LABEL.sub(" ", text)).casefold()
+    defined = re.sub(r"[\W_]+", " ", defined).strip()
+    assert integrity.normalise_text(text) == defined
 
 
 def test_text_key_ignores_short_texts_and_normalises_long_ones():

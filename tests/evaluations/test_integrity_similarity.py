@@ -1,11 +1,15 @@
 """The near-duplicate search of the integrity checks (``kotacerdas.evaluations.similarity``):
 pure functions, no database. Known pairs, the threshold's boundary, and the prefix-filter index
-against comparing every pair."""
+against comparing every pair (seeded cases, and a hypothesis property over random texts,
+thresholds, shingle sizes and tiny chunks)."""
 
 import itertools
 import random
+from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kotacerdas.evaluations import similarity
 from kotacerdas.evaluations.similarity import Item, ShingleIndex, jaccard, shingles, similar_pairs
@@ -132,6 +136,89 @@ def test_the_index_finds_exactly_what_comparing_every_pair_finds(seed, threshold
     assert probed == {pair for pair in brute_force(items, threshold) if pair[1] >= 40 > pair[0]}
 
 
+def every_pair(indexed, probes, threshold, size):
+    """What the index must return, by comparing every pair with the module's definition
+    (|A ∩ B| >= t·|A ∪ B| with its float slack; owner None: compared with everyone), in the
+    documented order: ``pairs()`` by second then first, ``matches_many`` by probe then text."""
+    texts = [item for item in indexed if item.words]
+    sets = [shingles(item.words, size) for item in texts]
+
+    def similar(a, first, b, second):
+        if a.block != b.block or (a.owner is not None and a.owner == b.owner):
+            return None
+        common = len(first & second)
+        union = len(first) + len(second) - common
+        return common / union if common >= threshold * union - 1e-9 else None
+
+    pairs = [
+        (texts[i].key, texts[j].key, value)
+        for j in range(len(texts))
+        for i in range(j)
+        if (value := similar(texts[i], sets[i], texts[j], sets[j])) is not None
+    ]
+    matches = [
+        (texts[i].key, probe.key, value)
+        for probe in probes
+        for i in range(len(texts))
+        if (value := similar(texts[i], sets[i], probe, shingles(probe.words, size))) is not None
+    ]
+    return pairs, matches
+
+
+@st.composite
+def corpora(draw):
+    """Texts from a vocabulary of a few words (so that shingles repeat and pairs reach any
+    threshold), some shorter than a shingle or empty, in two blocks, with owners (some None);
+    probes also use words that no indexed text has."""
+    sources = draw(
+        st.lists(st.lists(st.sampled_from("abcde"), max_size=14), min_size=1, max_size=4)
+    )
+
+    def text(words):
+        source = list(draw(st.sampled_from(sources)))
+        for _ in range(draw(st.integers(0, 3))):
+            if source:
+                source[draw(st.integers(0, len(source) - 1))] = draw(st.sampled_from(words))
+        cut = draw(st.integers(0, len(source)))
+        return source[cut:] if draw(st.booleans()) else source
+
+    def item(key, words):
+        block = draw(st.sampled_from([0, 1]))
+        owner = draw(st.sampled_from([None, 1, 2, 3]))
+        return Item(key, text(words), block, owner)
+
+    indexed = [item(key, "abcde") for key in range(draw(st.integers(0, 25)))]
+    probes = [item(("p", key), "abcdexy") for key in range(draw(st.integers(0, 10)))]
+    return indexed, probes
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    corpus=corpora(),
+    threshold=st.sampled_from([0.2, 0.5, 2 / 3, 0.8, 0.9, 1.0]) | st.floats(0.05, 1.0),
+    size=st.sampled_from([3, 3, 1, 2, 4]),
+    tight=st.booleans(),
+)
+def test_the_index_returns_exactly_the_pairs_of_comparing_every_pair(
+    corpus, threshold, size, tight
+):
+    indexed, probes = corpus
+    # tight: chunks of a few elements or texts and keys factorised at every step, as at a huge
+    # scale.
+    limits = {"_CHUNK": 3, "_KEY_LIMIT": 1 << 8, "_READ_CHUNK": 2}
+    if not tight:
+        limits = {"_CHUNK": similarity._CHUNK}
+    with mock.patch.multiple(similarity, **limits):
+        index = ShingleIndex(indexed, threshold=threshold, size=size)
+        pairs = [(m.first, m.second, m.similarity) for m in index.pairs()]
+        matches = [(m.first, m.second, m.similarity) for m in index.matches_many(probes)]
+        one_by_one = [
+            (m.first, m.second, m.similarity) for probe in probes for m in index.matches(probe)
+        ]
+    assert (pairs, matches) == every_pair(indexed, probes, threshold, size)
+    assert one_by_one == matches
+
+
 def test_groups_join_linked_pairs():
     pairs = [
         similarity.Match("a", "b", 0.9),
@@ -139,6 +226,11 @@ def test_groups_join_linked_pairs():
         similarity.Match("b", "e", 0.85),
     ]
     assert similarity.groups(pairs) == [["a", "b", "e"], ["c", "d"]]
+
+
+def test_words_given_as_one_string_are_refused():
+    with pytest.raises(TypeError, match="not a string"):
+        ShingleIndex([Item("a", "peraturan wali kota sudah ditetapkan")])
 
 
 def test_a_threshold_outside_zero_to_one_is_refused():

@@ -127,6 +127,25 @@ def test_another_region_s_near_copy_from_an_earlier_cycle_is_found(two_regions, 
     assert [(use.year, use.region_code) for use in group.uses] == [(2021, "32.73"), (2022, "15.71")]
 
 
+def test_earlier_cycles_are_compared_in_batches_with_three_queries(
+    two_regions, bandung, monkeypatch, django_assert_num_queries
+):
+    cycle, own, _other = two_regions
+    monkeypatch.setattr(integrity, "PROBE_BATCH", 2)  # several batches from a few answers
+    unrelated = "Teks lain yang tidak mirip dengan apa pun di siklus ini, nomor {0}. " * 2
+    for year in (2020, 2021):
+        (before,) = enrol(make_cycle(year, CycleState.PUBLISHED), bandung)
+        write(before, "ENV.WAS.01", unrelated.format(year))
+        write(before, "GOV.SVC.02", unrelated.format(year + 10))
+        if year == 2021:
+            write(before, "GOV.SVC.01", BANDUNG_TEXT)  # in the second of three batches
+    write(own, "GOV.SVC.01", JAMBI_TEXT)
+    with django_assert_num_queries(3):
+        (group,) = integrity.near_duplicate_texts(cycle)
+    assert [(use.year, use.region_code) for use in group.uses] == [(2021, "32.73"), (2022, "15.71")]
+    assert group.highest == pytest.approx(31 / 37)
+
+
 def test_quoting_the_same_rubric_level_is_not_a_near_duplicate(two_regions):
     cycle, own, other = two_regions
     rubric = "Terintegrasi lintas perangkat daerah dan terukur"  # level 4 of GOV.SVC.01

@@ -38,6 +38,7 @@ Decisions:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -241,6 +242,15 @@ MIN_TEXT_LENGTH = 80
 DEMO_LABEL = "[Data sintetis]"
 _DEMO_LABEL = re.compile(re.escape(DEMO_LABEL), re.IGNORECASE)
 _NOT_A_WORD = re.compile(r"[\W_]+")
+# The same for ASCII text (most justifications), several times faster than the expression: as
+# bytes, upper case letters become lower case and every character but an ASCII letter or digit
+# a space, then runs of spaces collapse. (NFKC leaves ASCII as it is; its case folding is
+# lower case.)
+_ASCII_WORDS = (
+    bytes(c | 0x20 if chr(c).isupper() else c if chr(c).isalnum() else ord(" ") for c in range(128))
+    + b" " * 128
+)
+_SPACES = re.compile(rb"  +")
 
 
 def normalise_text(text: str) -> str:
@@ -249,8 +259,14 @@ def normalise_text(text: str) -> str:
 
     ``"[Data sintetis]  MPP   Kota Jambi -- sudah BEROPERASI."`` → ``"mpp kota jambi sudah beroperasi"``
     """
-    text = unicodedata.normalize("NFKC", _DEMO_LABEL.sub(" ", text)).casefold()
-    return _NOT_A_WORD.sub(" ", text).strip()
+    if "[" in text:
+        text = _DEMO_LABEL.sub(" ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).casefold()
+        if not text.isascii():
+            return _NOT_A_WORD.sub(" ", text).strip()
+    spaced = text.encode("ascii").translate(_ASCII_WORDS)
+    return _SPACES.sub(b" ", spaced).strip().decode("ascii")
 
 
 def text_key(text: str) -> str | None:
@@ -346,6 +362,10 @@ def shared_texts(cycle: Cycle) -> list[SharedText]:
 # Jaccard similarity of word 3-gram shingles at or above which two justifications are flagged
 # (kotacerdas.evaluations.similarity: one word changed in a text of 29 words is exactly 0.8).
 NEAR_DUPLICATE_THRESHOLD = similarity.THRESHOLD
+# Other cycles' answers are streamed from the database 2,000 rows at a time and compared this
+# many at a time, so they are never all in memory (a few MB per batch); larger batches look
+# shingles up in the index faster (measured in docs/benchmarks.md).
+PROBE_BATCH = 10_000
 # What a region's own name or code becomes before comparing (one word, never in a real text).
 REGION_MASK = "_daerah_"
 _KIND_WORDS = ("kota ", "kabupaten ", "kab ", "provinsi ", "prov ")
@@ -450,46 +470,63 @@ def near_duplicate_texts(
     """
     rubrics = _rubrics()
     names: dict[int, list[str]] = {}
-    rows: dict[int, tuple[str, str, tuple]] = {}  # answer id → (text, key, row)
+    rows: dict[int, tuple] = {}  # answer id → its row (the text first)
 
     def item(row) -> similarity.Item | None:
         text, pk, region_id, code, name, _year, indicator, indicator_id = row
         normal = normalise_text(text)
         if len(normal) < MIN_TEXT_LENGTH:
             return None
-        key = hashlib.sha256(normal.encode()).hexdigest()  # text_key, normalised once
         if region_id not in names:
             names[region_id] = region_names(name, code)
         compared = _masked(normal, names[region_id], rubrics.get(indicator_id, ()))
         if len(compared) < MIN_TEXT_LENGTH:
             return None
-        rows[pk] = (text, key, row)
+        rows[pk] = row
         return similarity.Item(pk, compared.split(), indicator, region_id)
 
-    own = [
+    # Streamed into the index: each text's list of words is freed once read.
+    own = (
         found
         for row in _long_justifications().filter(submission__cycle=cycle).values_list(*_NEAR_FIELDS)
         if (found := item(row)) is not None
-    ]
-    if not own:
-        return []
+    )
     index = similarity.ShingleIndex(own, threshold=threshold)
+    if not index.keys:
+        return []
     matches = index.pairs()
-    for row in (
+    others = (
         _long_justifications()
         .exclude(submission__cycle=cycle)
         .values_list(*_NEAR_FIELDS)
         .iterator(chunk_size=2000)
-    ):
-        probe = item(row)
-        if probe is None:
-            continue
-        found = index.matches(probe)
-        if found:
-            matches.extend(found)
-        else:
-            del rows[probe.key]  # not similar to anything of this cycle: not kept
-    matches = [match for match in matches if rows[match.first][1] != rows[match.second][1]]
+    )
+
+    def probes(batch, keys: list[int]):
+        # Made as they are compared, so that no list of words outlives its chunk.
+        for row in batch:
+            if (found := item(row)) is not None:
+                keys.append(found.key)
+                yield found
+
+    while batch := list(itertools.islice(others, PROBE_BATCH)):
+        keys: list[int] = []
+        found = index.matches_many(probes(batch, keys))
+        matches.extend(found)
+        matched = {match.second for match in found}
+        for key in keys:
+            if key not in matched:
+                del rows[key]  # not similar to anything of this cycle: not kept
+
+    digests: dict[int, str] = {}
+
+    def digest(pk: int) -> str:
+        # text_key of an answer that matched (only those: most answers match nothing).
+        if pk not in digests:
+            digests[pk] = hashlib.sha256(normalise_text(rows[pk][0]).encode()).hexdigest()
+        return digests[pk]
+
+    matches = [match for match in matches if digest(match.first) != digest(match.second)]
     best: dict[int, float] = defaultdict(float)
     for match in matches:
         best[match.first] = max(best[match.first], match.similarity)
@@ -503,10 +540,9 @@ def near_duplicate_texts(
     for number, keys in enumerate(keyed):
         uses = []
         for pk in keys:
-            text, digest, row = rows[pk]
-            _text, _pk, region_id, code, name, year, indicator, _indicator_id = row
+            text, _pk, region_id, code, name, year, indicator, _indicator_id = rows[pk]
             uses.append(
-                SimilarUse(pk, region_id, code, name, year, indicator, text, best[pk], digest)
+                SimilarUse(pk, region_id, code, name, year, indicator, text, best[pk], digest(pk))
             )
         uses.sort(key=lambda use: (use.year, use.region_code, use.indicator, use.answer_id))
         found_groups.append(SimilarTexts(uses, min(linked[number]), max(linked[number])))
