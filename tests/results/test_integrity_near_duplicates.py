@@ -167,7 +167,8 @@ def test_the_page_lists_near_duplicates_with_their_similarity(client, admin_user
     html = client.get(reverse("results:integrity", args=[cycle.year])).content.decode()
     assert 'data-check="near">1<' in html and 'data-check="texts">0<' in html
     assert html.count('data-testid="near-duplicate"') == 1
-    assert "84%" in html  # 31/37 = 83.8 %
+    assert "84%" in html  # 31/37 = 83.8%
+    assert "rangkaian tiga kata 80% atau lebih" in html  # the threshold, the sign joined
     assert "Mal Pelayanan Publik Kota Bandung" in html
     report = checks.report(cycle)
     assert len(report.open["near"]) == 1 and report.reviewed["near"] == []
