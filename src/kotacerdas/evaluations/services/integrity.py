@@ -502,21 +502,21 @@ def near_duplicate_texts(
         .iterator(chunk_size=2000)
     )
 
-    def probes(batch, keys: list[int]):
+    def probes(batch, compared: list[int]):
         # Made as they are compared, so that no list of words outlives its chunk.
         for row in batch:
             if (found := item(row)) is not None:
-                keys.append(found.key)
+                compared.append(found.key)
                 yield found
 
     while batch := list(itertools.islice(others, PROBE_BATCH)):
-        keys: list[int] = []
-        found = index.matches_many(probes(batch, keys))
+        compared: list[int] = []
+        found = index.matches_many(probes(batch, compared))
         matches.extend(found)
         matched = {match.second for match in found}
-        for key in keys:
-            if key not in matched:
-                del rows[key]  # not similar to anything of this cycle: not kept
+        for pk in compared:
+            if pk not in matched:
+                del rows[pk]  # not similar to anything of this cycle: not kept
 
     digests: dict[int, str] = {}
 
