@@ -114,6 +114,8 @@ CASES = [
     ),
     Case("evaluations:cycle_unenrol", ADMIN_ONLY, method="post", kwargs=own),
     Case("evaluations:cycle_history", ADMIN_ONLY, kwargs=year),
+    Case("evaluations:cycle_operations", ADMIN_ONLY, kwargs=year),
+    Case("evaluations:cycle_operations_xlsx", ADMIN_ONLY, kwargs=year),
     Case(
         "evaluations:submission_return",
         ADMIN_ONLY,

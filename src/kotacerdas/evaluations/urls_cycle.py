@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cycle_admin, history
+from .views import cycle_admin, history, operations
 
 urlpatterns = [
     path("siklus/", cycle_admin.cycle_list, name="cycle_list"),
@@ -16,6 +16,12 @@ urlpatterns = [
         "siklus/<int:year>/daerah/<str:code>/keluarkan/",
         cycle_admin.cycle_unenrol,
         name="cycle_unenrol",
+    ),
+    path("siklus/<int:year>/operasional/", operations.cycle_operations, name="cycle_operations"),
+    path(
+        "siklus/<int:year>/operasional.xlsx",
+        operations.cycle_operations_xlsx,
+        name="cycle_operations_xlsx",
     ),
     path("siklus/<int:year>/riwayat/", history.cycle_history, name="cycle_history"),
     path(

@@ -20,9 +20,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from kotacerdas.core.moments import wib
+from kotacerdas.core.xlsx import add_sheet
 from kotacerdas.regions.models import Region
 
 from ..choices import NodeKind
@@ -57,11 +57,6 @@ CSV_COLUMNS = [
     "previous_display",
     "improvement",
 ]
-# Number formats tagged with the Indonesian locale (LCID 0x421): 3,31 and 1.234,5 in Excel
-# and LibreOffice set to Indonesian; the cells hold numbers, never text.
-DECIMAL_FORMAT = "[$-421]#,##0.00"
-INTEGER_FORMAT = "[$-421]#,##0"
-HEADER_FILL = PatternFill("solid", fgColor="DBEAFE")
 
 
 def filename(snapshot: Snapshot, fmt: str, region: Region | None = None) -> str:
@@ -202,27 +197,6 @@ def to_json(snapshot: Snapshot, results: list[RegionResult]) -> bytes:
 # --- XLSX ---------------------------------------------------------------------------------------
 
 
-def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[Any]], first: int):
-    """A sheet with a bold, frozen header row; numbers from column ``first`` (1-based) formatted."""
-    sheet = workbook.create_sheet(title)
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        sheet.append(row)
-    for column in sheet.iter_cols(min_row=2, min_col=first):
-        for cell in column:
-            if isinstance(cell.value, float):
-                cell.number_format = DECIMAL_FORMAT
-            elif isinstance(cell.value, int):
-                cell.number_format = INTEGER_FORMAT
-    sheet.freeze_panes = sheet.cell(row=2, column=3)
-    sheet.column_dimensions["B"].width = 32
-    return sheet
-
-
 def _region_columns(result: RegionResult, province_names: dict[str, str]) -> list[Any]:
     region = result.region
     return [
@@ -242,7 +216,7 @@ def to_xlsx(snapshot: Snapshot, results: list[RegionResult]) -> bytes:
     workbook.remove(workbook.active)
     names = dict((snapshot.summary or {}).get("provinces", []))
     scale = snapshot.scale
-    _sheet(
+    add_sheet(
         workbook,
         _("Indeks"),
         [
@@ -286,7 +260,7 @@ def to_xlsx(snapshot: Snapshot, results: list[RegionResult]) -> bytes:
         (NodeKind.ELEMENT, _("Elemen")),
     ):
         nodes = published.nodes_of(snapshot, kind)
-        _sheet(
+        add_sheet(
             workbook,
             title,
             [*region_headers(), *(f"{node['code']} {node['name']}" for node in nodes)],
@@ -301,7 +275,7 @@ def to_xlsx(snapshot: Snapshot, results: list[RegionResult]) -> bytes:
         )
     codes = [indicator["code"] for indicator in snapshot.indicators]
     for title, field in ((_("Indikator (skor 0–100)"), "score"), (_("Nilai akhir"), "value")):
-        _sheet(
+        add_sheet(
             workbook,
             title[:31],
             [*region_headers(), *codes],
