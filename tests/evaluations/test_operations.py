@@ -12,7 +12,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kotacerdas.accounts.roles import Role
-from kotacerdas.evaluations.models import Answer, Evidence, Submission, SubmissionState
+from kotacerdas.evaluations.models import (
+    Answer,
+    CycleState,
+    Evidence,
+    Submission,
+    SubmissionState,
+)
 from kotacerdas.evaluations.services import operations
 from kotacerdas.regions.models import Region, RegionKind
 from tests.conftest import make_user
@@ -213,3 +219,17 @@ def test_the_overview_takes_the_same_queries_for_more_regions(cycle, regions):
         view = operations.overview(cycle)
     assert view.national.enrolled == 9
     assert len(many) == len(few)
+
+
+def test_only_what_the_region_can_still_change_is_stalled(cycle, regions):
+    later = timezone.now() + timedelta(days=10)
+    Submission.objects.filter(cycle=cycle, region=regions["muaro"]).update(
+        state=SubmissionState.RETURNED, returned_at=timezone.now()
+    )
+    # In review a draft is locked (never submitted): only the returned one can still move.
+    cycle.state = CycleState.REVIEW
+    cycle.save()
+    assert [row.submission.region.code for row in operations.stalled(cycle, now=later)] == ["15.05"]
+    cycle.state = CycleState.MODERATION
+    cycle.save()
+    assert operations.stalled(cycle, now=later) == []

@@ -21,8 +21,16 @@ from kotacerdas.core.moments import wib
 from kotacerdas.core.xlsx import add_sheet
 from kotacerdas.regions.models import Region
 
-from ..models import Answer, Assignment, Cycle, Evidence, Submission, SubmissionState
-from . import scoring, submissions
+from ..models import (
+    Answer,
+    Assignment,
+    Cycle,
+    CycleState,
+    Evidence,
+    Submission,
+    SubmissionState,
+)
+from . import locks, scoring, submissions
 
 User = get_user_model()
 
@@ -139,10 +147,17 @@ def by_province(
 def stalled(
     cycle: Cycle, *, now: datetime | None = None, days: int = STALLED_AFTER_DAYS
 ) -> list[StalledRow]:
-    """The self-assessments still with their region (draft or returned) whose answers and
-    evidence have not changed for ``days`` days or more, or never: the longest idle first, those
-    with nothing at all at the top. A returned one counts from its return if that is later."""
+    """The self-assessments their region can still change (``locks``: drafts while the cycle is
+    open, returned ones while it is open or in review) whose answers and evidence have not
+    changed for ``days`` days or more, or never: the longest idle first, those with nothing at
+    all at the top. A returned one counts from its return if that is later."""
     now = now or timezone.now()
+    if cycle.state == CycleState.OPEN:
+        with_region = [SubmissionState.DRAFT, SubmissionState.RETURNED]
+    elif cycle.state in locks.RETURN_STATES:
+        with_region = [SubmissionState.RETURNED]
+    else:
+        return []
     last_answer = (
         Answer.objects.filter(submission=OuterRef("pk"))
         .order_by("-updated_at")
@@ -154,7 +169,7 @@ def stalled(
         .values("uploaded_at")[:1]
     )
     open_ = (
-        cycle.submissions.filter(state__in=[SubmissionState.DRAFT, SubmissionState.RETURNED])
+        cycle.submissions.filter(state__in=with_region)
         .select_related("region")
         .annotate(last_answer=Subquery(last_answer), last_evidence=Subquery(last_evidence))
         .order_by("region__code")
