@@ -67,3 +67,21 @@ def test_indonesian_number_and_date_formats():
         assert formats.localize(3.31) == "3,31"
         assert formats.date_format(datetime.date(2022, 10, 3)) == "3 Oktober 2022"
         assert formats.number_format(1234567.5, 1, force_grouping=True) == "1.234.567,5"
+
+
+def test_the_reminder_schedule_is_read_from_the_environment_most_distant_first():
+    result = run_kotacerdas(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.REMINDER_DAYS_BEFORE)",
+        REMINDER_DAYS_BEFORE="1,14,3,3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "(14, 3, 1)"
+
+
+@pytest.mark.parametrize("schedule", ["7,-1", "seminggu", "400"])
+def test_a_bad_reminder_schedule_refuses_to_start(schedule):
+    result = run_kotacerdas("check", REMINDER_DAYS_BEFORE=schedule)
+    assert result.returncode != 0
+    assert "REMINDER_DAYS_BEFORE must list days between 0 and 366" in result.stderr

@@ -16,6 +16,8 @@ Environment variables (all optional in development):
 - ``LINK_CHECK``: ``1`` lets the server fetch and archive link evidence (default off: closed
   government networks have no internet); ``LINK_CHECK_ALLOW_PRIVATE``: ``1`` allows links to
   private addresses (default off, against SSRF).
+- ``REMINDER_DAYS_BEFORE``: the days before a region's self-assessment deadline on which
+  ``kotacerdas send_reminders`` reminds a region that has not sent it (default ``7,3,1``).
 """
 
 import os
@@ -334,6 +336,17 @@ KOTACERDAS_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 KOTACERDAS_EMAIL_KEEP_DAYS = env.int("EMAIL_KEEP_DAYS", default=90)
 if KOTACERDAS_EMAIL_KEEP_DAYS < 1:
     raise ImproperlyConfigured("EMAIL_KEEP_DAYS must be at least 1.")
+# Reminders to regions that have not sent their self-assessment (evaluations.services.reminders,
+# `kotacerdas send_reminders` daily from cron): the schedule steps, in days before the region's
+# deadline, most distant first. Each step is emailed once per region.
+try:
+    REMINDER_DAYS_BEFORE = tuple(
+        sorted(set(env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 3, 1])), reverse=True)
+    )
+except ValueError:
+    REMINDER_DAYS_BEFORE = ()
+if not REMINDER_DAYS_BEFORE or not all(0 <= days <= 366 for days in REMINDER_DAYS_BEFORE):
+    raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must list days between 0 and 366, e.g. 7,3,1.")
 
 # --- REST API (kotacerdas.api; docs/api.md) ------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,7 +1,7 @@
-"""The operator and cycle side of the evaluation: the admin's cycle pages, enrolment, returns, the
-self-assessment, evidence (download included) and the history. One cycle of its own: 2029, open,
-Kota Jambi and Kota Bandung enrolled, Kota Jambi assessed by the assigned assessor and holding
-one evidence file."""
+"""The operator and cycle side of the evaluation: the admin's cycle pages, enrolment, reminders,
+returns, the self-assessment, evidence (download included) and the history. One cycle of its own:
+2029, open, Kota Jambi and Kota Bandung enrolled, Kota Jambi assessed by the assigned assessor and
+holding one evidence file."""
 
 from datetime import timedelta
 
@@ -89,6 +89,7 @@ CASES = [
         kwargs=year,
         data=lambda w: {"to_state": CycleState.REVIEW},
     ),
+    Case("evaluations:cycle_remind", ADMIN_ONLY, method="post", kwargs=year),
     Case("evaluations:cycle_enrol", ADMIN_ONLY, kwargs=year),
     Case(
         "evaluations:cycle_enrol",

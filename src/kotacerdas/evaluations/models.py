@@ -229,6 +229,58 @@ class Submission(RulesModel):
         return f"{self.region} · {self.cycle.year}"
 
 
+#: ``Reminder.kind`` of a reminder an admin sent; automatic ones are named by their schedule step.
+MANUAL_REMINDER = "manual"
+
+
+class Reminder(RulesModel):
+    """A reminder emailed to a region's operators that its self-assessment is not sent yet
+    (``services.reminders``). ``kind`` is the schedule step of an automatic reminder, the days
+    before the deadline as text ("7", "3", "1"), or ``manual`` for one an admin sent. An
+    automatic step is recorded once per submission (a database constraint), so that two runs of
+    ``kotacerdas send_reminders`` never send it twice; manual reminders may repeat (the service
+    allows one per 24 hours). A row is written only when the email went to at least one
+    operator. Never changed afterwards."""
+
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("penilaian mandiri"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    kind = models.CharField(_("jenis"), max_length=10)
+    sent_at = models.DateTimeField(_("dikirim pada"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dikirim oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recipients = models.PositiveSmallIntegerField(_("jumlah penerima"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("pengingat")
+        verbose_name_plural = pgettext_lazy("jamak", "pengingat")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "kind"],
+                condition=~models.Q(kind=MANUAL_REMINDER),
+                name="automatic_reminder_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["submission", "kind", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.kind}"
+
+    @property
+    def is_manual(self) -> bool:
+        return self.kind == MANUAL_REMINDER
+
+
 class Answer(RulesModel):
     """A region's answer to one indicator. ``version`` guards against stale saves."""
 

@@ -1,4 +1,5 @@
-"""Routes for the admin: cycles, transitions, enrolment, returns, and the cycle's history."""
+"""Routes for the admin: cycles, transitions, enrolment, reminders, returns, and the cycle's
+history."""
 
 from django.urls import path
 
@@ -23,6 +24,7 @@ urlpatterns = [
         operations.cycle_operations_xlsx,
         name="cycle_operations_xlsx",
     ),
+    path("siklus/<int:year>/pengingat/", cycle_admin.cycle_remind, name="cycle_remind"),
     path("siklus/<int:year>/riwayat/", history.cycle_history, name="cycle_history"),
     path(
         "penilaian/<int:year>/<str:code>/kembalikan/",

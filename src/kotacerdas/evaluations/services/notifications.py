@@ -77,6 +77,22 @@ def submission_returned(submission: Submission) -> None:
     _render_and_send("submission_returned", context, operators_of([submission.region_id]))
 
 
+def submission_reminder(
+    submission: Submission, recipients: list[User], *, deadline, answered: int, total: int
+) -> None:
+    """To ``recipients`` (the region's operators, ``operators_of``): the self-assessment is not
+    sent yet, with its ``deadline`` (``submissions.Deadline``, or None when none binds it) in
+    WIB and the days left, the progress (``answered`` of ``total`` indicators) and the link."""
+    context = {
+        "submission": submission,
+        "deadline": deadline,
+        "answered": answered,
+        "total": total,
+        "url": submission_url(submission),
+    }
+    _render_and_send("submission_reminder", context, recipients)
+
+
 def session_scheduled(session: VirtualSession, ics: bytes | None = None) -> None:
     """To the region's operators and the session's assessors: when and where the interview is,
     with the session as an ``.ics`` calendar file attached (``ics``, or made by

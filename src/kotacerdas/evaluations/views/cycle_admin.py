@@ -1,5 +1,5 @@
 """The admin's cycle pages: list, create, settings, dashboard with transitions, enrolment,
-and returning a submission."""
+reminders to regions that have not sent their self-assessment, and returning a submission."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kotacerdas.core.errors import ServiceError
@@ -25,7 +27,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Assignment, Cycle, CycleState, SubmissionState
-from ..services import cycles, enrolment, lifecycle, submissions
+from ..services import cycles, enrolment, lifecycle, reminders, submissions
 from .operator import form_url, get_submission
 
 MAX_CANDIDATES = 600
@@ -104,14 +106,20 @@ def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
         .annotate(n=Count("id"))
         .order_by()
     )
+    reminded = reminders.last_sent(cycle)
+    enrolled = list(cycle.submissions.select_related("region").order_by("region__code"))
+    reachable = reminders.reachable_regions(submission.region_id for submission in enrolled)
     rows = [
         {
             "submission": submission,
             "answered": answered.get(submission.pk, 0),
             "percent": round(100 * answered.get(submission.pk, 0) / total) if total else 0,
             "assessors": assessors.get(submission.region_id, 0),
+            "reminded": reminded.get(submission.pk),
+            "unreachable": submission.state == SubmissionState.DRAFT
+            and submission.region_id not in reachable,
         }
-        for submission in cycle.submissions.select_related("region").order_by("region__code")
+        for submission in enrolled
     ]
     states = dict.fromkeys(SubmissionState.values, 0)
     for row in rows:
@@ -134,6 +142,9 @@ def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
         "transitions": transitions,
         "steps": [(value, label, value == cycle.state) for value, label in CycleState.choices],
         "can_unenrol": cycle.state == CycleState.DRAFT,
+        "reminder_days": ", ".join(str(days) for days in reminders.steps()),
+        "can_remind": cycle.state == CycleState.OPEN
+        and request.user.has_perm("evaluations.send_reminders", cycle),
     }
     return render(request, "evaluations/cycle/detail.html", context)
 
@@ -189,6 +200,48 @@ def cycle_transition(request: HttpRequest, year: int) -> HttpResponse:
             _("Siklus %(cycle)s sekarang pada tahap %(state)s.")
             % {"cycle": cycle, "state": cycle.get_state_display()},
         )
+    return redirect(dashboard_url(cycle))
+
+
+@login_required
+@require_POST
+def cycle_remind(request: HttpRequest, year: int) -> HttpResponse:
+    """Remind every draft region of the open cycle now ("Kirim pengingat"), except those
+    reminded manually in the last 24 hours and those without an operator to email."""
+    cycle = get_object_or_404(Cycle, year=year)
+    if not request.user.has_perm("evaluations.send_reminders", cycle):
+        raise PermissionDenied
+    try:
+        report = reminders.remind_drafts(cycle, by=request.user, now=timezone.now())
+    except ServiceError as error:
+        _report_error(request, error)
+        return redirect(dashboard_url(cycle))
+    if report.sent:
+        messages.success(
+            request,
+            ngettext(
+                "Pengingat dikirim ke %(n)d daerah (%(people)d penerima).",
+                "Pengingat dikirim ke %(n)d daerah (%(people)d penerima).",
+                len(report.sent),
+            )
+            % {"n": len(report.sent), "people": sum(r.recipients for r in report.sent)},
+        )
+    elif not report.skipped:
+        messages.info(request, _("Tidak ada daerah yang belum mengirim penilaian mandiri."))
+    recent = [s for s in report.skipped if isinstance(s.error, reminders.RemindedRecently)]
+    if recent:
+        messages.info(
+            request,
+            ngettext(
+                "%(n)d daerah sudah diingatkan dalam 24 jam terakhir dan dilewati: %(names)s.",
+                "%(n)d daerah sudah diingatkan dalam 24 jam terakhir dan dilewati: %(names)s.",
+                len(recent),
+            )
+            % {"n": len(recent), "names": ", ".join(s.submission.region.name for s in recent)},
+        )
+    for skipped in report.skipped:
+        if skipped not in recent:
+            messages.warning(request, skipped.error.message)
     return redirect(dashboard_url(cycle))
 
 
