@@ -331,6 +331,7 @@ ENTRIES = [
         "POST", "/api/v1/cycles/{year}/panels/auto-assign/", ADMIN_ONLY, lambda w: {"year": 2022}
     ),
     Entry("GET", "/api/v1/cycles/{year}/history/", ADMIN_ONLY, lambda w: {"year": 2022}),
+    Entry("GET", "/api/v1/cycles/{year}/operations/", ADMIN_ONLY, lambda w: {"year": 2022}),
     # Feedback (the moderator) and the audit trail (admins and the region's operator).
     Entry(
         "GET",

@@ -233,3 +233,45 @@ def test_only_what_the_region_can_still_change_is_stalled(cycle, regions):
     cycle.state = CycleState.MODERATION
     cycle.save()
     assert operations.stalled(cycle, now=later) == []
+
+
+def test_the_api_gives_the_same_view(client, admin_user, cycle, regions):
+    assign(cycle, regions["bandung"], make_user("asesor.satu", Role.ASSESSOR))
+    client.force_login(admin_user)
+    data = client.get("/api/v1/cycles/2022/operations/").json()
+    assert (data["year"], data["state"], data["indicators"]) == (2022, "open", 4)
+    assert [(row["code"], row["enrolled"], row["submitted"]) for row in data["provinces"]] == [
+        ("15", 2, 0),
+        ("32", 2, 1),
+    ]
+    assert data["national"] == {
+        "code": None,
+        "name": None,
+        "enrolled": 4,
+        "submitted": 1,
+        "draft": 3,
+        "returned": 0,
+        "not_started": 1,
+        "answered": 9,
+        "possible": 16,
+        "submitted_percent": 25,
+        "answered_percent": 56,
+    }
+    assert [(row["region"], row["last_change"], row["idle_days"]) for row in data["stalled"]] == [
+        ("32", None, None)
+    ]
+    assert data["assessors"] == [
+        {
+            "assessor": "asesor.satu",
+            "name": "asesor.satu",
+            "assigned": 1,
+            "completed": 0,
+            "waiting": 1,
+            "scored": 0,
+            "to_score": 4,
+            "scored_percent": 0,
+            "overdue": False,
+            "regions": ["Kota Bandung"],
+        }
+    ]
+    assert client.get("/api/v1/cycles/1999/operations/").status_code == 404

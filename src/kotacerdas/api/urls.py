@@ -14,6 +14,7 @@ from .endpoints import (
     evaluations,
     instruments,
     masterplans,
+    operations,
     regions,
     results,
     surveys,
@@ -29,6 +30,9 @@ router.register(
     r"cycles/(?P<year>\d{4})/enrolment", cycle_admin.EnrolmentViewSet, basename="enrolment"
 )
 router.register(r"cycles/(?P<year>\d{4})/panels", cycle_admin.PanelViewSet, basename="panel")
+router.register(
+    r"cycles/(?P<year>\d{4})/operations", operations.OperationsViewSet, basename="operations"
+)
 router.register(r"cycles/(?P<year>\d{4})/appeals", appeals.AppealViewSet, basename="appeal")
 router.register("appeal-evidence", appeals.AppealEvidenceViewSet, basename="appeal-evidence")
 router.register("submissions", evaluations.SubmissionViewSet, basename="submission")
