@@ -12,10 +12,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kotacerdas.accounts.roles import Role
+from kotacerdas.core.models import OutgoingEmail
 from kotacerdas.evaluations.models import (
     Answer,
     CycleState,
     Evidence,
+    Reminder,
     Submission,
     SubmissionState,
 )
@@ -275,3 +277,43 @@ def test_the_api_gives_the_same_view(client, admin_user, cycle, regions):
         }
     ]
     assert client.get("/api/v1/cycles/1999/operations/").status_code == 404
+
+
+def test_stalled_drafts_are_reminded_from_the_page_and_the_rest_left_alone(
+    client, admin_user, cycle, regions
+):
+    for code in ("jambi", "muaro", "jabar"):
+        make_user(f"op.{code}", Role.OPERATOR, region=regions[code], email=f"{code}@pemda.go.id")
+    later = timezone.now() + timedelta(days=8)
+    view = operations.overview(cycle, now=later)
+    assert [row.submission.region.code for row in view.remindable] == ["32", "15.71", "15.05"]
+
+    client.force_login(admin_user)
+    page = client.get(reverse("evaluations:cycle_operations", args=[2022])).content.decode()
+    form = page.split('data-testid="remind-stalled"')[1].split("</form>")[0]
+    # Only Jawa Barat is stalled now, so only Jawa Barat is in the form.
+    assert 'name="regions" value="32"' in form and 'value="15.71"' not in form
+
+    response = client.post(
+        reverse("evaluations:cycle_remind", args=[2022]), {"regions": ["32"], "back": "operations"}
+    )
+    assert response.url == reverse("evaluations:cycle_operations", args=[2022])
+    assert list(Reminder.objects.values_list("submission__region__code", "kind")) == [
+        ("32", "manual")
+    ]
+    assert [email.recipients for email in OutgoingEmail.objects.all()] == [["jabar@pemda.go.id"]]
+    page = client.get(reverse("evaluations:cycle_operations", args=[2022])).content.decode()
+    row = page.split('data-testid="stalled-32"')[1].split("</tr>")[0]
+    assert "WIB" in row.split("</td>")[-2]  # the last reminder's moment
+
+
+def test_no_reminder_button_once_the_cycle_has_left_open(client, admin_user, cycle, regions):
+    Submission.objects.filter(cycle=cycle, region=regions["jabar"]).update(
+        state=SubmissionState.RETURNED
+    )
+    cycle.state = CycleState.REVIEW
+    cycle.save()
+    client.force_login(admin_user)
+    page = client.get(reverse("evaluations:cycle_operations", args=[2022])).content.decode()
+    assert 'data-testid="stalled-32"' in page
+    assert 'data-testid="remind-stalled"' not in page

@@ -30,7 +30,7 @@ from ..models import (
     Submission,
     SubmissionState,
 )
-from . import locks, scoring, submissions
+from . import locks, reminders, scoring, submissions
 
 User = get_user_model()
 
@@ -84,6 +84,15 @@ class StalledRow:
     answered: int
     last_change: datetime | None
     idle_days: int | None
+    last_reminded: datetime | None = None
+
+    @property
+    def can_be_reminded(self) -> bool:
+        """Reminders go to drafts of an open cycle (``reminders.remind_now``)."""
+        return (
+            self.submission.state == SubmissionState.DRAFT
+            and self.submission.cycle.state == CycleState.OPEN
+        )
 
 
 @dataclass
@@ -117,6 +126,11 @@ class Overview:
     stalled: list[StalledRow]
     assessors: list[AssessorRow]
     now: datetime
+
+    @property
+    def remindable(self) -> list[StalledRow]:
+        """The stalled rows a reminder can go to now."""
+        return [row for row in self.stalled if row.can_be_reminded]
 
     @property
     def review_deadline_passed(self) -> bool:
@@ -170,11 +184,12 @@ def stalled(
     )
     open_ = (
         cycle.submissions.filter(state__in=with_region)
-        .select_related("region")
+        .select_related("cycle", "region")
         .annotate(last_answer=Subquery(last_answer), last_evidence=Subquery(last_evidence))
         .order_by("region__code")
     )
     answered = submissions.answered_counts(cycle)
+    reminded = reminders.last_sent(cycle)
     cutoff = now - timedelta(days=days)
     rows = []
     for submission in open_:
@@ -184,7 +199,15 @@ def stalled(
         if last is not None and last > cutoff:
             continue
         idle = (timezone.localdate(now) - timezone.localdate(last)).days if last else None
-        rows.append(StalledRow(submission, answered.get(submission.pk, 0), last, idle))
+        rows.append(
+            StalledRow(
+                submission,
+                answered.get(submission.pk, 0),
+                last,
+                idle,
+                reminded.get(submission.pk),
+            )
+        )
     # Never started first, then the longest idle; region code keeps the order stable.
     rows.sort(
         key=lambda row: (

@@ -180,10 +180,13 @@ def send_manual(submissions: Iterable[Submission], *, by, now: datetime | None =
     return report
 
 
-def remind_drafts(cycle: Cycle, *, by, now: datetime | None = None) -> Report:
-    """``send_manual`` to every draft region of ``cycle``, by region code (the cycle page's
-    "Kirim pengingat"); those reminded manually in the last 24 hours come back as skipped.
-    Refuses (Locked) a cycle that is not open, and a non-admin (PermissionDenied)."""
+def remind_drafts(
+    cycle: Cycle, *, by, now: datetime | None = None, codes: Iterable[str] | None = None
+) -> Report:
+    """``send_manual`` to every draft region of ``cycle`` (only those whose code is in ``codes``
+    when given), by region code (the cycle page's "Kirim pengingat", the operations page's
+    reminder of stalled regions); those reminded manually in the last 24 hours come back as
+    skipped. Refuses (Locked) a cycle that is not open, and a non-admin (PermissionDenied)."""
     _require_permission(by, cycle)
     if cycle.state != CycleState.OPEN:
         raise Locked(
@@ -198,6 +201,8 @@ def remind_drafts(cycle: Cycle, *, by, now: datetime | None = None) -> Report:
         .select_related("cycle", "region")
         .order_by("region__code")
     )
+    if codes is not None:
+        drafts = drafts.filter(region__code__in=list(codes))
     return send_manual(drafts, by=by, now=now)
 
 

@@ -207,15 +207,23 @@ def cycle_transition(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def cycle_remind(request: HttpRequest, year: int) -> HttpResponse:
     """Remind every draft region of the open cycle now ("Kirim pengingat"), except those
-    reminded manually in the last 24 hours and those without an operator to email."""
+    reminded manually in the last 24 hours and those without an operator to email. Fields:
+    ``regions`` (codes; optional: only these drafts), ``back`` ("operations": return to the
+    operations page, else the cycle page)."""
     cycle = get_object_or_404(Cycle, year=year)
     if not request.user.has_perm("evaluations.send_reminders", cycle):
         raise PermissionDenied
+    back = (
+        reverse("evaluations:cycle_operations", kwargs={"year": cycle.year})
+        if request.POST.get("back") == "operations"
+        else dashboard_url(cycle)
+    )
+    codes = request.POST.getlist("regions") or None
     try:
-        report = reminders.remind_drafts(cycle, by=request.user, now=timezone.now())
+        report = reminders.remind_drafts(cycle, by=request.user, now=timezone.now(), codes=codes)
     except ServiceError as error:
         _report_error(request, error)
-        return redirect(dashboard_url(cycle))
+        return redirect(back)
     if report.sent:
         messages.success(
             request,
@@ -242,7 +250,7 @@ def cycle_remind(request: HttpRequest, year: int) -> HttpResponse:
     for skipped in report.skipped:
         if skipped not in recent:
             messages.warning(request, skipped.error.message)
-    return redirect(dashboard_url(cycle))
+    return redirect(back)
 
 
 @login_required
