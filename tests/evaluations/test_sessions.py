@@ -198,8 +198,8 @@ def test_the_schedule_form_rejects_a_session_without_a_place(client, setup, admi
 @pytest.mark.parametrize(
     ("language", "listed", "card"),
     [
-        ("id", "09.00 · 90 menit", "Senin, 3 Oktober 2022 pukul 09.00 WIB"),
-        ("en", "09:00 · 90 minutes", "Monday, 3 October 2022, 09:00 WIB"),
+        ("id", "09.00 WIB · 90 menit", "Senin, 3 Oktober 2022 pukul 09.00 WIB"),
+        ("en", "09:00 WIB · 90 minutes", "Monday, 3 October 2022, 09:00 WIB"),
     ],
 )
 def test_session_times_follow_the_language_of_the_page(
