@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from kotacerdas.accounts.models import User
 from kotacerdas.accounts.roles import Role
@@ -13,7 +14,9 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Fast hashing, files in a temporary folder, tasks run at once, no lockout carry-over."""
+    """Fast hashing, files in a temporary folder, tasks run at once, no lockout carry-over, an
+    empty cache (what one test computed and cached never answers another)."""
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {

@@ -172,3 +172,36 @@ def test_the_page_lists_near_duplicates_with_their_similarity(client, admin_user
     assert "Mal Pelayanan Publik Kota Bandung" in html
     report = checks.report(cycle)
     assert len(report.open["near"]) == 1 and report.reviewed["near"] == []
+
+
+def test_the_result_is_computed_once_until_an_answer_changes(two_regions, monkeypatch):
+    cycle, own, other = two_regions
+    write(own, "GOV.SVC.01", JAMBI_TEXT)
+    copy = write(other, "GOV.SVC.01", BANDUNG_TEXT)
+    computed = []
+    compute = integrity.near_duplicate_texts
+
+    def counted(*args, **kwargs):
+        computed.append(args[0].year)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(integrity, "near_duplicate_texts", counted)
+    first = integrity.cached_near_duplicate_texts(cycle)
+    again = integrity.cached_near_duplicate_texts(cycle)
+    assert computed == [2022]
+    assert [group.key for group in again] == [group.key for group in first] and len(first) == 1
+    assert checks.report(cycle).near[0].key == first[0].key and computed == [2022]
+
+    # Bandung rewrites its text: the next reading computes again and finds nothing.
+    copy.justification = (
+        "Kota Bandung membangun layanan terpadu di setiap kecamatan dengan aplikasi antrean "
+        "daring, petugas keliling untuk warga lanjut usia, dan laporan kinerja bulanan yang "
+        "dibahas bersama camat serta lurah di seluruh wilayah kota."
+    )
+    copy.save()
+    assert integrity.cached_near_duplicate_texts(cycle) == []
+    assert computed == [2022, 2022]
+    # A new answer anywhere, even in another cycle, changes the fingerprint too.
+    before = integrity.answers_fingerprint()
+    write(own, "GOV.SVC.02", "Singkat.")
+    assert integrity.answers_fingerprint() != before

@@ -47,7 +47,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Length
 
 from kotacerdas.instruments.models import Indicator, IndicatorType, LevelDescriptor
@@ -550,6 +551,39 @@ def near_duplicate_texts(
         found_groups,
         key=lambda group: (-len(group.regions), -group.highest, group.uses[0].region_code),
     )
+
+
+# Part of the cache key: bump it when what near_duplicate_texts returns changes shape or meaning.
+NEAR_DUPLICATES_VERSION = 1
+NEAR_DUPLICATES_TIMEOUT = 24 * 60 * 60
+
+
+def answers_fingerprint() -> str:
+    """What changes whenever an answer anywhere is added, removed or saved: their number, the
+    highest id and the newest ``updated_at`` (every save goes through ``answers`` and sets it).
+    One aggregate query."""
+    found = Answer.objects.aggregate(n=Count("id"), top=Max("id"), last=Max("updated_at"))
+    last = found["last"].isoformat() if found["last"] else "-"
+    return f"{found['n']}:{found['top']}:{last}"
+
+
+def cached_near_duplicate_texts(
+    cycle: Cycle, *, threshold: float = NEAR_DUPLICATE_THRESHOLD
+) -> list[SimilarTexts]:
+    """:func:`near_duplicate_texts`, kept in the default cache until an answer changes anywhere
+    (the comparison spans every cycle): the same result, computed once per state of the answers
+    instead of on every opening of the integrity page (seconds at national scale). Rubrics and
+    region names, the other inputs, do not change once a cycle has answers (its instrument is
+    frozen)."""
+    key = (
+        f"kc:near-duplicates:v{NEAR_DUPLICATES_VERSION}:{cycle.pk}:{threshold}:"
+        f"{answers_fingerprint()}"
+    )
+    found = cache.get(key)
+    if found is None:
+        found = near_duplicate_texts(cycle, threshold=threshold)
+        cache.set(key, found, NEAR_DUPLICATES_TIMEOUT)
+    return found
 
 
 # --- Self-assessment against the settled value --------------------------------------------------

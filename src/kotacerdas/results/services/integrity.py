@@ -242,7 +242,7 @@ def report(cycle: Cycle) -> Report:
         files=evidence_checks.shared_files(cycle),
         links=evidence_checks.shared_links(cycle),
         texts=evidence_checks.shared_texts(cycle),
-        near=evidence_checks.near_duplicate_texts(cycle),
+        near=evidence_checks.cached_near_duplicate_texts(cycle),
         gaps=evidence_checks.self_assessment_gaps(cycle),
         assessors=outlier_assessors(cycle),
         jumps=index_jumps(snapshot) if snapshot is not None else [],
