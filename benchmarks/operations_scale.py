@@ -23,7 +23,6 @@ Usage (from the repository root):
 from __future__ import annotations
 
 import argparse
-import copy
 import os
 import random
 import time
@@ -31,6 +30,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import django
+from national_db import fresh_database, national_instrument
 
 
 def main() -> None:
@@ -48,7 +48,6 @@ def main() -> None:
     os.environ.setdefault("DEBUG", "0")  # as in production: no SQL kept or formatted per query
     django.setup()
 
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -65,30 +64,10 @@ def main() -> None:
         SubmissionState,
     )
     from kotacerdas.evaluations.services import operations
-    from kotacerdas.instruments.services import (
-        DEFAULT_INSTRUMENT,
-        import_yaml,
-        load_default_instrument,
-    )
-    from kotacerdas.instruments.services.yaml_format import read_yaml, tree_to_yaml
     from kotacerdas.regions.models import Region
 
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    call_command("load_regions", verbosity=0)
-    if options.repeat > 1:
-        tree = read_yaml(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))
-        for dimension in tree["dimensions"]:
-            for element in dimension["elements"]:
-                element["indicators"] = [
-                    {**copy.deepcopy(indicator), "code": f"{indicator['code']}.{round_}"}
-                    for round_ in range(options.repeat)
-                    for indicator in element["indicators"]
-                ]
-        tree["code"] = "kc-2022"
-        instrument = import_yaml(tree_to_yaml(tree))
-    else:
-        instrument = load_default_instrument("kc-2022")
+    fresh_database()
+    instrument = national_instrument("kc-2022", options.repeat)
     now = timezone.now()
     cycle = Cycle.objects.create(
         year=2022,

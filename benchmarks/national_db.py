@@ -1,0 +1,43 @@
+"""Shared set-up of the benchmarks that fill a database at national scale: empty the database
+named by ``DATABASE_URL`` and load the official regions, and the default instrument with every
+indicator repeated ``repeat`` times (5: 300 indicators, the product's upper size).
+
+Call after ``django.setup()``.
+"""
+
+from __future__ import annotations
+
+import copy
+
+
+def fresh_database() -> None:
+    """Everything in the database is replaced: migrated, emptied, the 552 regions loaded."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    call_command("load_regions", verbosity=0)
+
+
+def national_instrument(code: str, repeat: int = 1):
+    """The packaged default instrument under ``code``, each indicator ``repeat`` times (codes
+    suffixed ``.0``, ``.1``, ...)."""
+    from kotacerdas.instruments.services import (
+        DEFAULT_INSTRUMENT,
+        import_yaml,
+        load_default_instrument,
+    )
+    from kotacerdas.instruments.services.yaml_format import read_yaml, tree_to_yaml
+
+    if repeat <= 1:
+        return load_default_instrument(code)
+    tree = read_yaml(DEFAULT_INSTRUMENT.read_text(encoding="utf-8"))
+    for dimension in tree["dimensions"]:
+        for element in dimension["elements"]:
+            element["indicators"] = [
+                {**copy.deepcopy(indicator), "code": f"{indicator['code']}.{round_}"}
+                for round_ in range(repeat)
+                for indicator in element["indicators"]
+            ]
+    tree["code"] = code
+    return import_yaml(tree_to_yaml(tree))
