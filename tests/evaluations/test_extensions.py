@@ -247,9 +247,7 @@ def test_the_countdown_counts_to_the_extension(cycle, submission, other, admin_u
     assert (theirs.at, theirs.passed, theirs.extended) == (cycle.submission_deadline, True, False)
 
 
-def test_evidence_validity_keeps_the_cycle_deadline_for_every_region(
-    cycle, submission, admin_user
-):
+def test_evidence_validity_keeps_the_cycle_deadline_for_every_region(cycle, submission, admin_user):
     until = cycle.submission_deadline + timedelta(days=30)
     extensions.extend_deadline(submission, until, reason=REASON, by=admin_user)
     assert evidence.reference_date(fresh(submission).cycle) == timezone.localdate(

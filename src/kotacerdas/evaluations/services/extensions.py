@@ -177,9 +177,7 @@ def _ensure_extendable(submission: Submission) -> None:
         )
     if submission.state == SubmissionState.SUBMITTED:
         raise Locked(
-            _(
-                "%(region)s sudah mengirim penilaian mandiri; tidak perlu tambahan waktu."
-            )
+            _("%(region)s sudah mengirim penilaian mandiri; tidak perlu tambahan waktu.")
             % {"region": submission.region.name}
         )
     if submission.state == SubmissionState.RETURNED:
