@@ -168,6 +168,24 @@ ENTRIES = [
         lambda w: {"id": w.own_review.pk},
         body=lambda w: {"reason": "Data dukung Perda belum terbaca."},
     ),
+    # One region's deadline extension: admins (the open cycle of this world has no deadline, so
+    # the admin gets through to the service's refusal); the region's parties know it (403).
+    Entry(
+        "POST",
+        "/api/v1/submissions/{id}/extension/",
+        expect(404, anonymous=401, admin=409, assessor_assigned=403, operator_own=403),
+        own_open,
+        body=lambda w: {"until": "2099-01-31T23:59:00+07:00", "reason": "Banjir"},
+        note="refused: the cycle has no deadline",
+    ),
+    Entry(
+        "POST",
+        "/api/v1/submissions/{id}/extension/cancel/",
+        expect(404, anonymous=401, admin=409, assessor_assigned=403, operator_own=403),
+        own_open,
+        body=lambda w: {"reason": "Tidak jadi"},
+        note="refused: no extension",
+    ),
     Entry("GET", "/api/v1/submissions/{id}/scores/", REVIEWERS, lambda w: {"id": w.own_review.pk}),
     Entry("GET", "/api/v1/submissions/{id}/finals/", REVIEWERS, lambda w: {"id": w.own_review.pk}),
     Entry("GET", "/api/v1/evidence/{id}/", REGION_PARTIES, lambda w: {"id": w.link_evidence.pk}),

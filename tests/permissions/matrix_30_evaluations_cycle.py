@@ -124,6 +124,28 @@ CASES = [
         kwargs=own,
         data=lambda w: {"reason": "SK belum ada"},
     ),
+    # One region's deadline extension (admins; the rule is evaluations.extend_deadline)
+    Case("evaluations:submission_extension", ADMIN_ONLY, kwargs=own),
+    Case(
+        "evaluations:submission_extension",
+        ADMIN_ONLY,
+        method="post",
+        kwargs=own,
+        data=lambda w: {
+            "until": timezone.localtime(timezone.now() + timedelta(days=40)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            "reason": "Banjir",
+        },
+    ),
+    Case(
+        "evaluations:submission_extension_cancel",
+        ADMIN_ONLY,
+        method="post",
+        kwargs=own,
+        data=lambda w: {"reason": "Tidak jadi"},
+        note="no extension to cancel",
+    ),
     # The self-assessment
     Case("evaluations:submission_list", SIGNED_IN),
     Case("evaluations:submission_form", REGION_PARTIES, kwargs=own),

@@ -48,7 +48,14 @@ class CycleAdmin(ReadOnlyAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(ReadOnlyAdmin):
-    list_display = ["region", "cycle", "state", "submitted_at", "returned_at"]
+    list_display = [
+        "region",
+        "cycle",
+        "state",
+        "submitted_at",
+        "returned_at",
+        "deadline_extended_to",
+    ]
     list_filter = ["cycle", "state"]
     search_fields = ["region__name", "region__code"]
     list_select_related = ["region", "cycle"]

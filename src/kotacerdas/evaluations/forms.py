@@ -190,6 +190,30 @@ class ReturnForm(forms.Form):
     )
 
 
+class ExtensionForm(forms.Form):
+    """Fields: ``until`` (the region's new deadline, Jakarta time) and ``reason``."""
+
+    until = forms.DateTimeField(
+        label=_("Batas waktu baru (WIB)"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=DATETIME_INPUT,
+    )
+    reason = forms.CharField(
+        label=_("Alasan perpanjangan"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Tercatat di riwayat dan terlihat oleh operator daerah ini."),
+    )
+
+
+class CancelExtensionForm(forms.Form):
+    """Field: ``reason``."""
+
+    reason = forms.CharField(
+        label=_("Alasan pembatalan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class AnswerForm(forms.Form):
     """Fields: ``value`` (text; a number, ``,`` or ``.`` as decimal mark), ``not_applicable``,
     ``justification``, ``version`` (the answer's version the page was loaded with; 0 if none)."""

@@ -214,6 +214,21 @@ class Submission(RulesModel):
         related_name="+",
     )
     return_reason = models.TextField(_("alasan pengembalian"), blank=True)
+    # A later deadline for this region alone (services/extensions.py); the cycle's deadline binds
+    # the others. Empty when none was granted or it was cancelled (the history keeps both).
+    deadline_extended_to = models.DateTimeField(
+        _("batas waktu diperpanjang sampai"), null=True, blank=True
+    )
+    extension_reason = models.TextField(_("alasan perpanjangan"), blank=True)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diperpanjang oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    extended_at = models.DateTimeField(_("diperpanjang pada"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -223,6 +238,21 @@ class Submission(RulesModel):
         verbose_name_plural = pgettext_lazy("jamak", "penilaian mandiri")
         constraints = [
             models.UniqueConstraint(fields=["cycle", "region"], name="one_submission_per_region"),
+            # An extension always has its reason and its moment; no extension leaves neither.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        deadline_extended_to__isnull=True,
+                        extension_reason="",
+                        extended_at__isnull=True,
+                    )
+                    | (
+                        models.Q(deadline_extended_to__isnull=False, extended_at__isnull=False)
+                        & ~models.Q(extension_reason="")
+                    )
+                ),
+                name="submission_extension_is_whole",
+            ),
         ]
 
     def __str__(self) -> str:

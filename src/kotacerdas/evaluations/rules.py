@@ -59,6 +59,8 @@ def is_assigned_assessor(user, obj) -> bool:
 rules.add_perm("evaluations.manage_cycle", is_admin)
 # Remind regions that have not sent their self-assessment, now (obj: Cycle or None)
 rules.add_perm("evaluations.send_reminders", is_admin)
+# Give one region a later self-assessment deadline, change or cancel it (obj: Submission)
+rules.add_perm("evaluations.extend_deadline", is_admin)
 # Moderation queue and final values (obj: Cycle or Submission)
 rules.add_perm("evaluations.moderate", is_admin)
 # Read a region's self-assessment, its answers and evidence (obj: Submission, Answer, Evidence)

@@ -1,5 +1,5 @@
-"""Routes for the admin: cycles, transitions, enrolment, reminders, returns, and the cycle's
-history."""
+"""Routes for the admin: cycles, transitions, enrolment, reminders, returns, deadline
+extensions, and the cycle's history."""
 
 from django.urls import path
 
@@ -30,5 +30,15 @@ urlpatterns = [
         "penilaian/<int:year>/<str:code>/kembalikan/",
         cycle_admin.submission_return,
         name="submission_return",
+    ),
+    path(
+        "penilaian/<int:year>/<str:code>/perpanjang/",
+        cycle_admin.submission_extension,
+        name="submission_extension",
+    ),
+    path(
+        "penilaian/<int:year>/<str:code>/perpanjang/batal/",
+        cycle_admin.submission_extension_cancel,
+        name="submission_extension_cancel",
     ),
 ]

@@ -1,5 +1,5 @@
 """The yearly evaluation: cycles and their transitions, self-assessments (answers, evidence,
-submit, return), assessors' assignments and scores, and moderation.
+submit, return, deadline extensions), assessors' assignments and scores, and moderation.
 
 Every write calls a service of ``kotacerdas.evaluations.services``; every read is limited to what
 the `rules` permissions let the user see (``submissions.visible_to`` is the ``view_submission``
@@ -40,6 +40,7 @@ from kotacerdas.evaluations.models import (
 from kotacerdas.evaluations.services import (
     answers,
     assignments,
+    extensions,
     history,
     lifecycle,
     links,
@@ -93,9 +94,16 @@ class CycleSerializer(serializers.ModelSerializer):
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
+    """A region's self-assessment. ``deadline_extended_to`` and ``extension_reason``: the later
+    deadline an admin gave this region alone (null and empty without one);
+    ``effective_deadline``: the deadline that applies to the region, the later of the cycle's
+    and the extension (null when the cycle has none; a submitted or returned self-assessment is
+    not held to it)."""
+
     cycle = serializers.IntegerField(source="cycle.year", read_only=True)
     region = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
+    effective_deadline = serializers.SerializerMethodField()
 
     class Meta:
         model = Submission
@@ -109,7 +117,16 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "submitted_at",
             "returned_at",
             "return_reason",
+            "deadline_extended_to",
+            "extension_reason",
+            "effective_deadline",
         ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_effective_deadline(self, submission: Submission) -> str | None:
+        deadline = extensions.effective_deadline(submission)
+        return serializers.DateTimeField().to_representation(deadline) if deadline else None
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -345,6 +362,18 @@ class ReturnInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class ExtensionInput(serializers.Serializer):
+    until = serializers.DateTimeField(
+        help_text="The region's new deadline (ISO 8601; without an offset, Asia/Jakarta): later "
+        "than the cycle's deadline and than now."
+    )
+    reason = serializers.CharField(max_length=2000)
+
+
+class CancelExtensionInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
 class ModerationScoreSerializer(serializers.Serializer):
     assessor = serializers.CharField()
     value = serializers.DecimalField(**DECIMAL)
@@ -521,6 +550,8 @@ class SubmissionViewSet(FeedbackActions, SubmissionHistoryActions, viewsets.Read
         "add_evidence": "evaluations.edit_submission",
         "submit": "evaluations.edit_submission",
         "return_to_region": "evaluations.manage_cycle",
+        "extension": "evaluations.extend_deadline",
+        "cancel_extension": "evaluations.extend_deadline",
         "scores": "evaluations.view_scores",
         "finals": "evaluations.view_scores",
         "feedback": "evaluations.moderate",
@@ -652,6 +683,30 @@ class SubmissionViewSet(FeedbackActions, SubmissionHistoryActions, viewsets.Read
         submission = self.get_object()
         values = validated(ReturnInput, request.data)
         submission = submissions.return_submission(
+            submission, reason=values["reason"], by=request.user
+        )
+        return Response(SubmissionSerializer(submission).data)
+
+    @extend_schema(request=ExtensionInput, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def extension(self, request, pk=None):
+        """Give this region alone a later self-assessment deadline, or move its extension
+        (admins; ``extensions.extend_deadline``: an open cycle and a draft self-assessment)."""
+        submission = self.get_object()
+        values = validated(ExtensionInput, request.data)
+        submission = extensions.extend_deadline(
+            submission, values["until"], reason=values["reason"], by=request.user
+        )
+        return Response(SubmissionSerializer(submission).data)
+
+    @extend_schema(request=CancelExtensionInput, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], url_path="extension/cancel", filter_backends=[])
+    def cancel_extension(self, request, pk=None):
+        """Cancel the region's extension: the cycle's deadline applies to it again (admins;
+        ``extensions.cancel_extension``)."""
+        submission = self.get_object()
+        values = validated(CancelExtensionInput, request.data)
+        submission = extensions.cancel_extension(
             submission, reason=values["reason"], by=request.user
         )
         return Response(SubmissionSerializer(submission).data)

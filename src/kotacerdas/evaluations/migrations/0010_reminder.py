@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0008_link_check_stale'),
+        ('evaluations', '0009_submission_extension'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -75,7 +75,9 @@ def clean_valid_until(value) -> datetime.date | None:
 
 def reference_date(cycle: Cycle) -> datetime.date:
     """The day evidence of ``cycle`` must still be valid on: the local date of the cycle's
-    self-assessment deadline, or today when the cycle has no deadline."""
+    self-assessment deadline, or today when the cycle has no deadline. The same day for every
+    region: a region's extension (``extensions``) gives it more time to answer, not a later
+    day its documents must be valid on (docs/decisions.md)."""
     if cycle.submission_deadline is not None:
         return timezone.localdate(cycle.submission_deadline)
     return timezone.localdate()

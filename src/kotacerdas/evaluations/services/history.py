@@ -2,7 +2,8 @@
 
 Per indicator of a region: its answer and its evidence (for the region's operators and admins),
 and for admins also the assessors' scores and the final value. Per cycle: its state and settings.
-Per self-assessment: submitted and returned, with the reason.
+Per self-assessment: submitted and returned, its deadline extended or the extension cancelled,
+with the reason.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ ANSWER_FIELDS = ("value", "not_applicable", "justification")
 EVIDENCE_FIELDS = ("kind", "original_name", "url", "description", "size", "sha256", "superseded")
 SCORE_FIELDS = ("value", "not_applicable", "note", "evidence_missing")
 FINAL_FIELDS = ("value", "not_applicable", "method", "reason")
-SUBMISSION_FIELDS = ("state", "return_reason")
+SUBMISSION_FIELDS = ("state", "return_reason", "deadline_extended_to", "extension_reason")
 CYCLE_FIELDS = ("state", *SCHEDULE_FIELDS, *METHOD_FIELDS, "previous", "published_at")
 
 
@@ -91,7 +92,8 @@ def indicator_history(submission: Submission, indicator: Indicator, *, user) -> 
 
 
 def submission_history(submission: Submission) -> list[Entry]:
-    """Enrolment, submission and returns of a self-assessment (with reasons), newest first."""
+    """Enrolment, submission, returns and deadline extensions of a self-assessment (with
+    reasons), newest first."""
     entries = _entries(
         Submission.history.filter(id=submission.pk),
         SUBMISSION_FIELDS,

@@ -5,7 +5,7 @@ Only an admin moves a cycle. Each move checks the preconditions of the state it 
 what entering that state does (``ON_ENTER``: freeze the instrument, enqueue the preparation of
 moderation; the results app adds the publication of the results, whose release is announced to
 the regions). ``WARNINGS`` lists what a move leaves behind without blocking it (regions that
-never submitted).
+never submitted, regions whose extension has not passed).
 A final cycle may step back to moderation with a reason; nothing leaves ``published`` except to
 ``archived``. Other apps extend the checks by appending to ``CHECKS[state]`` (e.g. the results
 app: "results computed" before publication).
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.accounts.predicates import is_admin
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.moments import wib
 from kotacerdas.instruments.models import Dimension, Element, Indicator, IndicatorType
 
 from ..models import Cycle, CycleState, Submission, SubmissionState
@@ -192,8 +193,32 @@ def _never_submitted(cycle: Cycle) -> list[str]:
     ]
 
 
+def _extension_running(cycle: Cycle) -> list[str]:
+    """Regions still working under an extension that has not passed: leaving "open" now locks
+    their self-assessment before the moment they were promised. An extension that the cycle's
+    own (later) deadline has overtaken is not named: it promises nothing more."""
+    after = max(filter(None, [timezone.now(), cycle.submission_deadline]))
+    extended = (
+        cycle.submissions.filter(state=SubmissionState.DRAFT, deadline_extended_to__gt=after)
+        .select_related("region")
+        .order_by("region__code")
+    )
+    return [
+        _(
+            "%(region)s (%(code)s) mendapat perpanjangan batas waktu sampai %(when)s dan belum "
+            "mengirim; pindah tahap sekarang menguncinya lebih awal."
+        )
+        % {
+            "region": submission.region.name,
+            "code": submission.region.code,
+            "when": wib(submission.deadline_extended_to),
+        }
+        for submission in extended
+    ]
+
+
 WARNINGS: dict[str, list[Check]] = {
-    CycleState.REVIEW: [_never_submitted],
+    CycleState.REVIEW: [_extension_running, _never_submitted],
 }
 
 

@@ -2,7 +2,8 @@
 
 An operator may change answers and evidence, and submit, only while
 
-- the cycle is ``open`` and the submission is a ``draft``, before the submission deadline; or
+- the cycle is ``open`` and the submission is a ``draft``, before the region's deadline (the
+  cycle's, or the region's extension when later: ``extensions.effective_deadline``); or
 - the submission was ``returned`` by an admin, while the cycle is ``open`` or ``review``
   (the deadline no longer applies to a returned submission).
 
@@ -20,6 +21,7 @@ from kotacerdas.core.errors import Locked
 from kotacerdas.core.moments import wib
 
 from ..models import Cycle, CycleState, Submission, SubmissionState
+from .extensions import effective_deadline, is_extended
 
 FROZEN_STATES = frozenset({CycleState.PUBLISHED, CycleState.ARCHIVED})
 RETURN_STATES = frozenset({CycleState.OPEN, CycleState.REVIEW})
@@ -68,8 +70,13 @@ def ensure_editable(submission: Submission, *, now: datetime | None = None) -> N
             )
             % {"when": wib(submission.submitted_at) if submission.submitted_at else "—"}
         )
-    deadline = cycle.submission_deadline
+    deadline = effective_deadline(submission)
     if deadline is not None and (now or timezone.now()) > deadline:
+        if is_extended(submission):
+            raise Locked(
+                _("Perpanjangan batas waktu penilaian mandiri (%(deadline)s) sudah lewat.")
+                % {"deadline": wib(deadline)}
+            )
         raise Locked(
             _("Batas waktu penilaian mandiri (%(deadline)s) sudah lewat.")
             % {"deadline": wib(deadline)}

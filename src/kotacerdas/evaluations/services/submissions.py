@@ -16,7 +16,7 @@ from kotacerdas.core.errors import Locked, ServiceError
 from kotacerdas.instruments.models import Dimension, Indicator
 
 from ..models import Answer, Assignment, CycleState, Evidence, Submission, SubmissionState
-from . import notifications
+from . import extensions, notifications
 from .locks import ensure_not_frozen, hold_editable
 
 RETURN_STATES = frozenset({CycleState.OPEN, CycleState.REVIEW})
@@ -76,29 +76,32 @@ def current_of(region) -> Submission | None:
 
 @dataclass(frozen=True)
 class Deadline:
-    """The submission deadline as its region sees it today (local dates, Asia/Jakarta)."""
+    """The submission deadline as its region sees it today (local dates, Asia/Jakarta).
+    ``extended``: the region's own extension sets it (later than the cycle's deadline)."""
 
     at: datetime
     days_left: int
     passed: bool
+    extended: bool = False
 
 
 def deadline_of(submission: Submission, *, now: datetime | None = None) -> Deadline | None:
-    """The deadline that still binds ``submission``, with the whole days left until its date
-    (0 on the day itself, negative once past); None when no deadline binds it: the cycle is not
-    open, has none, the submission was already sent, or it was returned (a returned
-    self-assessment is not held to the deadline, see ``locks``)."""
-    cycle = submission.cycle
+    """The deadline that still binds ``submission`` (the region's effective deadline: the
+    cycle's, or the region's extension when later, ``extensions.effective_deadline``), with the
+    whole days left until its date (0 on the day itself, negative once past); None when no
+    deadline binds it: the cycle is not open, has none, the submission was already sent, or it
+    was returned (a returned self-assessment is not held to the deadline, see ``locks``)."""
+    at = extensions.effective_deadline(submission)
     if (
-        cycle.state != CycleState.OPEN
-        or cycle.submission_deadline is None
+        submission.cycle.state != CycleState.OPEN
+        or at is None
         or submission.state != SubmissionState.DRAFT
     ):
         return None
     now = now or timezone.now()
-    days = (timezone.localdate(cycle.submission_deadline) - timezone.localdate(now)).days
+    days = (timezone.localdate(at) - timezone.localdate(now)).days
     return Deadline(
-        at=cycle.submission_deadline, days_left=days, passed=now > cycle.submission_deadline
+        at=at, days_left=days, passed=now > at, extended=extensions.is_extended(submission)
     )
 
 

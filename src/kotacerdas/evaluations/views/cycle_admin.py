@@ -1,5 +1,6 @@
 """The admin's cycle pages: list, create, settings, dashboard with transitions, enrolment,
-reminders to regions that have not sent their self-assessment, and returning a submission."""
+reminders to regions that have not sent their self-assessment, returning a submission and
+extending one region's deadline."""
 
 from __future__ import annotations
 
@@ -16,18 +17,21 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kotacerdas.core.errors import ServiceError
+from kotacerdas.core.moments import wib
 from kotacerdas.regions.models import Region, RegionKind
 
 from ..forms import (
+    CancelExtensionForm,
     CycleCreateForm,
     CycleSettingsForm,
     EnrolCsvForm,
     EnrolPickForm,
+    ExtensionForm,
     ReturnForm,
     TransitionForm,
 )
-from ..models import Assignment, Cycle, CycleState, SubmissionState
-from ..services import cycles, enrolment, lifecycle, reminders, submissions
+from ..models import Assignment, Cycle, CycleState, Submission, SubmissionState
+from ..services import cycles, enrolment, extensions, lifecycle, reminders, submissions
 from .operator import form_url, get_submission
 
 MAX_CANDIDATES = 600
@@ -107,8 +111,11 @@ def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
         .order_by()
     )
     reminded = reminders.last_sent(cycle)
-    enrolled = list(cycle.submissions.select_related("region").order_by("region__code"))
+    enrolled = list(cycle.submissions.select_related("cycle", "region").order_by("region__code"))
     reachable = reminders.reachable_regions(submission.region_id for submission in enrolled)
+    can_extend = cycle.state == CycleState.OPEN and request.user.has_perm(
+        "evaluations.extend_deadline", None
+    )
     rows = [
         {
             "submission": submission,
@@ -118,6 +125,8 @@ def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
             "reminded": reminded.get(submission.pk),
             "unreachable": submission.state == SubmissionState.DRAFT
             and submission.region_id not in reachable,
+            "extended": extensions.is_extended(submission),
+            "can_extend": can_extend and submission.state == SubmissionState.DRAFT,
         }
         for submission in enrolled
     ]
@@ -362,3 +371,76 @@ def submission_return(request: HttpRequest, year: int, code: str) -> HttpRespons
             _("Penilaian mandiri %(region)s dikembalikan.") % {"region": submission.region.name},
         )
     return redirect(form_url(submission))
+
+
+def _extendable(request: HttpRequest, year: int, code: str) -> Submission:
+    """The region's self-assessment in the cycle of ``year``, for a user who may extend its
+    deadline (``evaluations.extend_deadline``), else 403 (404 when there is none)."""
+    submission = get_submission(year, code)
+    if not request.user.has_perm("evaluations.extend_deadline", submission):
+        raise PermissionDenied
+    return submission
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_extension(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """Give one region a later self-assessment deadline, or move its extension; the page also
+    shows the current extension and the form that cancels it. Fields: ``until`` (WIB),
+    ``reason``."""
+    submission = _extendable(request, year, code)
+    form = ExtensionForm(request.POST or None, initial=_extension_initial(submission))
+    if request.method == "POST" and form.is_valid():
+        try:
+            extended = extensions.extend_deadline(
+                submission,
+                form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Batas waktu %(region)s diperpanjang sampai %(when)s.")
+                % {"region": extended.region.name, "when": wib(extended.deadline_extended_to)},
+            )
+            return redirect(dashboard_url(extended.cycle))
+    context = {
+        "cycle": submission.cycle,
+        "submission": submission,
+        "form": form,
+        "cancel_form": CancelExtensionForm(),
+        "refusal": extensions.refusal(submission),
+        "extended": extensions.is_extended(submission),
+        "effective": extensions.effective_deadline(submission),
+    }
+    return render(request, "evaluations/cycle/extension.html", context)
+
+
+def _extension_initial(submission: Submission) -> dict:
+    if submission.deadline_extended_to is None:
+        return {}
+    return {"until": submission.deadline_extended_to, "reason": submission.extension_reason}
+
+
+@login_required
+@require_POST
+def submission_extension_cancel(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """Cancel the region's extension: the cycle's deadline binds it again. Field: ``reason``."""
+    submission = _extendable(request, year, code)
+    form = CancelExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Alasan pembatalan wajib diisi."))
+        return redirect("evaluations:submission_extension", year=year, code=code)
+    try:
+        extensions.cancel_extension(submission, reason=form.cleaned_data["reason"], by=request.user)
+    except ServiceError as error:
+        _report_error(request, error)
+        return redirect("evaluations:submission_extension", year=year, code=code)
+    messages.success(
+        request,
+        _("Perpanjangan batas waktu %(region)s dibatalkan.") % {"region": submission.region.name},
+    )
+    return redirect(dashboard_url(submission.cycle))

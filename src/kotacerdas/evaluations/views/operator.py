@@ -23,7 +23,7 @@ from kotacerdas.masterplans.services import citations
 
 from ..forms import AnswerForm, EvidenceFileForm, EvidenceLinkForm, ReturnForm
 from ..models import CycleState, Submission, SubmissionState
-from ..services import answers, history, links, locks, sessions, submissions
+from ..services import answers, extensions, history, links, locks, sessions, submissions
 from ..services import evidence as evidence_service
 
 # Status codes of a refused autosave; the page's script lets htmx show their message.
@@ -97,7 +97,12 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(visible, 100).get_page(request.GET.get("page"))
     rows = [
-        {"submission": submission, "lock_reason": locks.lock_reason(submission)}
+        {
+            "submission": submission,
+            "lock_reason": locks.lock_reason(submission),
+            "deadline": extensions.effective_deadline(submission),
+            "extended": extensions.is_extended(submission),
+        }
         for submission in page
     ]
     return render(request, "evaluations/operator/list.html", {"rows": rows, "page": page})
@@ -172,6 +177,8 @@ def form_context(request: HttpRequest, submission: Submission, **extra) -> dict:
         "general_evidence": evidence_by_indicator.get(None, []),
         "editable": editable,
         "lock_reason": lock_reason,
+        "deadline": extensions.effective_deadline(submission),
+        "binding_deadline": submissions.deadline_of(submission),
         "is_returned": submission.state == SubmissionState.RETURNED,
         "is_operator": user.has_perm("evaluations.edit_submission", submission),
         "can_return": user.has_perm("evaluations.manage_cycle", submission.cycle)
