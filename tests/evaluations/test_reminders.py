@@ -20,9 +20,10 @@ from kotacerdas.evaluations.models import (
     Answer,
     CycleState,
     Reminder,
+    Submission,
     SubmissionState,
 )
-from kotacerdas.evaluations.services import reminders
+from kotacerdas.evaluations.services import extensions, reminders
 from tests.conftest import make_user
 from tests.evaluations.cycle_setup import VALUES, open_cycle, submission_of
 
@@ -75,9 +76,14 @@ def steps_due(cycle, now) -> dict[str, int]:
     return {item.submission.region.code: item.step for item in reminders.due(cycle, now)}
 
 
-def record(cycle, region, kind: str, at: datetime, by=None) -> Reminder:
+def record(cycle, region, kind: str, at: datetime, by=None, deadline=DEADLINE) -> Reminder:
     return Reminder.objects.create(
-        submission=submission_of(cycle, region), kind=kind, sent_at=at, sent_by=by, recipients=1
+        submission=submission_of(cycle, region),
+        kind=kind,
+        sent_at=at,
+        sent_by=by,
+        recipients=1,
+        deadline=deadline,
     )
 
 
@@ -101,6 +107,29 @@ def test_a_step_already_sent_is_not_due_again(cycle, jambi, bandung):
     record(cycle, jambi, "7", days_before(7))
     assert steps_due(cycle, days_before(4)) == {bandung.code: 7}
     assert steps_due(cycle, days_before(2)) == {jambi.code: 3, bandung.code: 3}
+
+
+def test_an_extended_deadline_starts_the_schedule_again(cycle, jambi, bandung, admin):
+    record(cycle, jambi, "1", days_before(1))
+    assert jambi.code not in steps_due(cycle, days_before(0))
+    until = DEADLINE + timedelta(days=10)
+    # As extensions.extend_deadline records it (it refuses dates before today's real clock).
+    Submission.objects.filter(cycle=cycle, region=jambi).update(
+        deadline_extended_to=until,
+        extension_reason="Banjir di kantor Diskominfo",
+        extended_by=admin,
+        extended_at=days_before(0),
+    )
+    assert extensions.effective_deadline(submission_of(cycle, jambi)) == until
+    # On the old deadline's day Jambi has 10 days left: nothing yet; 7 days before the new one,
+    # step 7 again, and once sent, not twice.
+    assert jambi.code not in steps_due(cycle, days_before(0))
+    at = until - timedelta(days=7)
+    assert steps_due(cycle, at)[jambi.code] == 7
+    record(cycle, jambi, "7", at, deadline=until)
+    assert jambi.code not in steps_due(cycle, at)
+    # Step 1 went out for the old deadline; the new one's last day gets its own.
+    assert steps_due(cycle, until - timedelta(days=1))[jambi.code] == 1
 
 
 def test_a_missed_earlier_step_is_not_sent_after_a_later_one(cycle, jambi, bandung):

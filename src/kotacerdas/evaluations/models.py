@@ -268,7 +268,8 @@ class Reminder(RulesModel):
     (``services.reminders``). ``kind`` is the schedule step of an automatic reminder, the days
     before the deadline as text ("7", "3", "1"), or ``manual`` for one an admin sent. An
     automatic step is recorded once per submission (a database constraint), so that two runs of
-    ``kotacerdas send_reminders`` never send it twice; manual reminders may repeat (the service
+    ``kotacerdas send_reminders`` never send it twice for the same deadline (an extended
+    deadline starts the schedule again); manual reminders may repeat (the service
     allows one per 24 hours). A row is written only when the email went to at least one
     operator. Never changed afterwards."""
 
@@ -289,6 +290,9 @@ class Reminder(RulesModel):
         related_name="+",
     )
     recipients = models.PositiveSmallIntegerField(_("jumlah penerima"), default=0)
+    # The deadline the reminder announced: a step counts for that deadline only, so a region
+    # whose deadline is extended is reminded again before its new one.
+    deadline = models.DateTimeField(_("batas yang diingatkan"), null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
@@ -296,7 +300,7 @@ class Reminder(RulesModel):
         verbose_name_plural = pgettext_lazy("jamak", "pengingat")
         constraints = [
             models.UniqueConstraint(
-                fields=["submission", "kind"],
+                fields=["submission", "kind", "deadline"],
                 condition=~models.Q(kind=MANUAL_REMINDER),
                 name="automatic_reminder_once",
             ),

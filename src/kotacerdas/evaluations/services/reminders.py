@@ -100,10 +100,12 @@ def due(cycle: Cycle, now: datetime | None = None) -> list[Due]:
         return []
     now = now or timezone.now()
     schedule = steps()
-    sent: dict[int, set[str]] = {}
+    sent: dict[tuple[int, datetime | None], set[str]] = {}
     automatic = Reminder.objects.filter(submission__cycle=cycle).exclude(kind=MANUAL_REMINDER)
-    for submission_id, kind in automatic.values_list("submission_id", "kind"):
-        sent.setdefault(submission_id, set()).add(kind)
+    for submission_id, kind, announced in automatic.values_list(
+        "submission_id", "kind", "deadline"
+    ):
+        sent.setdefault((submission_id, announced), set()).add(kind)
     drafts = (
         cycle.submissions.filter(state=SubmissionState.DRAFT)
         .select_related("cycle", "region")
@@ -114,7 +116,8 @@ def due(cycle: Cycle, now: datetime | None = None) -> list[Due]:
         deadline = submission_service.deadline_of(submission, now=now)
         if deadline is None:
             continue
-        step = step_due(deadline, sent.get(submission.pk, ()), schedule)
+        # Only the steps sent for this deadline count: an extension starts the schedule again.
+        step = step_due(deadline, sent.get((submission.pk, deadline.at), ()), schedule)
         if step is not None:
             result.append(Due(submission=submission, step=step, deadline=deadline))
     return result
@@ -148,12 +151,20 @@ def _send_step(item: Due, now: datetime) -> Reminder | None:
         deadline = submission_service.deadline_of(submission, now=now)
         if deadline is None:
             return None
-        sent = submission.reminders.exclude(kind=MANUAL_REMINDER).values_list("kind", flat=True)
+        sent = (
+            submission.reminders.exclude(kind=MANUAL_REMINDER)
+            .filter(deadline=deadline.at)
+            .values_list("kind", flat=True)
+        )
         if step_due(deadline, sent, steps()) != item.step:
             return None
         recipients = _recipients(submission)
         reminder = Reminder(
-            submission=submission, kind=str(item.step), sent_at=now, recipients=len(recipients)
+            submission=submission,
+            kind=str(item.step),
+            sent_at=now,
+            recipients=len(recipients),
+            deadline=deadline.at,
         )
         try:
             with transaction.atomic():  # a savepoint: the constraint is the last guard
@@ -238,6 +249,7 @@ def remind_now(submission: Submission, *, by, now: datetime | None = None) -> Re
             sent_at=now,
             sent_by=by,
             recipients=len(recipients),
+            deadline=deadline.at if deadline else None,
         )
         _email(locked, recipients, deadline)
     return reminder
