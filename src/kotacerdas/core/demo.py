@@ -18,7 +18,7 @@ from .models import DemoLoad
 
 # Bump when the demo data set changes in a way an existing demo database should pick up; a
 # database loaded with an older version is kept, and the command says that --reset reloads it.
-DEMO_VERSION = 2
+DEMO_VERSION = 3
 
 ALWAYS_STEPS = ["kotacerdas.accounts.demo.load"]
 
@@ -27,6 +27,7 @@ DEMO_STEPS = [
     "kotacerdas.masterplans.demo.load",
     "kotacerdas.evaluations.demo.load",
     "kotacerdas.results.demo.load",
+    "kotacerdas.evaluations.demo_open.load",
     "kotacerdas.surveys.demo.load",
 ]
 
