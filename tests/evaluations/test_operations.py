@@ -168,7 +168,11 @@ def test_the_page_shows_provinces_stalled_regions_and_queues(client, admin_user,
     assert "Jawa Barat" in province and "(50%)" in province
     assert 'data-testid="submitted-total">1 / 4<' in page
     assert 'data-testid="stalled-32"' in page and 'data-testid="stalled-32.73"' not in page
-    assert "belum ada isian" in page.split('data-testid="stalled-32"')[1].split("</tr>")[0]
+    stalled = page.split('data-testid="stalled-32"')[1].split("</tr>")[0]
+    assert "belum ada isian" in stalled
+    # Jawa Barat has no operator with an email address: marked, and no button to remind it.
+    assert "tanpa operator bersurel" in stalled
+    assert 'data-testid="remind-stalled"' not in page
     assert 'data-testid="assessor-asesor.satu"' in page
 
     dashboard = client.get(reverse("evaluations:cycle_detail", args=[2022])).content.decode()
@@ -287,6 +291,7 @@ def test_stalled_drafts_are_reminded_from_the_page_and_the_rest_left_alone(
     later = timezone.now() + timedelta(days=8)
     view = operations.overview(cycle, now=later)
     assert [row.submission.region.code for row in view.remindable] == ["32", "15.71", "15.05"]
+    assert all(row.reachable for row in view.stalled)
 
     client.force_login(admin_user)
     page = client.get(reverse("evaluations:cycle_operations", args=[2022])).content.decode()

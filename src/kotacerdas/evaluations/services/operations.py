@@ -85,12 +85,15 @@ class StalledRow:
     last_change: datetime | None
     idle_days: int | None
     last_reminded: datetime | None = None
+    reachable: bool = True  # the region has an operator with an email address
 
     @property
     def can_be_reminded(self) -> bool:
-        """Reminders go to drafts of an open cycle (``reminders.remind_now``)."""
+        """Reminders go to drafts of an open cycle whose region has an operator to email
+        (``reminders.remind_now``)."""
         return (
-            self.submission.state == SubmissionState.DRAFT
+            self.reachable
+            and self.submission.state == SubmissionState.DRAFT
             and self.submission.cycle.state == CycleState.OPEN
         )
 
@@ -188,8 +191,10 @@ def stalled(
         .annotate(last_answer=Subquery(last_answer), last_evidence=Subquery(last_evidence))
         .order_by("region__code")
     )
+    open_ = list(open_)
     answered = submissions.answered_counts(cycle)
     reminded = reminders.last_sent(cycle)
+    reachable = reminders.reachable_regions(submission.region_id for submission in open_)
     cutoff = now - timedelta(days=days)
     rows = []
     for submission in open_:
@@ -206,6 +211,7 @@ def stalled(
                 last,
                 idle,
                 reminded.get(submission.pk),
+                submission.region_id in reachable,
             )
         )
     # Never started first, then the longest idle; region code keeps the order stable.
