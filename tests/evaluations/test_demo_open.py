@@ -51,6 +51,7 @@ def test_the_open_cycle_has_regions_at_every_stage_and_loads_twice_the_same():
     deadline = submissions.deadline_of(extended)
     assert deadline.extended and deadline.at == cycle.submission_deadline + timedelta(days=14)
     assert not submissions.deadline_of(cycle.submissions.get(region__code="15.05")).extended
+    assert [row.extended for row in view.stalled] == [False, True, False, False]
     assert all(locks.is_editable(s) for s in cycle.submissions.filter(state="draft"))
     # Nobody to email in these regions: the reminder's guard shows on the cycle page.
     assert (

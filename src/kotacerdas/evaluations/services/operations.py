@@ -30,7 +30,7 @@ from ..models import (
     Submission,
     SubmissionState,
 )
-from . import locks, reminders, scoring, submissions
+from . import extensions, locks, reminders, scoring, submissions
 
 User = get_user_model()
 
@@ -86,6 +86,11 @@ class StalledRow:
     idle_days: int | None
     last_reminded: datetime | None = None
     reachable: bool = True  # the region has an operator with an email address
+
+    @property
+    def extended(self) -> bool:
+        """Whether the region has a later deadline than the cycle's (``extensions``)."""
+        return extensions.is_extended(self.submission)
 
     @property
     def can_be_reminded(self) -> bool:
