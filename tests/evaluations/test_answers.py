@@ -22,16 +22,6 @@ from tests.evaluations.cycle_setup import open_cycle, submission_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cycle(jambi, bandung):
-    return open_cycle(jambi, bandung)
-
-
-@pytest.fixture
-def submission(cycle, jambi):
-    return submission_of(cycle, jambi)
-
-
 def indicator(cycle, code: str) -> Indicator:
     return Indicator.objects.get(instrument=cycle.instrument, code=code)
 

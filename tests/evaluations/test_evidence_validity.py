@@ -16,20 +16,9 @@ from kotacerdas.evaluations.services.evidence import InvalidEvidence
 from kotacerdas.instruments.models import Indicator
 from tests import samples
 from tests.conftest import make_user
-from tests.evaluations.cycle_setup import open_cycle, submission_of
 from tests.factories import assign
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cycle(jambi, bandung):
-    return open_cycle(jambi, bandung)
-
-
-@pytest.fixture
-def submission(cycle, jambi):
-    return submission_of(cycle, jambi)
 
 
 @pytest.fixture

@@ -23,22 +23,12 @@ from kotacerdas.evaluations.services import (
     submissions,
 )
 from kotacerdas.evaluations.services.extensions import InvalidExtension
-from tests.evaluations.cycle_setup import answer_everything, open_cycle, submission_of
+from tests.evaluations.cycle_setup import answer_everything, submission_of
 from tests.factories import assign
 
 pytestmark = pytest.mark.django_db
 
 REASON = "Banjir melanda kantor Bappeda; server data dukung rusak."
-
-
-@pytest.fixture
-def cycle(jambi, bandung):
-    return open_cycle(jambi, bandung)
-
-
-@pytest.fixture
-def submission(cycle, jambi):
-    return submission_of(cycle, jambi)
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ from kotacerdas.evaluations.services import evidence as service
 from kotacerdas.evaluations.services import links
 from kotacerdas.instruments.models import Indicator
 from tests.conftest import make_user
-from tests.evaluations.cycle_setup import open_cycle, submission_of
 from tests.factories import assign
 
 pytestmark = pytest.mark.django_db
@@ -76,16 +75,6 @@ def checking(settings):
     settings.KOTACERDAS_LINK_CHECK = True
     settings.KOTACERDAS_LINK_CHECK_ALLOW_PRIVATE = True
     return settings
-
-
-@pytest.fixture
-def cycle(jambi, bandung):
-    return open_cycle(jambi, bandung)
-
-
-@pytest.fixture
-def submission(cycle, jambi):
-    return submission_of(cycle, jambi)
 
 
 @pytest.fixture

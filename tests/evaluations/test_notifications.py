@@ -47,11 +47,6 @@ def people(jambi, bandung):
     }
 
 
-@pytest.fixture
-def cycle(jambi, bandung):
-    return open_cycle(jambi, bandung)
-
-
 def test_submission_received_goes_to_the_regions_operators_and_admins(
     cycle, jambi, people, mailoutbox, django_capture_on_commit_callbacks
 ):

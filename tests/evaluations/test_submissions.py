@@ -8,19 +8,9 @@ from kotacerdas.core.errors import Locked, ServiceError
 from kotacerdas.evaluations.models import Answer, Cycle, CycleState, Evidence, SubmissionState
 from kotacerdas.evaluations.services import submissions
 from kotacerdas.evaluations.services.submissions import Incomplete
-from tests.evaluations.cycle_setup import answer_everything, open_cycle, submission_of
+from tests.evaluations.cycle_setup import answer_everything, submission_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cycle(jambi, bandung):
-    return open_cycle(jambi, bandung)
-
-
-@pytest.fixture
-def submission(cycle, jambi):
-    return submission_of(cycle, jambi)
 
 
 def test_submit_lists_every_missing_answer_and_required_evidence(submission, operator):
