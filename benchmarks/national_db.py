@@ -2,12 +2,38 @@
 named by ``DATABASE_URL`` and load the official regions, and the default instrument with every
 indicator repeated ``repeat`` times (5: 300 indicators, the product's upper size).
 
-Call after ``django.setup()``.
+``arguments`` and ``setup`` come first; the other functions need Django set up.
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
+import os
+
+
+def arguments(description: str) -> argparse.ArgumentParser:
+    """The options every national benchmark takes: ``--regions``, ``--assessors``, ``--repeat``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--regions", type=int, default=552)
+    parser.add_argument("--assessors", type=int, default=3)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="repeat every indicator of the default instrument N times (5: 300 indicators)",
+    )
+    return parser
+
+
+def setup() -> None:
+    """Django with the project's settings and DEBUG off, as in production (no SQL kept or
+    formatted per query); the database is the one ``DATABASE_URL`` names."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotacerdas.settings")
+    os.environ.setdefault("DEBUG", "0")
+    django.setup()
 
 
 def fresh_database() -> None:

@@ -22,31 +22,17 @@ Usage (from the repository root):
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
 import time
 from datetime import timedelta
 from decimal import Decimal
 
-import django
-from national_db import fresh_database, national_instrument
+from national_db import arguments, fresh_database, national_instrument, setup
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--regions", type=int, default=552)
-    parser.add_argument("--assessors", type=int, default=3)
-    parser.add_argument(
-        "--repeat",
-        type=int,
-        default=1,
-        help="repeat every indicator of the default instrument N times (5: 300 indicators)",
-    )
-    options = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotacerdas.settings")
-    os.environ.setdefault("DEBUG", "0")  # as in production: no SQL kept or formatted per query
-    django.setup()
+    options = arguments(__doc__.splitlines()[0]).parse_args()
+    setup()
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
