@@ -260,6 +260,19 @@ def test_moving_to_review_warns_of_a_running_extension(cycle, submission, other,
     ]
 
 
+def test_a_region_under_a_running_extension_is_named_once(cycle, submission, other, admin_user):
+    deadline_passed(cycle)
+    extensions.extend_deadline(
+        fresh(submission), timezone.now() + timedelta(days=2), reason=REASON, by=admin_user
+    )
+    warnings = lifecycle.warnings(Cycle.objects.get(pk=cycle.pk), CycleState.REVIEW)
+    about_jambi = [w for w in warnings if "(15.71)" in w]
+    assert len(about_jambi) == 1 and "perpanjangan" in about_jambi[0]
+    # The other draft region has no extension: the never-submitted warning still names it.
+    code = other.region.code
+    assert [w for w in warnings if f"({code})" in w and "belum pernah mengirim" in w]
+
+
 def test_no_warning_once_the_extension_passed_or_the_region_submitted(
     cycle, submission, admin_user, operator
 ):

@@ -181,8 +181,13 @@ CHECKS: dict[str, list[Check]] = {
 
 def _never_submitted(cycle: Cycle) -> list[str]:
     """Regions that never sent their self-assessment (still a draft): once the cycle leaves
-    "open" their answers lock, and moderation and the results count only submitted regions."""
-    drafts = cycle.submissions.filter(state=SubmissionState.DRAFT).select_related("region")
+    "open" their answers lock, and moderation and the results count only submitted regions.
+    A region still under a running extension is named once, by :func:`_extension_running`."""
+    drafts = (
+        cycle.submissions.filter(state=SubmissionState.DRAFT)
+        .exclude(pk__in=_running_extensions(cycle).values("pk"))
+        .select_related("region")
+    )
     return [
         _(
             "%(region)s (%(code)s) belum pernah mengirim penilaian mandiri; isiannya akan "
@@ -193,16 +198,17 @@ def _never_submitted(cycle: Cycle) -> list[str]:
     ]
 
 
+def _running_extensions(cycle: Cycle):
+    """Draft submissions whose extension runs past both now and the cycle's own deadline."""
+    after = max(filter(None, [timezone.now(), cycle.submission_deadline]))
+    return cycle.submissions.filter(state=SubmissionState.DRAFT, deadline_extended_to__gt=after)
+
+
 def _extension_running(cycle: Cycle) -> list[str]:
     """Regions still working under an extension that has not passed: leaving "open" now locks
     their self-assessment before the moment they were promised. An extension that the cycle's
     own (later) deadline has overtaken is not named: it promises nothing more."""
-    after = max(filter(None, [timezone.now(), cycle.submission_deadline]))
-    extended = (
-        cycle.submissions.filter(state=SubmissionState.DRAFT, deadline_extended_to__gt=after)
-        .select_related("region")
-        .order_by("region__code")
-    )
+    extended = _running_extensions(cycle).select_related("region").order_by("region__code")
     return [
         _(
             "%(region)s (%(code)s) mendapat perpanjangan batas waktu sampai %(when)s dan belum "
