@@ -468,3 +468,16 @@ def test_only_admins_may_send_reminders_from_the_page(client, cycle, jambi, oper
     response = client.post(reverse("evaluations:cycle_remind", args=[2022]))
     assert response.status_code == 403
     assert Reminder.objects.count() == 0
+
+
+def test_admins_read_reminders_in_the_django_admin_and_nobody_edits_them(
+    client, cycle, jambi, admin, operators
+):
+    record(cycle, jambi, "3", days_before(3))
+    client.force_login(operators["id"])
+    assert client.get("/admin/evaluations/reminder/").status_code == 302
+    client.force_login(admin)
+    page = client.get("/admin/evaluations/reminder/?q=15.71")
+    assert page.status_code == 200
+    assert "Kota Jambi" in page.content.decode()
+    assert client.get("/admin/evaluations/reminder/add/").status_code == 403

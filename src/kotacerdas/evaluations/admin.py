@@ -27,6 +27,7 @@ from .models import (
     Feedback,
     FinalValue,
     LinkCheck,
+    Reminder,
     Score,
     Submission,
     VirtualSession,
@@ -163,3 +164,13 @@ class FinalValueAdmin(ReadOnlyAdmin):
 class FeedbackAdmin(ReadOnlyAdmin):
     list_display = ["submission", "settled_by", "settled_at"]
     search_fields = ["submission__region__name"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(AdminsReadOnly, admin.ModelAdmin):
+    """Reminders keep no history of their own: a row is written once and never changed."""
+
+    list_display = ["sent_at", "submission", "kind", "deadline", "recipients", "sent_by"]
+    list_filter = ["kind", "submission__cycle"]
+    search_fields = ["submission__region__name", "submission__region__code"]
+    list_select_related = ["submission__region", "submission__cycle", "sent_by"]
