@@ -12,6 +12,7 @@ from kotacerdas.core.demo import DEMO_STEPS
 from kotacerdas.evaluations import demo, demo_open
 from kotacerdas.evaluations.models import Cycle, CycleState
 from kotacerdas.evaluations.services import locks, operations, reminders, submissions
+from kotacerdas.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -53,10 +54,11 @@ def test_the_open_cycle_has_regions_at_every_stage_and_loads_twice_the_same():
     assert not submissions.deadline_of(cycle.submissions.get(region__code="15.05")).extended
     assert [row.extended for row in view.stalled] == [False, True, False, False]
     assert all(locks.is_editable(s) for s in cycle.submissions.filter(state="draft"))
-    # Nobody to email in these regions: the reminder's guard shows on the cycle page.
-    assert (
-        reminders.reachable_regions(cycle.submissions.values_list("region_id", flat=True)) == set()
-    )
+    # Only Kota Semarang has an operator to email; the cycle page names the others.
+    reachable = reminders.reachable_regions(cycle.submissions.values_list("region_id", flat=True))
+    assert reachable == {Region.objects.get(code="33.74").pk}
+    semarang = cycle.submissions.get(region__code="33.74")
+    assert semarang.state == "draft" and locks.is_editable(semarang)
 
     assert demo_open.load() == lines
     assert Cycle.objects.get(state=CycleState.OPEN).submission_deadline == cycle.submission_deadline

@@ -15,6 +15,14 @@ DEMO_USERS = [
     ("asesor1", Role.ASSESSOR, None, "Asesor Satu", "Universitas Indonesia"),
     ("asesor2", Role.ASSESSOR, None, "Asesor Dua", "Universitas Gadjah Mada"),
     ("operator.jambi", Role.OPERATOR, "15.71", "Operator Kota Jambi", "Diskominfo Kota Jambi"),
+    # Kota Semarang drafts its self-assessment in the demo's open cycle (evaluations/demo_open.py).
+    (
+        "operator.semarang",
+        Role.OPERATOR,
+        "33.74",
+        "Operator Kota Semarang",
+        "Diskominfo Kota Semarang",
+    ),
 ]
 
 

@@ -12,9 +12,11 @@ never Kota Jambi (operator.jambi keeps working on its returned 2023 self-assessm
 - two drafts have not changed for nine and twelve days (the operations view lists them);
 - the rest are drafting, two thirds answered.
 
-No assessor is assigned yet and no operator account exists for these regions, so the cycle page
-shows them as regions a reminder cannot reach. Runs after the results step; idempotent, and
-``--reset`` brings it back to what the day of the reset gives.
+No assessor is assigned yet. Of these regions only Kota Semarang (drafting) has an operator
+account, ``operator.semarang``: it can finish and submit its self-assessment, and it is the one
+region a reminder reaches; the cycle page shows the others as regions a reminder cannot reach.
+Runs after the results step; idempotent, and ``--reset`` brings it back to what the day of the
+reset gives.
 """
 
 from __future__ import annotations
