@@ -21,11 +21,17 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(kind=RegionKind.PROVINSI)
 
     def search(self, text: str):
-        """Regions whose name or code contains ``text`` (case-insensitive)."""
+        """Regions whose name contains ``text`` (case-insensitive) or whose code starts with it,
+        current or old (a code or name retired by a ``RegionChange``)."""
         text = text.strip()
         if not text:
             return self
-        return self.filter(models.Q(name__icontains=text) | models.Q(code__startswith=text))
+        return self.filter(
+            models.Q(name__icontains=text)
+            | models.Q(code__startswith=text)
+            | models.Q(changes__old_code__startswith=text, changes__old_code__gt="")
+            | models.Q(changes__old_name__icontains=text)
+        ).distinct()
 
 
 class Region(RulesModel):
@@ -152,8 +158,13 @@ class RegionChange(RulesModel):
     def old_province_name(self) -> str:
         """The name of the province the region belonged to before the change ('' when unknown):
         the province that holds ``old_parent_code`` now, or was known under it."""
+        import datetime
+
+        from .lineage import resolve_code
+
         if not self.old_parent_code:
             return ""
-        province = Region.objects.filter(code=self.old_parent_code, kind=RegionKind.PROVINSI)
-        found = province.first()
-        return found.name if found else ""
+        found = resolve_code(
+            self.old_parent_code, on=self.effective_date - datetime.timedelta(days=1)
+        )
+        return found.region.name if found else ""
