@@ -1,7 +1,7 @@
-from django.http import Http404
-from django.utils.translation import gettext as _
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from . import lineage
 from .models import Region, RegionKind
