@@ -21,11 +21,17 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(kind=RegionKind.PROVINSI)
 
     def search(self, text: str):
-        """Regions whose name or code contains ``text`` (case-insensitive)."""
+        """Regions whose name contains ``text`` (case-insensitive) or whose code starts with it,
+        current or old (a code or name retired by a ``RegionChange``)."""
         text = text.strip()
         if not text:
             return self
-        return self.filter(models.Q(name__icontains=text) | models.Q(code__startswith=text))
+        return self.filter(
+            models.Q(name__icontains=text)
+            | models.Q(code__startswith=text)
+            | models.Q(changes__old_code__startswith=text, changes__old_code__gt="")
+            | models.Q(changes__old_name__icontains=text)
+        ).distinct()
 
 
 class Region(RulesModel):
@@ -82,3 +88,83 @@ class Region(RulesModel):
     def province(self) -> "Region":
         """The province itself for a province, else its parent."""
         return self if self.is_province else self.parent
+
+
+class ChangeKind(models.TextChoices):
+    RECODE = "recode", _("Perubahan kode")
+    RENAME = "rename", _("Perubahan nama")
+    MOVE = "move", _("Pindah provinsi")
+    SPLIT = "split", _("Pemekaran")
+    MERGE = "merge", _("Penggabungan")
+    ABOLISHED = "abolished", _("Dihapus")
+
+
+class RegionChangeQuerySet(models.QuerySet):
+    def with_old_codes(self):
+        """Changes that retired a code (recode, move, or a rename that also changed the code)."""
+        return self.exclude(old_code="")
+
+
+class RegionChange(RulesModel):
+    """One administrative change of a region in the official register: its code changed (recode),
+    it was renamed, moved to another province, formed by a split out of another region (the
+    origin), merged, or abolished. ``region`` is the current row: a recode updates the row's code
+    in place, so everything that points at the region keeps pointing at it and the old code
+    resolves to it (``regions.lineage.resolve_code``)."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("daerah"), on_delete=models.CASCADE, related_name="changes"
+    )
+    kind = models.CharField(_("jenis perubahan"), max_length=10, choices=ChangeKind.choices)
+    old_code = models.CharField(_("kode lama"), max_length=5, blank=True, db_index=True)
+    old_name = models.CharField(_("nama lama"), max_length=100, blank=True)
+    old_parent_code = models.CharField(_("kode provinsi lama"), max_length=2, blank=True)
+    origin = models.ForeignKey(
+        Region,
+        verbose_name=_("daerah asal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="split_off",
+    )
+    origin_code = models.CharField(_("kode daerah asal"), max_length=5, blank=True)
+    origin_name = models.CharField(_("nama daerah asal"), max_length=100, blank=True)
+    effective_date = models.DateField(_("tanggal berlaku"))
+    legal_basis = models.CharField(_("dasar hukum"), max_length=200)
+
+    objects = RegionChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["effective_date", "region__code"]
+        verbose_name = _("perubahan wilayah")
+        verbose_name_plural = _("perubahan wilayah")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind", "old_code", "effective_date"],
+                name="region_change_unique",
+            )
+        ]
+        rules_permissions = {
+            "view": always_allow,
+            "add": is_admin,
+            "change": is_admin,
+            "delete": is_admin,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.get_kind_display()} · {self.effective_date}"
+
+    @property
+    def old_province_name(self) -> str:
+        """The name of the province the region belonged to before the change ('' when unknown):
+        the province that holds ``old_parent_code`` now, or was known under it."""
+        import datetime
+
+        from .lineage import resolve_code
+
+        if not self.old_parent_code:
+            return ""
+        found = resolve_code(
+            self.old_parent_code, on=self.effective_date - datetime.timedelta(days=1)
+        )
+        return found.region.name if found else ""

@@ -2,12 +2,13 @@
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Count
 
+from .lineage import CHANGES_CSV, ChangesReport, read_changes_file, record, renumber
 from .models import Region, RegionKind
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -36,6 +37,7 @@ class LoadReport:
     created: int
     updated: int
     unchanged: int
+    changes: ChangesReport = field(default_factory=ChangesReport)
 
     @property
     def total(self) -> int:
@@ -119,19 +121,40 @@ def read_centroids(path: Path) -> dict[str, tuple[float, float]]:
 
 
 @transaction.atomic
-def load_regions(path: Path = REGIONS_CSV, centroids: Path | None = CENTROIDS_CSV) -> LoadReport:
-    """Bring the Region table in line with a region CSV.
+def load_regions(
+    path: Path = REGIONS_CSV,
+    centroids: Path | None = CENTROIDS_CSV,
+    changes: Path | None = CHANGES_CSV,
+) -> LoadReport:
+    """Bring the Region table in line with a region CSV and its administrative changes.
 
     Guarantees: idempotent (a second run changes nothing and reports everything unchanged);
-    a malformed file raises RegionFileError before anything is written; the whole load is
-    one transaction. Regions missing from the file are kept (history may refer to them).
+    a malformed register or changes file raises RegionFileError / ChangesFileError (naming the
+    line) before anything is written; the whole load is one transaction. Changes are applied
+    before the register: a region whose code changed keeps its row (its code is updated in place,
+    ``lineage.renumber``), so its history stays attached; then every change is recorded
+    (``lineage.record``). Regions missing from the file are kept (history may refer to them).
     """
     rows = read_region_file(path)
+    change_rows = read_changes_file(changes) if changes else []
     points = read_centroids(centroids) if centroids else {}
+    register_codes = {row.code for row in rows}
+    change_report = ChangesReport()
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    # Provinces first (renumbered, then loaded), so that every kabupaten/kota finds its parent.
+    provinces = [row for row in rows if row.kind == RegionKind.PROVINSI]
+    others = [row for row in rows if row.kind != RegionKind.PROVINSI]
+    renumber([r for r in change_rows if len(r.code) == 2], register_codes, change_report)
+    _apply(provinces, points, counts)
+    renumber([r for r in change_rows if len(r.code) == 5], register_codes, change_report)
+    _apply(others, points, counts)
+    record(change_rows, change_report)
+    return LoadReport(changes=change_report, **counts)
+
+
+def _apply(rows: list[RegionRow], points: dict, counts: dict[str, int]) -> None:
     existing = {region.code: region for region in Region.objects.all()}
-    created = updated = unchanged = 0
-    # Provinces first, so that every kabupaten/kota finds its parent.
-    for row in sorted(rows, key=lambda r: (r.kind != RegionKind.PROVINSI, r.code)):
+    for row in sorted(rows, key=lambda r: r.code):
         lat, lng = points.get(row.code, (None, None))
         parent = existing[row.parent_code] if row.parent_code else None
         wanted = {
@@ -145,15 +168,14 @@ def load_regions(path: Path = REGIONS_CSV, centroids: Path | None = CENTROIDS_CS
         if region is None:
             region = Region.objects.create(code=row.code, **wanted)
             existing[row.code] = region
-            created += 1
-        elif any(getattr(region, field) != value for field, value in wanted.items()):
-            for field, value in wanted.items():
-                setattr(region, field, value)
+            counts["created"] += 1
+        elif any(getattr(region, name) != value for name, value in wanted.items()):
+            for name, value in wanted.items():
+                setattr(region, name, value)
             region.save()
-            updated += 1
+            counts["updated"] += 1
         else:
-            unchanged += 1
-    return LoadReport(created=created, updated=updated, unchanged=unchanged)
+            counts["unchanged"] += 1
 
 
 def register_counts() -> dict[str, int]:

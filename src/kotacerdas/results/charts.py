@@ -373,7 +373,8 @@ def trend(
         )
     years = tuple(str(p["year"]) for p in points)
     template = _trend_template(years, title, maximum, get_language())
-    return Chart(
+    notes = any(p.get("note") for p in points)
+    chart = Chart(
         id=chart_id,
         title=title,
         description=_trend_description(),
@@ -396,6 +397,12 @@ def trend(
             for p in points
         ],
     )
+    if notes:
+        # A break in the region's territory (e.g. Papua before 2022): the note per cycle.
+        chart.columns.append(_("Catatan"))
+        for row, point in zip(chart.rows, points, strict=True):
+            row.append(point.get("note") or "")
+    return chart
 
 
 def bars(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import django_filters
+from django.http import HttpResponsePermanentRedirect
 from rest_framework import serializers, viewsets
 
+from kotacerdas.regions.lineage import resolve_code
 from kotacerdas.regions.models import Region, RegionKind
 
 from ..permissions import ANYONE, Rules
@@ -28,7 +30,11 @@ class RegionFilter(django_filters.FilterSet):
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Provinces, kabupaten and kota with their Kemendagri codes (``15.71`` Kota Jambi)."""
+    """Provinces, kabupaten and kota with their Kemendagri codes (``15.71`` Kota Jambi).
+
+    Retrieving an old code (retired by an administrative change, e.g. ``91.01``, Kabupaten
+    Merauke before 2022) answers 301 with ``Location`` at the current code (``93.01``); an
+    unknown code is 404."""
 
     queryset = Region.objects.select_related("parent")
     serializer_class = RegionSerializer
@@ -40,3 +46,14 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["name", "code"]
     ordering_fields = ["code", "name"]
     ordering = ["code"]
+
+    def retrieve(self, request, *args, **kwargs):
+        code = kwargs.get(self.lookup_field, "")
+        if not Region.objects.filter(code=code).exists():
+            found = resolve_code(code)
+            if found is not None and found.is_old:
+                location = request.path.replace(f"/{code}/", f"/{found.region.code}/", 1)
+                if request.META.get("QUERY_STRING"):
+                    location += "?" + request.META["QUERY_STRING"]
+                return HttpResponsePermanentRedirect(location)
+        return super().retrieve(request, *args, **kwargs)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.accounts.predicates import is_admin
 from kotacerdas.core.errors import Locked, ServiceError
+from kotacerdas.regions.lineage import resolve_code
 from kotacerdas.regions.models import Region, RegionKind
 
 from ..models import Cycle, CycleState, Submission
@@ -40,6 +41,7 @@ class EnrolmentReport:
 
     added: list[Region] = field(default_factory=list)
     already: list[Region] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
 
 def _ensure_admin(by) -> None:
@@ -99,10 +101,19 @@ def enrol(cycle: Cycle, regions: Iterable[Region], *, by) -> EnrolmentReport:
 
 
 def read_codes(data: bytes) -> list[str]:
+    """Parse a CSV of region codes (first column; an optional header ``kode``); see
+    ``read_codes_with_notices``. Returns the current codes only."""
+    return read_codes_with_notices(data)[0]
+
+
+def read_codes_with_notices(data: bytes) -> tuple[list[str], list[str]]:
     """Parse a CSV of region codes (first column; an optional header ``kode``).
 
-    Guarantees: either the list of codes, every one well-formed, known and listed once, or
-    EnrolmentFileRejected whose details name every bad line (malformed, unknown, duplicate).
+    Guarantees: either (the current codes, every one well-formed, known and listed once; a
+    notice per line that gave an old code, naming the current region it became) or
+    EnrolmentFileRejected whose details name every bad line (malformed, unknown, duplicate). An
+    old code (retired by a change in the register, e.g. 91.01 for Kabupaten Merauke, now 93.01)
+    counts as its current region, so an old and a new code of one region are a duplicate.
     """
     if len(data) > MAX_CSV_BYTES:
         raise EnrolmentFileRejected(_("Berkas CSV terlalu besar (lebih dari 1 MB)."))
@@ -142,8 +153,26 @@ def read_codes(data: bytes) -> list[str]:
             "code", flat=True
         )
     )
-    first_seen: dict[str, int] = {}
+    notices: list[str] = []
+    current_rows: list[tuple[int, str]] = []
     for line, code in rows:
+        if code not in known:
+            found = resolve_code(code)
+            if found is not None:
+                notices.append(
+                    _("Baris %(line)d: kode lama %(old)s kini %(name)s (%(code)s).")
+                    % {
+                        "line": line,
+                        "old": code,
+                        "name": found.region.name,
+                        "code": found.region.code,
+                    }
+                )
+                code = found.region.code
+                known.add(code)
+        current_rows.append((line, code))
+    first_seen: dict[str, int] = {}
+    for line, code in current_rows:
         if code not in known:
             problems.append(
                 (
@@ -169,19 +198,22 @@ def read_codes(data: bytes) -> list[str]:
             _("Berkas CSV ditolak; tidak ada daerah yang didaftarkan."),
             details=[message for _line, message in sorted(problems, key=lambda p: p[0])],
         )
-    return list(first_seen)
+    return list(first_seen), notices
 
 
 def enrol_csv(cycle: Cycle, data: bytes, *, by) -> EnrolmentReport:
     """Enrol the regions whose codes a CSV lists.
 
     Guarantees: a file with any bad line is refused whole (EnrolmentFileRejected, every bad line
-    named) and nothing is written; otherwise as ``enrol``.
+    named) and nothing is written; otherwise as ``enrol``, and ``report.notices`` says which
+    old codes were read as which current region.
     """
     _ensure_admin(by)
     _ensure_enrolment_open(cycle)
-    codes = read_codes(data)
-    return enrol(cycle, Region.objects.filter(code__in=codes), by=by)
+    codes, notices = read_codes_with_notices(data)
+    report = enrol(cycle, Region.objects.filter(code__in=codes), by=by)
+    report.notices = notices
+    return report
 
 
 def unenrol(submission: Submission, *, by) -> None:

@@ -323,6 +323,8 @@ def cycle_enrol_csv(request: HttpRequest, year: int) -> HttpResponse:
 
 def _report_enrolment(request: HttpRequest, report: enrolment.EnrolmentReport) -> None:
     messages.success(request, _("%(n)d daerah didaftarkan.") % {"n": len(report.added)})
+    for notice in report.notices:
+        messages.info(request, notice)
     if report.already:
         messages.info(
             request,

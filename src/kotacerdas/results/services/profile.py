@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kotacerdas.regions.lineage import territory_change
 from kotacerdas.regions.models import Region
 
 from .. import charts
@@ -89,13 +90,28 @@ def _rows(
     ]
 
 
+def break_note(region: Region) -> tuple[int | None, str]:
+    """(year, note) when ``region`` lost territory in the register (a split or merge took part of
+    it, e.g. Papua in 2022): cycles before that year were evaluated on the old territory and are
+    marked with the note. (None, "") when its territory never changed. A recoded, renamed or moved
+    region keeps one unbroken trend (same row); a region formed by a split starts at its first
+    evaluated cycle, so neither gets a note (docs/decisions.md, "Region continuity")."""
+    change = territory_change(region)
+    if change is None:
+        return None, ""
+    year = change.effective_date.year
+    return year, _("wilayah berubah pada %(year)s") % {"year": year}
+
+
 def trend_points(region: Region, scale: int) -> list[dict[str, Any]]:
     """Year by year on the display scale ``scale``: the official index, and the comparable index
-    of that year and of the year before on the subset both instruments share (with coverage)."""
+    of that year and of the year before on the subset both instruments share (with coverage);
+    ``note`` marks the cycles before a change of the region's territory (``break_note``)."""
 
     def rescale(value: float | None, row: RegionResult) -> float | None:
         return None if value is None else round(value * scale / row.snapshot.scale, 2)
 
+    change_year, note = break_note(region)
     return [
         {
             "year": row.snapshot.cycle.year,
@@ -103,6 +119,7 @@ def trend_points(region: Region, scale: int) -> list[dict[str, Any]]:
             "comparable": rescale(row.comparable_display, row),
             "comparable_previous": rescale(row.comparable_previous_display, row),
             "coverage": row.comparable_coverage,
+            "note": note if change_year and row.snapshot.cycle.year < change_year else "",
         }
         for row in published.region_history(region)
     ]
@@ -124,8 +141,10 @@ def _history(snapshot: Snapshot, result: RegionResult) -> list[dict[str, Any]]:
         for point in trend_points(result.region, snapshot.scale)
         if point["year"] != snapshot.cycle.year
     ]
+    change_year, note = break_note(result.region)
     points.append(
         {
+            "note": note if change_year and snapshot.cycle.year < change_year else "",
             "year": snapshot.cycle.year,
             "index": round(result.index * snapshot.scale / 100, 2),
             "comparable": result.comparable_display,

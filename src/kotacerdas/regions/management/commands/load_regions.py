@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kotacerdas.regions.lineage import CHANGES_CSV, ChangesFileError
 from kotacerdas.regions.services import REGIONS_CSV, RegionFileError, load_regions
 
 
@@ -10,16 +11,29 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--file", type=Path, default=REGIONS_CSV, help="region CSV")
+        parser.add_argument(
+            "--changes",
+            type=Path,
+            default=CHANGES_CSV,
+            help="administrative changes CSV (old codes, splits); applied with the register",
+        )
 
     def handle(self, *args, **options):
         centroids = (
             None if options["file"] != REGIONS_CSV else REGIONS_CSV.with_name("centroids.csv")
         )
         try:
-            report = load_regions(options["file"], centroids=centroids)
-        except (RegionFileError, OSError) as exc:
+            report = load_regions(options["file"], centroids=centroids, changes=options["changes"])
+        except (RegionFileError, ChangesFileError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Regions: {report.total} ({report.created} new, {report.updated} updated, "
             f"{report.unchanged} unchanged)"
         )
+        changes = report.changes
+        self.stdout.write(
+            f"Changes: {changes.recorded} recorded, {changes.unchanged} unchanged, "
+            f"{changes.recoded} codes updated in place"
+        )
+        for skipped in changes.skipped:
+            self.stderr.write(f"Change skipped, {skipped}")
