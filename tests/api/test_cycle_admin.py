@@ -1,11 +1,14 @@
 """Enrolment, assignments, panels and auto-assignment through the API: the services' results and
 refusals, for admins only."""
 
+import datetime
+
 import pytest
 from rest_framework.test import APIClient
 
 from kotacerdas.api import tokens
 from kotacerdas.evaluations.models import Assignment, CycleState, Score, Submission
+from kotacerdas.regions.models import ChangeKind, RegionChange
 from tests.factories import make_cycle
 
 from .world import build_world
@@ -42,9 +45,14 @@ def test_an_admin_enrols_regions_from_a_list_of_codes_and_sees_them_listed(world
             {"code": "32.73", "name": "Kota Bandung"},
         ],
         "already": [],
+        "old_codes": [],
     }
     again = client.post("/api/v1/cycles/2024/enrolment/", {"regions": ["15.71"]}, format="json")
-    assert again.json() == {"added": [], "already": [{"code": "15.71", "name": "Kota Jambi"}]}
+    assert again.json() == {
+        "added": [],
+        "already": [{"code": "15.71", "name": "Kota Jambi"}],
+        "old_codes": [],
+    }
     listed = client.get("/api/v1/cycles/2024/enrolment/").json()
     assert listed["count"] == 2
     assert [(row["region"], row["state"], row["cycle"]) for row in listed["results"]] == [
@@ -73,6 +81,29 @@ def test_unknown_codes_are_each_named_and_nothing_is_enrolled(world):
         ("#/regions/2", "Kode kota jambi tidak ada dalam daftar daerah."),
     ]
     assert not Submission.objects.filter(cycle__year=2024).exists()
+
+
+def test_an_old_code_enrols_the_region_it_became_and_is_named(world, bandung):
+    RegionChange.objects.create(
+        region=bandung,
+        kind=ChangeKind.RECODE,
+        old_code="32.99",
+        old_name="Kota Bandung",
+        effective_date=datetime.date(2021, 1, 1),
+        legal_basis="Kepmendagri uji",
+    )
+    make_cycle(2024)
+    client = client_for(world.users["admin"])
+    response = client.post(
+        "/api/v1/cycles/2024/enrolment/", {"regions": ["32.99", "32.73"]}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "added": [{"code": "32.73", "name": "Kota Bandung"}],
+        "already": [],
+        "old_codes": [{"given": "32.99", "code": "32.73", "name": "Kota Bandung"}],
+    }
+    assert Submission.objects.filter(cycle__year=2024).count() == 1
 
 
 def test_enrolment_after_the_self_assessment_stage_is_locked(world):

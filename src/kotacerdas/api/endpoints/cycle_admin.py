@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from kotacerdas.evaluations.models import Cycle, Submission
 from kotacerdas.evaluations.services import assignments, enrolment
+from kotacerdas.regions.lineage import resolve_code
 from kotacerdas.regions.models import Region, RegionKind
 
 from ..permissions import Rules
@@ -63,29 +64,53 @@ class EnrolInput(serializers.Serializer):
         help_text="Kemendagri codes, e.g. 15.71",
     )
 
-    def validate_regions(self, codes: list[str]) -> list[Region]:
-        """Every code known, or one error per unknown code (pointer ``#/regions/<index>``)."""
+    def validate_regions(self, codes: list[str]) -> list[tuple[str, Region]]:
+        """(code as given, its region) for every code, or one error per unknown code (pointer
+        ``#/regions/<index>``). An old code retired by a change in the register (91.01, now
+        Kabupaten Merauke 93.01) stands for its current region (``regions.lineage``)."""
         known = {region.code: region for region in Region.objects.filter(code__in=set(codes))}
-        unknown = {
-            index: [_("Kode %(code)s tidak ada dalam daftar daerah.") % {"code": code[:20]}]
-            for index, code in enumerate(codes)
-            if code not in known
-        }
+        found, unknown = [], {}
+        for index, code in enumerate(codes):
+            resolution = None if code in known else resolve_code(code)
+            region = known.get(code) or (resolution.region if resolution else None)
+            if region is None:
+                unknown[index] = [
+                    _("Kode %(code)s tidak ada dalam daftar daerah.") % {"code": code[:20]}
+                ]
+            else:
+                found.append((code, region))
         if unknown:
             raise serializers.ValidationError(unknown)
-        return list({code: known[code] for code in codes}.values())
+        return found
+
+
+class OldCode(serializers.Serializer):
+    given = serializers.CharField(help_text="The old code as sent, e.g. 91.01.")
+    code = serializers.CharField(help_text="The region's current code, e.g. 93.01.")
+    name = serializers.CharField()
 
 
 class EnrolmentReportSerializer(serializers.Serializer):
     added = RegionBrief(many=True, help_text="Enrolled now.")
     already = RegionBrief(many=True, help_text="Were enrolled before; left as they were.")
+    old_codes = OldCode(
+        many=True, help_text="Old codes in the request, read as the region's current code."
+    )
 
     @staticmethod
-    def of(report: enrolment.EnrolmentReport) -> dict:
+    def of(report: enrolment.EnrolmentReport, given: list[tuple[str, Region]]) -> dict:
         def brief(regions):
             return [{"code": region.code, "name": region.name} for region in regions]
 
-        return {"added": brief(report.added), "already": brief(report.already)}
+        return {
+            "added": brief(report.added),
+            "already": brief(report.already),
+            "old_codes": [
+                {"given": code, "code": region.code, "name": region.name}
+                for code, region in given
+                if code != region.code
+            ],
+        }
 
 
 @extend_schema_view(
@@ -131,11 +156,13 @@ class EnrolmentViewSet(CycleNested, mixins.ListModelMixin, viewsets.GenericViewS
 
     def create(self, request, *args, **kwargs):
         """Enrol the listed regions (``enrolment.enrol``): all in one transaction; an unknown
-        code refuses the whole list (400, one error per code) before anything is written."""
+        code refuses the whole list (400, one error per code) before anything is written; an old
+        code enrols its current region and is named in ``old_codes``."""
         cycle = self.get_cycle()
-        regions = validated(EnrolInput, request.data)["regions"]
+        given = validated(EnrolInput, request.data)["regions"]
+        regions = list({region.pk: region for _code, region in given}.values())
         report = enrolment.enrol(cycle, regions, by=request.user)
-        return Response(EnrolmentReportSerializer(EnrolmentReportSerializer.of(report)).data)
+        return Response(EnrolmentReportSerializer(EnrolmentReportSerializer.of(report, given)).data)
 
     def destroy(self, request, *args, **kwargs):
         """Withdraw the region from the cycle (``enrolment.unenrol``: a draft cycle only, and
