@@ -241,3 +241,13 @@ def test_the_profile_trend_marks_cycles_before_a_territory_change(client):
     assert page.count("wilayah berubah pada 2021") == 1
     city = client.get(reverse("results:profile", args=[2022, "15.71"])).content.decode()
     assert "wilayah berubah" not in city
+
+
+def test_admins_read_the_changes_in_the_django_admin_and_nobody_edits_them(
+    client, admin_user, renumbered
+):
+    client.force_login(admin_user)
+    page = client.get("/admin/regions/regionchange/?q=91.01")
+    assert page.status_code == 200
+    assert "Kabupaten Merauke" in page.content.decode()
+    assert client.get("/admin/regions/regionchange/add/").status_code == 403

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Region
+from kotacerdas.core.admin import AdminsReadOnly
+
+from .models import Region, RegionChange
 
 
 @admin.register(Region)
@@ -10,3 +12,14 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
     ordering = ("code",)
     raw_id_fields = ("parent",)
+
+
+@admin.register(RegionChange)
+class RegionChangeAdmin(AdminsReadOnly, admin.ModelAdmin):
+    """Read-only: changes come from the register's changes file (``load_regions --changes``),
+    which renumbers the rows they concern in the same transaction."""
+
+    list_display = ("region", "kind", "old_code", "old_name", "effective_date", "legal_basis")
+    list_filter = ("kind",)
+    search_fields = ("old_code", "old_name", "region__code", "region__name")
+    list_select_related = ("region",)
