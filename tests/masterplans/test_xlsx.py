@@ -1,6 +1,7 @@
 """The XLSX template: export then import gives the same data; a bad file is rejected whole,
 naming sheet, cell and column; hostile files are refused before openpyxl parses them."""
 
+import datetime
 import io
 import zipfile
 from decimal import Decimal
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from kotacerdas.masterplans.models import Budget, Kpi, KpiValue, Masterplan, Programme, QuickWin
 from kotacerdas.masterplans.services import xlsx
 from kotacerdas.masterplans.services.xlsx import XlsxRejected
+from kotacerdas.regions.models import ChangeKind, RegionChange
 
 from .builders import make_programme
 
@@ -225,6 +227,26 @@ def test_file_of_another_region_and_missing_sheets_are_named(rich, bandung, oper
         xlsx.import_workbook(rich.region, upload(out.getvalue()), by=operator)
     assert "budgets: lembar tidak ada" in error.value.details
     assert "kpis baris 1 (programme_code): kolom wajib tidak ada" in error.value.details
+
+
+def test_a_file_written_under_the_regions_old_code_is_its_own(rich, operator):
+    RegionChange.objects.create(
+        region=rich.region,
+        kind=ChangeKind.RECODE,
+        old_code="15.99",
+        old_name="Kota Jambi",
+        effective_date=datetime.date(2021, 1, 1),
+        legal_basis="Kepmendagri uji",
+    )
+    book = load_workbook(io.BytesIO(xlsx.write_workbook(rich)))
+    cells = [row for row in book["masterplan"].iter_rows() if row[0].value == "region_code"]
+    assert cells and cells[0][1].value == "15.71"
+    cells[0][1].value = "15.99"
+    out = io.BytesIO()
+    book.save(out)
+    before = snapshot(rich)
+    xlsx.import_workbook(rich.region, upload(out.getvalue()), by=operator)
+    assert snapshot(Masterplan.objects.get(pk=rich.pk)) == before
 
 
 def test_import_needs_edit_permission(rich, other_operator):

@@ -41,6 +41,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kotacerdas.core.errors import ServiceError
 from kotacerdas.core.taxonomy import DIMENSIONS, ELEMENT_BY_CODE, ProgramKind
 from kotacerdas.core.uploads import UploadRejected, validate_upload
+from kotacerdas.regions.lineage import resolve_code
 
 from ..choices import KpiDirection, LegalBasisKind, MasterplanStatus, ProgrammeStatus
 from ..models import Budget, Kpi, KpiValue, Masterplan, Programme, QuickWin, check_year_in_period
@@ -608,7 +609,8 @@ def _parse_masterplan(
         )
 
     code = parse.text(value_row("region_code"), "region_code")
-    if code and code != region.code:
+    # A file written before the region's code changed (91.01, now 93.01) is still its own.
+    if code and code != region.code and not _is_old_code_of(code, region):
         problems.add(
             "masterplan",
             by_field["region_code"].number,
@@ -967,3 +969,9 @@ def _write_kpis(programme: Programme, kpis: dict[str, tuple[Kpi, list[KpiValue]]
             kpi=current,
             by=by,
         )
+
+
+def _is_old_code_of(code: str, region) -> bool:
+    """True when ``code`` is a code ``region`` had before a change in the register."""
+    found = resolve_code(code)
+    return found is not None and found.is_old and found.region.pk == region.pk
