@@ -26,6 +26,8 @@ FORMAT_LOCALE_ID = {"decimal": ",", "thousands": ".", "grouping": [3], "currency
 # English: decimal point, thousands comma (as Django's "en" formats).
 FORMAT_LOCALE_EN = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["Rp", ""]}
 PALETTE = ["#1d4ed8", "#9a6700", "#6b7280", "#1f7a3a", "#b42318"]
+# More series (lines per dimension or assessor): the palette, then five more distinct colours.
+LINE_PALETTE = [*PALETTE, "#7c3aed", "#0e7490", "#be185d", "#4d7c0f", "#92400e"]
 # Indonesia (95°–141° E, 6° N–11° S) in Mercator, fixed rather than fitted to the data: the
 # whole archipelago fills the map whichever regions have values.
 MAP_WIDTH, MAP_HEIGHT = 900, 340
@@ -465,7 +467,7 @@ def lines(
             scale=alt.Scale(domain=list(domain)),
             axis=alt.Axis(format=f".{min(digits, 2)}f"),
         )
-    colours = [PALETTE[k % len(PALETTE)] for k in range(len(names))]
+    colours = [LINE_PALETTE[k % len(LINE_PALETTE)] for k in range(len(names))]
     plot = (
         alt.Chart(pd.DataFrame(data, columns=["year", "series", "value"]))
         .mark_line(point=True)
