@@ -585,7 +585,10 @@ def to_xlsx(found: Report) -> bytes:
         workbook,
         _("Per siklus"),
         [_("Tahun"), _("Tahap"), _("Alpha keseluruhan"), _("Asesor"), _("Nilai")]
-        + [f"{_('Alpha')} {names[code]}" for code, _name in found.dimensions],
+        + [
+            _("Alpha %(dimension)s") % {"dimension": names[code]}
+            for code, _name in found.dimensions
+        ],
         [
             [row.year, row.state_label, _round(row.overall), row.assessors, row.scores]
             + [_round(row.dimensions.get(code)) for code, _name in found.dimensions]
@@ -619,8 +622,8 @@ def to_xlsx(found: Report) -> bytes:
         workbook,
         _("Per asesor"),
         [_("Asesor"), _("Nama"), _("Pergeseran"), _("Alasan")]
-        + [f"{_('Keparahan')} {year}" for year in found.years]
-        + [f"{_('Nilai')} {year}" for year in found.years],
+        + [_("Keparahan %(year)s") % {"year": year} for year in found.years]
+        + [_("Nilai %(year)s") % {"year": year} for year in found.years],
         [
             [
                 row.username,
