@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kotacerdas.index import Node, Tree, agreement, krippendorff_alpha
+from kotacerdas.index import (
+    Node,
+    Tree,
+    agreement,
+    deviations,
+    krippendorff_alpha,
+    severity_over_time,
+)
 from kotacerdas.index.synthetic import synthetic_cycle
 
 TOLERANCE = 1e-9
@@ -189,3 +196,43 @@ def test_the_alpha_table_lists_indicators_then_nodes(cycle):
     table = agreement(cycle.values, tree=cycle.tree).to_frame()
     assert table.columns.tolist() == ["scope", "code", "alpha", "level", "units", "values"]
     assert table["scope"].value_counts().to_dict() == {"indicator": 32, "node": 7}
+
+
+def test_deviations_average_to_each_assessors_severity():
+    frame = pd.DataFrame(
+        {
+            "unit": ["u1", "u1", "u1", "u2", "u2", "u3"],
+            "indicator": ["a"] * 6,
+            "value": [1.0, 2.0, 6.0, 4.0, 4.0, 9.0],
+            "assessor": ["x", "y", "z", "x", "y", "x"],
+        }
+    )
+
+    found = deviations(frame)
+    severity = agreement(frame).severity["severity"]
+
+    # u1: mean 3, so -2, -1, +3 (the flat tree's scale: 100 (v - 1) / 8); u3 has one value.
+    assert list(found["unit"]) == ["u1", "u1", "u1", "u2", "u2"]
+    assert list(found["deviation"]) == pytest.approx([-25.0, -12.5, 37.5, 0.0, 0.0])
+    means = found.groupby("assessor")["deviation"].mean()
+    assert means.to_dict() == pytest.approx(severity.to_dict())
+
+
+def test_severity_over_time_cuts_each_assessors_values_into_equal_runs_by_time():
+    rows = pd.DataFrame(
+        {
+            "assessor": ["x"] * 5 + ["y"],
+            "time": [5, 1, 4, 2, 3, 7],
+            "deviation": [10.0, -4.0, 6.0, -2.0, 0.0, 1.0],
+        }
+    )
+
+    found = severity_over_time(rows, parts=2)
+
+    # x by time: -4 (1), -2 (2), 0 (3) | 6 (4), 10 (5); the first run takes the odd one.
+    x = found[found["assessor"] == "x"]
+    assert list(x["severity"]) == pytest.approx([-2.0, 8.0])
+    assert list(x["answers"]) == [3, 2]
+    assert list(x["start"]) == [1, 4] and list(x["end"]) == [3, 5]
+    # y has one value: its empty second run is left out.
+    assert found[found["assessor"] == "y"][["part", "answers"]].values.tolist() == [[1, 1]]

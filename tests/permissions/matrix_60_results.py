@@ -106,6 +106,9 @@ CASES = [
     Case("results:my_results", OPERATORS),
     # The admin's dashboard and actions
     Case("results:manage", ADMIN_ONLY),
+    # The reliability report across cycles (and its workbook): admins only, whatever is published
+    Case("results:reliability", ADMIN_ONLY),
+    Case("results:reliability_xlsx", ADMIN_ONLY),
     Case("results:dashboard", ADMIN_ONLY, kwargs=_year),
     Case("results:preview", ADMIN_ONLY, kwargs=_year),
     Case(

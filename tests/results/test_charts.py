@@ -74,6 +74,17 @@ def built() -> list[charts.Chart]:
             domain=(-1, 1),
             digits=3,
         ),
+        charts.lines(
+            "l",
+            [2022, 2023],
+            [
+                ("Keseluruhan", {2022: 0.81, 2023: 0.6}),
+                ("Smart Governance", {2022: 0.7, 2023: None}),
+            ],
+            title="Alpha per tahun",
+            value_title="Alpha",
+            rule=0.667,
+        ),
         charts.choropleth(
             "m",
             geo_url="/hasil/peta/provinsi.geojson",

@@ -16,6 +16,7 @@ from .endpoints import (
     masterplans,
     operations,
     regions,
+    reliability,
     results,
     surveys,
 )
@@ -73,6 +74,11 @@ urlpatterns = [
         "results/<int:year>/<str:code>/",
         results.ResultViewSet.as_view({"get": "region"}),
         name="results-region",
+    ),
+    path(
+        "reliability/",
+        reliability.ReliabilityViewSet.as_view({"get": "retrieve"}),
+        name="reliability",
     ),
     path(
         "surveys/<int:year>/",

@@ -11,7 +11,13 @@ Entry points: :func:`build`, :func:`uncertainty`, :func:`agreement`, :func:`comp
 
 from __future__ import annotations
 
-from .agreement import AgreementResult, agreement, krippendorff_alpha
+from .agreement import (
+    AgreementResult,
+    agreement,
+    deviations,
+    krippendorff_alpha,
+    severity_over_time,
+)
 from .build import IndexResult, build, prepare_groups, read_groups
 from .compare import CompareResult, compare, read_crosswalk, resolve_crosswalk
 from .config import DEFAULT_BANDS, Band, Config
@@ -36,11 +42,13 @@ __all__ = [
     "agreement",
     "build",
     "compare",
+    "deviations",
     "krippendorff_alpha",
     "prepare_groups",
     "read_crosswalk",
     "read_groups",
     "resolve_crosswalk",
+    "severity_over_time",
     "uncertainty",
     "what_if",
 ]

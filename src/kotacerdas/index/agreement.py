@@ -36,7 +36,15 @@ from .errors import InputError
 from .tree import Node, Tree
 from .values import Values
 
-__all__ = ["LEVELS", "AgreementResult", "agreement", "comparable", "krippendorff_alpha"]
+__all__ = [
+    "LEVELS",
+    "AgreementResult",
+    "agreement",
+    "comparable",
+    "deviations",
+    "krippendorff_alpha",
+    "severity_over_time",
+]
 
 LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval")
 _BY_TYPE = {"level": "ordinal", "yesno": "nominal", "number": "interval", "percent": "interval"}
@@ -134,6 +142,73 @@ def krippendorff_alpha(reliability: np.ndarray, level: str = "interval") -> floa
         raise ValueError(f"unknown level of measurement {level!r}")
     data = np.asarray(reliability, dtype=float).T[:, None, :]  # (units, 1, coders)
     return float(_alpha_columns(data, level)[0][0])
+
+
+def deviations(values: Values | pd.DataFrame, tree: Tree | None = None) -> pd.DataFrame:
+    """Every value of an answer with two or more values, with its signed deviation from the mean
+    of that answer's values on the comparable 0-100 scale (see :func:`comparable`).
+
+    Columns ``unit, indicator, assessor, deviation``, one row per value, sorted by unit,
+    indicator and assessor. Guarantees: the mean deviation of an assessor's rows is their
+    ``severity`` in :func:`agreement` (same tree), and the deviations of one answer sum to 0.
+    """
+    frame_tree = tree if tree is not None else _flat_tree(values)
+    prepared = Values.coerce(values, frame_tree)
+    scaled = comparable(frame_tree, prepared)
+    present = ~np.isnan(scaled)
+    m = present.sum(axis=2)
+    mean = np.where(present, scaled, 0.0).sum(axis=2) / np.maximum(m, 1)
+    usable = present & (m >= 2)[..., None]
+    unit, column, slot = np.nonzero(usable)
+    names = np.array([*prepared.assessors, ""], dtype=object)  # index -1: no assessor column
+    frame = pd.DataFrame(
+        {
+            "unit": np.array(prepared.units, dtype=object)[unit],
+            "indicator": np.array(prepared.indicators, dtype=object)[column],
+            "assessor": names[prepared.assessor[unit, column, slot]],
+            "deviation": (scaled - mean[..., None])[unit, column, slot],
+        }
+    )
+    return frame.sort_values(["unit", "indicator", "assessor"], ignore_index=True)
+
+
+def severity_over_time(rows: pd.DataFrame, parts: int = 2) -> pd.DataFrame:
+    """Each assessor's severity in ``parts`` consecutive periods of their own scoring.
+
+    ``rows``: one row per value with ``assessor``, ``time`` (anything that sorts: timestamps,
+    numbers) and ``deviation`` (as :func:`deviations` gives). An assessor's rows are ordered by
+    time (ties keep the order of ``rows``) and cut into ``parts`` runs of equal size (the first
+    runs one longer when the count does not divide); each run gives ``severity`` (the mean
+    deviation), ``answers``, ``start`` and ``end`` (its first and last time). Returns one row per
+    (assessor, part), parts numbered from 1, assessors sorted; an assessor with fewer values
+    than ``parts`` has empty runs left out.
+    """
+    if parts < 1:
+        raise ValueError("parts must be at least 1")
+    missing = {"assessor", "time", "deviation"} - set(rows.columns)
+    if missing:
+        raise InputError("rows", None, f"missing column(s) {', '.join(sorted(missing))}")
+    out = []
+    ordered = rows.reset_index(drop=True)
+    ordered = ordered.assign(_order=np.arange(len(ordered)))
+    for assessor, group in ordered.groupby("assessor", sort=True):
+        group = group.sort_values(["time", "_order"], kind="stable")
+        for part, run in enumerate(np.array_split(np.arange(len(group)), parts), start=1):
+            if not run.size:
+                continue
+            chunk = group.iloc[run]
+            out.append(
+                {
+                    "assessor": assessor,
+                    "part": part,
+                    "severity": float(chunk["deviation"].mean()),
+                    "answers": int(run.size),
+                    "start": chunk["time"].iloc[0],
+                    "end": chunk["time"].iloc[-1],
+                }
+            )
+    columns = ["assessor", "part", "severity", "answers", "start", "end"]
+    return pd.DataFrame(out, columns=columns)
 
 
 def comparable(tree: Tree, prepared: Values) -> np.ndarray:

@@ -26,6 +26,8 @@ FORMAT_LOCALE_ID = {"decimal": ",", "thousands": ".", "grouping": [3], "currency
 # English: decimal point, thousands comma (as Django's "en" formats).
 FORMAT_LOCALE_EN = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["Rp", ""]}
 PALETTE = ["#1d4ed8", "#9a6700", "#6b7280", "#1f7a3a", "#b42318"]
+# More series (lines per dimension or assessor): the palette, then five more distinct colours.
+LINE_PALETTE = [*PALETTE, "#7c3aed", "#0e7490", "#be185d", "#4d7c0f", "#92400e"]
 # Indonesia (95°–141° E, 6° N–11° S) in Mercator, fixed rather than fitted to the data: the
 # whole archipelago fills the map whichever regions have values.
 MAP_WIDTH, MAP_HEIGHT = 900, 340
@@ -440,6 +442,79 @@ def bars(
         spec=_spec(chart, title),
         columns=[category_title or _("Butir"), value_title],
         rows=[[label, fmt(value, digits)] for label, value in rows],
+    )
+
+
+def lines(
+    chart_id: str,
+    years: list[int],
+    series: list[tuple[str, dict[int, float | None]]],
+    *,
+    title: str,
+    value_title: str,
+    domain: tuple[float, float] | None = None,
+    digits: int = 3,
+    rule: float | None = None,
+) -> Chart:
+    """One line per named series across years (e.g. alpha per dimension), with an optional
+    horizontal reference line at ``rule`` (e.g. a threshold). The table has a row per series
+    and a column per year."""
+    data = [
+        {"year": str(year), "series": name, "value": values[year]}
+        for name, values in series
+        for year in years
+        if values.get(year) is not None
+    ]
+    names = [name for name, _values in series]
+    y = alt.Y("value:Q", title=value_title, axis=alt.Axis(format=f".{min(digits, 2)}f"))
+    if domain is not None:
+        y = alt.Y(
+            "value:Q",
+            title=value_title,
+            scale=alt.Scale(domain=list(domain)),
+            axis=alt.Axis(format=f".{min(digits, 2)}f"),
+        )
+    colours = [LINE_PALETTE[k % len(LINE_PALETTE)] for k in range(len(names))]
+    plot = (
+        alt.Chart(pd.DataFrame(data, columns=["year", "series", "value"]))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "year:O",
+                sort=[str(y) for y in years],
+                title=_("Tahun"),
+                axis=alt.Axis(labelAngle=0),
+            ),
+            y=y,
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=names, range=colours),
+                legend=alt.Legend(title=None, orient="bottom", columns=3),
+            ),
+            tooltip=[
+                alt.Tooltip("year:O", title=_("Tahun")),
+                alt.Tooltip("series:N", title=_("Seri")),
+                alt.Tooltip("value:Q", title=value_title, format=f".{digits}f"),
+            ],
+        )
+    )
+    if rule is not None:
+        reference = (
+            alt.Chart(pd.DataFrame({"value": [rule]}))
+            .mark_rule(color=PALETTE[4], strokeDash=[4, 3])
+            .encode(y="value:Q")
+        )
+        plot = alt.layer(plot, reference)
+    chart = plot.properties(width=420, height=220, title=title)
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=title,
+        spec=_spec(chart, title),
+        columns=[_("Seri"), *[str(year) for year in years]],
+        rows=[
+            [name, *[fmt(values.get(year), digits) for year in years]] for name, values in series
+        ],
     )
 
 

@@ -18,3 +18,6 @@ rules.add_perm("results.view_own_results", is_operator)
 rules.add_perm("results.view_region_notes", is_admin | is_operator_of)
 # Mark a flag of the integrity page as reviewed, or take the mark back (obj: Cycle)
 rules.add_perm("results.review_integrity", is_admin)
+# The reliability report across cycles: alpha per cycle, indicator and dimension, assessor
+# severity and drift (obj: None)
+rules.add_perm("results.view_reliability", is_admin)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_integrity, views_manage
+from . import views, views_integrity, views_manage, views_reliability
 
 app_name = "results"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("peta/<str:level>.geojson", views.boundaries, name="boundaries"),
     path("kelola/", views_manage.manage, name="manage"),
+    path("kelola/keandalan/", views_reliability.reliability_page, name="reliability"),
+    path(
+        "kelola/keandalan/unduh.xlsx", views_reliability.reliability_xlsx, name="reliability_xlsx"
+    ),
     path("kelola/<int:year>/", views_manage.dashboard, name="dashboard"),
     path("kelola/<int:year>/hitung/", views_manage.compute_view, name="compute"),
     path("kelola/<int:year>/perhitungan/", views_manage.computation_status, name="computation"),
