@@ -393,3 +393,23 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, two_cycles):
     response = client.get(reverse("results:reliability"))
 
     assert response.status_code == 302 and "/akun/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("alpha", "overall", "reasons"),
+    [
+        # The cycle agrees (0.80): an indicator below 0.667 is its rubric's matter.
+        ({2022: 0.82, 2023: 0.60}, {2022: 0.80, 2023: 0.80}, [reliability.LOW, reliability.DROP]),
+        # The whole cycle fell with one strict assessor (0.80 -> 0.50): an indicator falling
+        # with it is the assessors' matter (their severity), not its rubric's.
+        ({2022: 0.82, 2023: 0.52}, {2022: 0.80, 2023: 0.50}, []),
+        # ... but one falling much further than its cycle is still named.
+        ({2022: 0.82, 2023: 0.30}, {2022: 0.80, 2023: 0.50}, [reliability.LOW, reliability.DROP]),
+        # A first measurement has no fall; a low alpha in an agreeing cycle is named.
+        ({2023: 0.60}, {2023: 0.80}, [reliability.LOW]),
+    ],
+)
+def test_a_rubric_is_flagged_against_its_own_cycle(alpha, overall, reasons):
+    row = reliability.IndicatorRow("GOV.SVC.01", "", "level", {}, alpha)
+    reliability._flag_indicator(row, overall)
+    assert row.reasons == reasons

@@ -13,7 +13,7 @@ only loads the scores, links indicators across years and applies the thresholds:
   them; alpha is computed within each year, so a rescale does not change it). Flagged "rubrik
   perlu ditinjau" when the latest alpha is below ``ALPHA_MINIMUM`` (Krippendorff's 0.667, the
   lowest for tentative conclusions) or fell by ``ALPHA_DROP`` or more from the previous year
-  with an alpha.
+  with an alpha, each judged against the indicator's own cycle (``_flag_indicator``).
 - **Per assessor across cycles**: severity (the mean signed deviation from the answer's mean,
   on 0–100) expressed in rubric levels (``POINTS_PER_LEVEL`` points each) and the scores per
   year. Flagged when it changed by ``SEVERITY_CHANGE`` level or more between consecutive cycles
@@ -352,7 +352,9 @@ def report() -> Report:
         years=years,
         dimensions=_dimensions(cycles),
         cycles=cycle_rows,
-        indicators=_indicators(cycles, instruments, alpha_by_year),
+        indicators=_indicators(
+            cycles, instruments, alpha_by_year, {row.year: row.overall for row in cycle_rows}
+        ),
         assessors=_assessors(years, severity_by_year, scored_by_year, names),
         halves=sorted(
             halves,
@@ -404,8 +406,10 @@ def _indicators(
     cycles: list[Cycle],
     instruments: dict[int, _Instrument],
     alpha_by_year: dict[int, dict[str, float | None]],
+    overall: dict[int, float | None],
 ) -> list[IndicatorRow]:
-    """Lineages through the scored cycles, each with its alpha per year and its flags."""
+    """Lineages through the scored cycles, each with its alpha per year and its flags
+    (``overall``: year → the cycle's alpha, see ``_flag_indicator``)."""
     links = _links(cycles, instruments)
     lineages: list[IndicatorRow] = []
     current: dict[str, IndicatorRow] = {}  # code in the cycle being walked → its lineage
@@ -424,7 +428,7 @@ def _indicators(
             following[indicator.code] = row
         current = following
     for row in lineages:
-        _flag_indicator(row)
+        _flag_indicator(row, overall)
     _add_descriptors(cycles, lineages)
     return sorted(
         lineages,
@@ -437,18 +441,39 @@ def _indicators(
     )
 
 
-def _flag_indicator(row: IndicatorRow) -> None:
+def _flag_indicator(row: IndicatorRow, overall: dict[int, float | None]) -> None:
+    """Flag a lineage whose rubric looks unclear, judged against its own cycle (``overall``:
+    year → the cycle's alpha). A cycle that as a whole agrees less (one very strict assessor
+    lowers every indicator's alpha) is a matter of assessors, shown by their severity; the
+    rubric is blamed only where the indicator is worse than its cycle:
+
+    - low: the latest alpha is below ``ALPHA_MINIMUM`` and either the cycle as a whole reaches
+      it, or the indicator lies ``ALPHA_DROP`` or more below the cycle's alpha;
+    - drop: the alpha fell by ``ALPHA_DROP`` or more from the previous year, and by
+      ``ALPHA_DROP`` more than the cycle's alpha fell (when both years have one).
+    """
     measured = [(year, alpha) for year, alpha in sorted(row.alpha.items()) if alpha is not None]
     if not measured:
         return
-    row.latest = measured[-1][1]
+    latest_year, row.latest = measured[-1]
+    cycle_now, cycle_before = overall.get(latest_year), None
     if len(measured) > 1:
-        row.previous = measured[-2][1]
+        before_year, row.previous = measured[-2]
         row.change = row.latest - row.previous
-    if row.latest < ALPHA_MINIMUM:
+        cycle_before = overall.get(before_year)
+    margin = 1e-12
+    if row.latest < ALPHA_MINIMUM and (
+        cycle_now is None
+        or cycle_now >= ALPHA_MINIMUM
+        or row.latest <= cycle_now - ALPHA_DROP + margin
+    ):
         row.reasons.append(LOW)
-    if row.change is not None and row.change <= -ALPHA_DROP + 1e-12:
-        row.reasons.append(DROP)
+    if row.change is not None and row.change <= -ALPHA_DROP + margin:
+        shared = (
+            cycle_now - cycle_before if cycle_now is not None and cycle_before is not None else 0.0
+        )
+        if row.change - shared <= -ALPHA_DROP + margin:
+            row.reasons.append(DROP)
 
 
 def _add_descriptors(cycles: list[Cycle], lineages: list[IndicatorRow]) -> None:

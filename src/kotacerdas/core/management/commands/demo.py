@@ -42,6 +42,7 @@ class Command(BaseCommand):
                 )
         self.stdout.write(self.style.SUCCESS("Demo siap / demo ready: http://127.0.0.1:8000/"))
         self.stdout.write(f"Demo logins (password '{DEMO_PASSWORD}'):")
+        width = max(len(username) for username, *_rest in DEMO_USERS)
         for username, role, region_code, _name, _institution in DEMO_USERS:
             where = f", region {region_code}" if region_code else ""
-            self.stdout.write(f"  {username:<16} {role.label}{where}")
+            self.stdout.write(f"  {username:<{width}}  {role.label}{where}")
