@@ -39,6 +39,7 @@ from io import BytesIO
 from typing import Any
 
 import pandas as pd
+from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -218,9 +219,16 @@ class _Instrument:
     tree: Tree
 
 
+_SCORE_COLUMNS = ["cycle", "unit", "indicator", "value", "assessor", "time"]
+
+
 def _scores() -> pd.DataFrame:
-    """Every assessor value of every cycle (not "not applicable", not empty), in one query."""
-    rows = Score.objects.filter(value__isnull=False, not_applicable=False).values_list(
+    """Every assessor value of every cycle (not "not applicable", not empty), in one query.
+
+    At national scale this is half a million rows: they are read with the database's own types
+    and converted by column (pandas), not row by row by the ORM's converters, which took most of
+    the report's time (docs/benchmarks.md, "Reliability report")."""
+    query = Score.objects.filter(value__isnull=False, not_applicable=False).values_list(
         "assignment__cycle_id",
         "assignment__region__code",
         "indicator__code",
@@ -228,13 +236,15 @@ def _scores() -> pd.DataFrame:
         "assignment__assessor__username",
         "updated_at",
     )
-    return pd.DataFrame(
-        [
-            (cycle, unit, code, float(value), who, when)
-            for cycle, unit, code, value, who, when in rows
-        ],
-        columns=["cycle", "unit", "indicator", "value", "assessor", "time"],
-    )
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        frame = pd.DataFrame(cursor.fetchall(), columns=_SCORE_COLUMNS)
+    # Decimal (PostgreSQL) or a number (SQLite); a timestamp with its zone (PostgreSQL) or UTC
+    # text (SQLite, as Django stores it with USE_TZ).
+    frame["value"] = frame["value"].astype(float)
+    frame["time"] = pd.to_datetime(frame["time"], utc=True, format="ISO8601")
+    return frame
 
 
 def _instruments(instrument_ids: set[int]) -> dict[int, _Instrument]:
