@@ -1,12 +1,13 @@
 """The evaluation demo data: idempotent, labelled synthetic, Kota Jambi's facts, and the same
 invariants as data entered through the services."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from pypdf import PdfReader
 
 from kotacerdas.accounts import demo as accounts_demo
@@ -91,6 +92,7 @@ def test_loading_twice_gives_the_same_data(demo_world):
     check_evidence_files_are_small_valid_pdfs()
     check_the_demo_keeps_the_invariants_of_the_services()
     check_both_assessors_scored_with_some_disagreements()
+    check_scores_are_dated_through_the_review_period()
 
 
 def check_the_cohort():
@@ -179,6 +181,23 @@ def check_both_assessors_scored_with_some_disagreements():
         cycle=cycle, completed_at__isnull=True, assessor__username="asesor2"
     )
     assert unfinished.exists(), "the review is still under way"
+
+
+def check_scores_are_dated_through_the_review_period():
+    """Saved region by region from 2 September, so an assessor's scores span weeks (the
+    reliability report's halves) and each region's panel saved an hour apart."""
+    times = Score.objects.filter(assignment__cycle__year=2022).values_list(
+        "assignment__assessor__username", "updated_at"
+    )
+    by_assessor = {}
+    for username, when in times:
+        by_assessor.setdefault(username, []).append(timezone.localtime(when))
+    for username in ("asesor1", "asesor2"):
+        dates = by_assessor[username]
+        assert min(dates).date() == date(2022, 9, 2)
+        assert max(dates) - min(dates) >= timedelta(days=40)
+        assert max(dates).date() <= date(2022, 10, 31)  # the review deadline
+    assert min(by_assessor["asesor2"]) - min(by_assessor["asesor1"]) == timedelta(hours=1)
 
 
 def test_a_published_cycle_can_be_built_for_the_results(demo_world):

@@ -325,6 +325,10 @@ def build_demo_cycle(
             _strict_scores(
                 extra, indicators, values, random.Random(f"{seed}:{code}:strict"), report
             )
+            assignments_scored = [*assignments, extra]
+        else:
+            assignments_scored = assignments
+        _date_scores(assignments_scored, number, year)
         _judgements(assignments, rng, code, report, complete=not partial)
         _session(cycle, region, panel, number, session_day, report)
     # One declared conflict of interest, on a region outside the demo cohort.
@@ -667,6 +671,17 @@ def _scores(assignments, indicators, values, rng, partial, report) -> None:
             bulk_create_with_history(new, Score, batch_size=500)
             report.written += len(new)
         report.scores += len(scored)
+
+
+def _date_scores(assignments, number: int, year: int) -> None:
+    """Date the scores as if saved during the review period: the ``number``-th region on the
+    second day of September plus two days per region (wrapping within eight weeks), each
+    assessor an hour after the previous one. Without it every score would carry the moment of
+    the load, and the reliability report could not follow an assessor through the period."""
+    day = datetime(year, 9, 2, 9, tzinfo=WIB) + timedelta(days=(2 * number) % 56)
+    for position, assignment in enumerate(assignments):
+        when = day + timedelta(hours=position)
+        Score.objects.filter(assignment=assignment).exclude(updated_at=when).update(updated_at=when)
 
 
 def _strict_assessor() -> User:
