@@ -39,7 +39,8 @@ from io import BytesIO
 from typing import Any
 
 import pandas as pd
-from django.db import connections
+from django.db.models import CharField, FloatField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -225,24 +226,25 @@ _SCORE_COLUMNS = ["cycle", "unit", "indicator", "value", "assessor", "time"]
 def _scores() -> pd.DataFrame:
     """Every assessor value of every cycle (not "not applicable", not empty), in one query.
 
-    At national scale this is half a million rows: they are read with the database's own types
-    and converted by column (pandas), not row by row by the ORM's converters, which took most of
-    the report's time (docs/benchmarks.md, "Reliability report")."""
-    query = Score.objects.filter(value__isnull=False, not_applicable=False).values_list(
-        "assignment__cycle_id",
-        "assignment__region__code",
-        "indicator__code",
-        "value",
-        "assignment__assessor__username",
-        "updated_at",
+    At national scale this is half a million rows. The database hands over the value as a float
+    and the time as text, converted by column (pandas): parsing half a million timestamps and
+    decimals one row at a time (the ORM's and the driver's converters) took most of the report's
+    time (docs/benchmarks.md, "Reliability report")."""
+    rows = (
+        Score.objects.filter(value__isnull=False, not_applicable=False)
+        .annotate(number=Cast("value", FloatField()), saved=Cast("updated_at", CharField()))
+        .values_list(
+            "assignment__cycle_id",
+            "assignment__region__code",
+            "indicator__code",
+            "number",
+            "assignment__assessor__username",
+            "saved",
+        )
     )
-    sql, params = query.query.sql_with_params()
-    with connections[query.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        frame = pd.DataFrame(cursor.fetchall(), columns=_SCORE_COLUMNS)
-    # Decimal (PostgreSQL) or a number (SQLite); a timestamp with its zone (PostgreSQL) or UTC
-    # text (SQLite, as Django stores it with USE_TZ).
-    frame["value"] = frame["value"].astype(float)
+    frame = pd.DataFrame(list(rows), columns=_SCORE_COLUMNS)
+    # The time in UTC, as Django keeps the connection ("2023-09-02 02:00:00+00" on PostgreSQL,
+    # without the offset on SQLite).
     frame["time"] = pd.to_datetime(frame["time"], utc=True, format="ISO8601")
     return frame
 
