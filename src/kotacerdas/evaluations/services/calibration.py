@@ -251,7 +251,7 @@ def open_round(calibration: CalibrationRound, *, by) -> CalibrationRound:
         missing = [f"{c.order}. {c.indicator.code}" for c in cases if c.gold_level is None]
         if missing:
             raise ServiceError(_("Setiap kasus perlu tingkat acuan sebelum dibuka:"), missing)
-        return _move(locked, CalibrationState.OPEN, "opened_at", by)
+        return _move(locked, CalibrationState.OPEN, "opened_at", by, calibration)
 
 
 def close_round(calibration: CalibrationRound, *, by) -> CalibrationRound:
@@ -260,7 +260,7 @@ def close_round(calibration: CalibrationRound, *, by) -> CalibrationRound:
     with transaction.atomic():
         locked = _hold(calibration)
         _ensure_state(locked, CalibrationState.OPEN)
-        return _move(locked, CalibrationState.CLOSED, "closed_at", by)
+        return _move(locked, CalibrationState.CLOSED, "closed_at", by, calibration)
 
 
 # --- Where cases come from ----------------------------------------------------------------------
@@ -642,6 +642,16 @@ def calibration_status(cycle: Cycle, user) -> str | None:
     return calibration_statuses(cycle).get(user.pk, NOT_TAKEN)
 
 
+def mark_statuses(cycle: Cycle, users) -> None:
+    """Give each user ``calibration_status`` (see ``calibration_status``) in two queries whatever
+    their number: None for everyone when the cycle has no closed round. For soft warnings beside
+    assessors (the assignment page); nothing is blocked by it."""
+    latest = latest_closed(cycle)
+    statuses = calibration_statuses(cycle) if latest is not None else {}
+    for user in users:
+        user.calibration_status = statuses.get(user.pk, NOT_TAKEN) if latest is not None else None
+
+
 def to_xlsx(result: Report) -> bytes:
     """The report as a workbook: assessors, cases (with the levels given), Indonesian headers."""
     workbook = Workbook()
@@ -739,12 +749,17 @@ def _ensure_state(calibration: CalibrationRound, state: str) -> None:
     raise Locked(messages[state])
 
 
-def _move(calibration: CalibrationRound, state: str, moment: str, by) -> CalibrationRound:
-    calibration.state = state
-    setattr(calibration, moment, timezone.now())
-    calibration._history_user = by
-    calibration.save(update_fields=["state", moment])
-    return calibration
+def _move(
+    locked: CalibrationRound, state: str, moment: str, by, given: CalibrationRound
+) -> CalibrationRound:
+    """Save the new state on the locked row; the caller's instance follows (same state, moment)."""
+    locked.state = state
+    setattr(locked, moment, timezone.now())
+    locked._history_user = by
+    locked.save(update_fields=["state", moment])
+    given.state = state
+    setattr(given, moment, getattr(locked, moment))
+    return locked
 
 
 def _levels_of(instrument: Instrument) -> list[Indicator]:
