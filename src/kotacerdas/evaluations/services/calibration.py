@@ -315,13 +315,15 @@ class Suggestion:
     gold_level: int
 
 
-def suggest_cases(calibration: CalibrationRound, n: int = 6) -> list[Suggestion]:
-    """Up to ``n`` answers of the previous published cycle to use as cases: answers with a
-    justification to a level indicator that still exists in this cycle, whose final value is a
-    whole level, not already in the round. Spread over the levels (0, 1, ..., 5, 0, ...) and,
-    within a level, over the dimensions least used so far; deterministic (by region and
-    indicator code) so the same round gets the same proposal."""
-    source = previous_published(calibration.cycle)
+def suggest_cases(
+    calibration: CalibrationRound, n: int = 6, *, source: Cycle | None = None
+) -> list[Suggestion]:
+    """Up to ``n`` answers of ``source`` (by default the previous published cycle) to use as
+    cases: answers with a justification to a level indicator that still exists in this cycle,
+    whose final value is a whole level, not already in the round. Spread over the levels (0, 1,
+    ..., 5, 0, ...) and, within a level, over the dimensions least used so far; deterministic (by
+    region and indicator code) so the same round gets the same proposal."""
+    source = source or previous_published(calibration.cycle)
     if source is None or n <= 0:
         return []
     mapping = target_indicators(source, calibration.cycle)
