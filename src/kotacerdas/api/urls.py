@@ -10,6 +10,7 @@ from . import problems, views
 from .endpoints import (
     appeals,
     assessors,
+    calibration,
     cycle_admin,
     evaluations,
     instruments,
@@ -33,6 +34,9 @@ router.register(
 router.register(r"cycles/(?P<year>\d{4})/panels", cycle_admin.PanelViewSet, basename="panel")
 router.register(
     r"cycles/(?P<year>\d{4})/operations", operations.OperationsViewSet, basename="operations"
+)
+router.register(
+    r"cycles/(?P<year>\d{4})/calibration", calibration.CalibrationViewSet, basename="calibration"
 )
 router.register(r"cycles/(?P<year>\d{4})/appeals", appeals.AppealViewSet, basename="appeal")
 router.register("appeal-evidence", appeals.AppealEvidenceViewSet, basename="appeal-evidence")

@@ -18,7 +18,7 @@ from .models import DemoLoad
 
 # Bump when the demo data set changes in a way an existing demo database should pick up; a
 # database loaded with an older version is kept, and the command says that --reset reloads it.
-DEMO_VERSION = 3
+DEMO_VERSION = 4
 
 ALWAYS_STEPS = ["kotacerdas.accounts.demo.load"]
 
@@ -28,6 +28,7 @@ DEMO_STEPS = [
     "kotacerdas.evaluations.demo.load",
     "kotacerdas.results.demo.load",
     "kotacerdas.evaluations.demo_open.load",
+    "kotacerdas.evaluations.demo_calibration.load",
     "kotacerdas.surveys.demo.load",
 ]
 

@@ -882,3 +882,160 @@ class ModerationPreparation(BackgroundJob):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
+
+
+# --- Calibration of assessors on gold-standard cases (services/calibration.py) ------------------
+
+
+class CalibrationState(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    OPEN = "open", _("Dibuka")
+    CLOSED = "closed", _("Ditutup")
+
+
+#: Share of cases an assessor must score within one level of the gold level to pass.
+DEFAULT_PASS_THRESHOLD = Decimal("0.80")
+
+
+class CalibrationRound(RulesModel):
+    """A calibration round of a cycle: assessors score the same gold-standard cases blind, before
+    they score regions, so that the ministry sees whether they read the rubric the same way.
+    Draft (cases are prepared) → open (assessors score) → closed (results and rationales shown)."""
+
+    cycle = models.ForeignKey(
+        Cycle,
+        verbose_name=_("siklus"),
+        on_delete=models.PROTECT,
+        related_name="calibration_rounds",
+    )
+    title = models.CharField(_("judul"), max_length=200)
+    state = models.CharField(
+        _("status"), max_length=6, choices=CalibrationState.choices, default=CalibrationState.DRAFT
+    )
+    pass_threshold = models.DecimalField(
+        _("ambang lulus"),
+        max_digits=3,
+        decimal_places=2,
+        default=DEFAULT_PASS_THRESHOLD,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_("Bagian kasus yang dinilai paling jauh satu tingkat dari tingkat acuan."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuat oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    opened_at = models.DateTimeField(_("dibuka pada"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "-created_at", "-pk"]
+        verbose_name = _("putaran kalibrasi")
+        verbose_name_plural = pgettext_lazy("jamak", "putaran kalibrasi")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pass_threshold__gte=0, pass_threshold__lte=1),
+                name="calibration_threshold_is_a_share",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.cycle.year})"
+
+
+class CalibrationCase(RulesModel):
+    """One gold-standard case: a situation as a region would write it for a level indicator of
+    the round's cycle, with the level the ministry agreed on (``gold_level``) and why
+    (``rationale``, shown to assessors only once the round is closed). ``source_answer`` is the
+    answer of an earlier cycle the text was taken from; its region is never shown to assessors."""
+
+    round = models.ForeignKey(
+        CalibrationRound,
+        verbose_name=_("putaran kalibrasi"),
+        on_delete=models.CASCADE,
+        related_name="cases",
+    )
+    indicator = models.ForeignKey(
+        "instruments.Indicator",
+        verbose_name=_("indikator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    situation = models.TextField(_("situasi"))
+    source_answer = models.ForeignKey(
+        Answer,
+        verbose_name=_("jawaban sumber"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    gold_level = models.PositiveSmallIntegerField(
+        _("tingkat acuan"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+    )
+    rationale = models.TextField(_("alasan tingkat acuan"), blank=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "order", "pk"]
+        verbose_name = _("kasus kalibrasi")
+        verbose_name_plural = pgettext_lazy("jamak", "kasus kalibrasi")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gold_level__isnull=True) | models.Q(gold_level__lte=5),
+                name="calibration_gold_is_a_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.order}. {self.indicator.code}"
+
+
+class CalibrationScore(RulesModel):
+    """One assessor's level for one calibration case, with a note; changeable while the round is
+    open."""
+
+    case = models.ForeignKey(
+        CalibrationCase,
+        verbose_name=_("kasus kalibrasi"),
+        on_delete=models.CASCADE,
+        related_name="scores",
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asesor"),
+        on_delete=models.PROTECT,
+        related_name="calibration_scores",
+    )
+    level = models.PositiveSmallIntegerField(
+        _("tingkat"), validators=[MinValueValidator(0), MaxValueValidator(5)]
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    scored_at = models.DateTimeField(_("dinilai pada"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "assessor__username"]
+        verbose_name = _("nilai kalibrasi")
+        verbose_name_plural = pgettext_lazy("jamak", "nilai kalibrasi")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "assessor"], name="calibration_score_once"),
+            models.CheckConstraint(
+                condition=models.Q(level__lte=5), name="calibration_score_is_a_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.assessor} = {self.level}"

@@ -86,3 +86,9 @@ rules.add_perm(
 rules.add_perm("evaluations.view_history", is_admin | is_operator_of_submission)
 # Lists of one's own work: an assessor's assignments, an operator's submissions
 rules.add_perm("evaluations.view_own_work", is_signed_in & (is_assessor | is_operator | is_admin))
+# Calibration rounds: create, prepare cases, open, close, read the report (obj: Cycle,
+# CalibrationRound or None)
+rules.add_perm("evaluations.manage_calibration", is_admin)
+# Score an open calibration round and, once closed, see one's own result (obj: CalibrationRound
+# or None); every assessor, assigned to regions or not. Blindness and timing: services/calibration.py
+rules.add_perm("evaluations.take_calibration", is_assessor)

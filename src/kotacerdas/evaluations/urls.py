@@ -1,6 +1,6 @@
 """Evaluation routes, one module per area of work (each owned by its views module)."""
 
-from . import urls_assessor, urls_cycle, urls_operator
+from . import urls_assessor, urls_calibration, urls_cycle, urls_operator
 
 app_name = "evaluations"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *urls_cycle.urlpatterns,
     *urls_operator.urlpatterns,
     *urls_assessor.urlpatterns,
+    *urls_calibration.urlpatterns,
 ]

@@ -23,7 +23,7 @@ from kotacerdas.masterplans.services import citations
 
 from ..forms_assessor import ConflictForm, JudgementForm, ScoreForm, rebased
 from ..models import Assignment, ConflictOfInterest
-from ..services import answers, assignments, integrity, links, scoring, sessions
+from ..services import answers, assignments, calibration, integrity, links, scoring, sessions
 from ..services import evidence as evidence_service
 from .operator import STATUS_STALE, refusal_status
 
@@ -56,7 +56,8 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     if not is_assessor(request.user):
         raise PermissionDenied
     rows = scoring.worklist(request.user)
-    return render(request, "evaluations/assessor/list.html", {"rows": rows})
+    context = {"rows": rows, "calibration_rounds": calibration.rounds_for_assessor(request.user)}
+    return render(request, "evaluations/assessor/list.html", context)
 
 
 @login_required

@@ -18,7 +18,7 @@ from kotacerdas.regions.models import Region
 
 from ..forms_assessor import AssignForm
 from ..models import Assignment, Cycle
-from ..services import assignments
+from ..services import assignments, calibration
 
 
 def get_cycle(request: HttpRequest, year: int) -> Cycle:
@@ -40,10 +40,20 @@ def assignment_panel(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request, year)
     province = request.GET.get("provinsi", "")[:2]
     rows = assignments.panels(cycle, province=province)
+    loads = sorted(assignments.load(cycle).items(), key=lambda p: (-p[1], p[0].username))
+    # A soft warning beside assessors who did not pass the latest calibration round; never blocks.
+    calibration.mark_statuses(
+        cycle,
+        [
+            *(a.assessor for row in rows for a in row.assignments),
+            *(user for row in rows for user, _n in row.candidates),
+            *(user for user, _n in loads),
+        ],
+    )
     context = {
         "cycle": cycle,
         "rows": rows,
-        "loads": sorted(assignments.load(cycle).items(), key=lambda p: (-p[1], p[0].username)),
+        "loads": loads,
         "short": assignments.assessors_short(cycle),
         "province": province,
         "provinces": Region.objects.provinces(),
