@@ -22,7 +22,16 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from kotacerdas.accounts.roles import Role
-from kotacerdas.evaluations.models import Assignment, Cycle, CycleState, Score
+from kotacerdas.evaluations.models import (
+    Assignment,
+    CalibrationCase,
+    CalibrationRound,
+    CalibrationScore,
+    CalibrationState,
+    Cycle,
+    CycleState,
+    Score,
+)
 from kotacerdas.instruments.models import Crosswalk, CrosswalkEntry, CrosswalkKind, Indicator
 from kotacerdas.regions.models import Region
 from kotacerdas.results.services import reliability
@@ -413,3 +422,41 @@ def test_a_rubric_is_flagged_against_its_own_cycle(alpha, overall, reasons):
     row = reliability.IndicatorRow("GOV.SVC.01", "", "level", {}, alpha)
     reliability._flag_indicator(row, overall)
     assert row.reasons == reasons
+
+
+def _calibration_round(cycle, state, levels, assessors, gold=3):
+    """A calibration round of ``cycle`` with one GOV.SVC.01 case scored ``levels`` (in the
+    order of ``assessors``) against the gold level ``gold``."""
+    calibration_round = CalibrationRound.objects.create(cycle=cycle, title="Kalibrasi", state=state)
+    case = CalibrationCase.objects.create(
+        round=calibration_round,
+        indicator=cycle.instrument.indicators.get(code="GOV.SVC.01"),
+        situation="Perda smart city sudah ditetapkan; rencana induk belum.",
+        gold_level=gold,
+    )
+    for who, level in zip(assessors, levels, strict=True):
+        CalibrationScore.objects.create(case=case, assessor=who, level=level)
+    return calibration_round
+
+
+def test_a_case_most_assessors_misread_in_a_closed_round_flags_its_rubric(two_cycles):
+    assessors = two_cycles
+    upcoming = Cycle.objects.create(
+        year=2024, name="Evaluasi 2024", instrument=make_instrument("rel-2024")
+    )
+    # Read alike (every assessor within one level of the gold): nothing to add.
+    _calibration_round(upcoming, CalibrationState.CLOSED, [3, 3, 4], assessors)
+    # Misread by two of three, but the round is still open: not a finding yet.
+    _calibration_round(upcoming, CalibrationState.OPEN, [1, 1, 3], assessors)
+    rows = {row.code: row for row in reliability.report().indicators}
+    assert rows["GOV.SVC.01"].reasons == [reliability.LOW, reliability.DROP]
+
+    # Closed and misread: held before 2024's scoring, it counts for the lineage's latest code.
+    _calibration_round(upcoming, CalibrationState.CLOSED, [1, 1, 3], assessors)
+    rows = {row.code: row for row in reliability.report().indicators}
+    assert rows["GOV.SVC.01"].reasons == [
+        reliability.LOW,
+        reliability.DROP,
+        reliability.CALIBRATION,
+    ]
+    assert not rows["ENV.WAS.01"].flagged

@@ -13,7 +13,9 @@ only loads the scores, links indicators across years and applies the thresholds:
   them; alpha is computed within each year, so a rescale does not change it). Flagged "rubrik
   perlu ditinjau" when the latest alpha is below ``ALPHA_MINIMUM`` (Krippendorff's 0.667, the
   lowest for tentative conclusions) or fell by ``ALPHA_DROP`` or more from the previous year
-  with an alpha, each judged against the indicator's own cycle (``_flag_indicator``).
+  with an alpha, each judged against the indicator's own cycle (``_flag_indicator``), or when
+  a case of it in a closed calibration round was read differently from its gold level by most
+  assessors (``calibration.report``).
 - **Per assessor across cycles**: severity (the mean signed deviation from the answer's mean,
   on 0–100) expressed in rubric levels (``POINTS_PER_LEVEL`` points each) and the scores per
   year. Flagged when it changed by ``SEVERITY_CHANGE`` level or more between consecutive cycles
@@ -74,6 +76,7 @@ MIN_HALF = 5
 # Reasons of a flag, as codes; the page and the export translate them.
 LOW = "low"
 DROP = "drop"
+CALIBRATION = "calibration"
 CHANGE = "change"
 SEVERE = "severe"
 
@@ -441,6 +444,7 @@ def _indicators(
         current = following
     for row in lineages:
         _flag_indicator(row, overall)
+    _flag_calibration(lineages, _unclear_in_calibration())
     _add_descriptors(cycles, lineages)
     return sorted(
         lineages,
@@ -486,6 +490,31 @@ def _flag_indicator(row: IndicatorRow, overall: dict[int, float | None]) -> None
         )
         if row.change - shared <= -ALPHA_DROP + margin:
             row.reasons.append(DROP)
+
+
+def _unclear_in_calibration() -> set[tuple[int, str]]:
+    """(cycle year, indicator code) of every case of a closed calibration round that its
+    assessors read differently from the gold level (``calibration.report``: fewer than half of
+    them within one level). Three queries per closed round."""
+    from kotacerdas.evaluations.models import CalibrationRound, CalibrationState
+    from kotacerdas.evaluations.services import calibration
+
+    found = set()
+    closed = CalibrationRound.objects.filter(state=CalibrationState.CLOSED).select_related("cycle")
+    for calibration_round in closed:
+        for case in calibration.report(calibration_round).cases:
+            if case.unclear:
+                found.add((calibration_round.cycle.year, case.case.indicator.code))
+    return found
+
+
+def _flag_calibration(lineages: list[IndicatorRow], unclear: set[tuple[int, str]]) -> None:
+    """Add the reason ``calibration`` to each lineage whose indicator had an unclear case: the
+    code it carried in the round's year, or its latest code when that year has no scores yet (a
+    round is held before the scoring)."""
+    for row in lineages:
+        if any(row.codes.get(year, row.code) == code for year, code in unclear):
+            row.reasons.append(CALIBRATION)
 
 
 def _add_descriptors(cycles: list[Cycle], lineages: list[IndicatorRow]) -> None:
@@ -596,6 +625,7 @@ def reason_labels() -> dict[str, str]:
     return {
         LOW: _("alpha terakhir di bawah %(minimum)s") % {"minimum": _decimal(ALPHA_MINIMUM)},
         DROP: _("alpha turun %(drop)s atau lebih") % {"drop": _decimal(ALPHA_DROP)},
+        CALIBRATION: _("kasus kalibrasi: kurang dari separuh asesor dalam satu tingkat dari acuan"),
         CHANGE: _("keparahan berubah %(change)s tingkat atau lebih antarsiklus")
         % {"change": _decimal(SEVERITY_CHANGE)},
         SEVERE: _("|keparahan| terakhir %(latest)s tingkat atau lebih")
