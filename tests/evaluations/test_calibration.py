@@ -531,3 +531,14 @@ def test_the_api_lists_the_rounds_with_their_report(client, scored_round, admin_
         False,
     )
     assert item["case_results"][2]["distribution"] == [0, 0, 1, 1, 0, 1]
+
+
+def test_admins_read_rounds_cases_and_scores_in_the_django_admin(client, scored_round, admin_user):
+    client.force_login(admin_user)
+    for model in ("calibrationround", "calibrationcase", "calibrationscore"):
+        page = client.get(f"/admin/evaluations/{model}/")
+        assert page.status_code == 200, model
+        assert client.get(f"/admin/evaluations/{model}/add/").status_code == 403
+    case = scored_round.cases.first()
+    history = client.get(f"/admin/evaluations/calibrationcase/{case.pk}/history/")
+    assert history.status_code == 200

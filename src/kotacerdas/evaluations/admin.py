@@ -21,6 +21,9 @@ from kotacerdas.core.admin import AdminsReadOnly
 from .models import (
     Answer,
     Assignment,
+    CalibrationCase,
+    CalibrationRound,
+    CalibrationScore,
     ConflictOfInterest,
     Cycle,
     Evidence,
@@ -174,3 +177,26 @@ class ReminderAdmin(AdminsReadOnly, admin.ModelAdmin):
     list_filter = ["kind", "submission__cycle"]
     search_fields = ["submission__region__name", "submission__region__code"]
     list_select_related = ["submission__region", "submission__cycle", "sent_by"]
+
+
+@admin.register(CalibrationRound)
+class CalibrationRoundAdmin(ReadOnlyAdmin):
+    list_display = ["cycle", "title", "state", "pass_threshold", "opened_at", "closed_at"]
+    list_filter = ["cycle", "state"]
+    search_fields = ["title"]
+
+
+@admin.register(CalibrationCase)
+class CalibrationCaseAdmin(ReadOnlyAdmin):
+    list_display = ["round", "order", "indicator", "gold_level"]
+    list_filter = ["round__cycle", "round"]
+    search_fields = ["indicator__code", "situation"]
+    list_select_related = ["round__cycle", "indicator"]
+
+
+@admin.register(CalibrationScore)
+class CalibrationScoreAdmin(ReadOnlyAdmin):
+    list_display = ["case", "assessor", "level", "scored_at"]
+    list_filter = ["case__round"]
+    search_fields = ["assessor__username", "case__indicator__code"]
+    list_select_related = ["case__round__cycle", "case__indicator", "assessor"]
