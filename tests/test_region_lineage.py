@@ -251,3 +251,19 @@ def test_admins_read_the_changes_in_the_django_admin_and_nobody_edits_them(
     assert page.status_code == 200
     assert "Kabupaten Merauke" in page.content.decode()
     assert client.get("/admin/regions/regionchange/add/").status_code == 403
+
+
+def test_a_corrected_date_updates_the_change_instead_of_adding_one(renumbered, tmp_path):
+    corrected = CHANGES.replace(
+        "93.01,move,91.01,Kabupaten Merauke,91,,,2022-07-25",
+        "93.01,move,91.01,Kabupaten Merauke,91,,,2022-11-09",
+    )
+    assert corrected != CHANGES
+    report = load_regions(
+        write(tmp_path, "after.csv", AFTER),
+        centroids=None,
+        changes=write(tmp_path, "corrected.csv", corrected),
+    )
+    assert report.changes.recorded == 1
+    moves = RegionChange.objects.filter(region__code="93.01", kind=ChangeKind.MOVE)
+    assert list(moves.values_list("effective_date", flat=True)) == [datetime.date(2022, 11, 9)]

@@ -207,8 +207,9 @@ def renumber(rows: list[ChangeRow], register_codes: set[str], report: ChangesRep
 def record(rows: list[ChangeRow], report: ChangesReport) -> None:
     """Record a RegionChange for every row whose region is in the database.
 
-    Guarantees: idempotent (keyed by region, kind, old code and date; an existing record is
-    brought in line with the file); the origin of a split or merge is the region its code meant
+    Guarantees: idempotent (keyed by region, kind and old code, and by the date as well for
+    changes without an old code such as splits; an existing record is brought in line with the
+    file, so a corrected date or legal basis updates it); the origin of a split or merge is the region its code meant
     the day before the change (``resolve_code``); rows whose region is missing are listed in
     ``report.skipped``.
     """
@@ -232,13 +233,13 @@ def record(rows: list[ChangeRow], report: ChangesReport) -> None:
             "origin_name": row.origin_name,
             "legal_basis": row.legal_basis,
         }
-        change, created = RegionChange.objects.get_or_create(
-            region=region,
-            kind=row.kind,
-            old_code=row.old_code,
-            effective_date=row.effective_date,
-            defaults=wanted,
-        )
+        key = {"region": region, "kind": row.kind, "old_code": row.old_code}
+        if row.old_code:
+            # An old code names the change: a corrected date updates it, never adds a second.
+            wanted["effective_date"] = row.effective_date
+        else:
+            key["effective_date"] = row.effective_date
+        change, created = RegionChange.objects.get_or_create(**key, defaults=wanted)
         if created:
             report.recorded += 1
         elif any(getattr(change, name) != value for name, value in wanted.items()):
