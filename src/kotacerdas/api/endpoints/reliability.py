@@ -58,7 +58,9 @@ class IndicatorSerializer(serializers.Serializer):
     latest = serializers.FloatField(allow_null=True, help_text="The latest alpha")
     change = serializers.FloatField(allow_null=True, help_text="Latest alpha − the one before")
     flagged = serializers.BooleanField(help_text="Rubric to revise")
-    reasons = serializers.ListField(child=serializers.CharField(), help_text="low, drop, calibration")
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="low, drop, calibration"
+    )
     levels = LevelSerializer(many=True, help_text="Level descriptors of the latest year")
 
     @staticmethod
