@@ -26,10 +26,9 @@ Usage (from the repository root):
 from __future__ import annotations
 
 import random
-import time
 from decimal import Decimal
 
-from national_db import arguments, fresh_database, national_instrument, setup
+from national_db import arguments, fresh_database, national_instrument, setup, timed
 
 
 def main() -> None:
@@ -98,12 +97,6 @@ def main() -> None:
         f"{connection.vendor}: {len(regions)} regions × {len(indicators)} indicators × "
         f"{options.assessors} assessors = {len(scores)} scores"
     )
-
-    def timed(label, function):
-        start = time.perf_counter()
-        result = function()
-        print(f"{label:<34} {time.perf_counter() - start:7.2f} s")
-        return result
 
     admin = User.objects.create(username="bench.admin", role=Role.ADMIN)
     timed(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import time
+from collections.abc import Callable
 
 
 def arguments(description: str) -> argparse.ArgumentParser:
@@ -67,3 +69,11 @@ def national_instrument(code: str, repeat: int = 1):
             ]
     tree["code"] = code
     return import_yaml(tree_to_yaml(tree))
+
+
+def timed(label: str, function: Callable[[], object]):
+    """Run ``function`` once, print ``label`` and the seconds it took; return its result."""
+    start = time.perf_counter()
+    result = function()
+    print(f"{label:<34} {time.perf_counter() - start:7.2f} s")
+    return result

@@ -23,11 +23,10 @@ Usage (from the repository root):
 from __future__ import annotations
 
 import random
-import time
 from datetime import timedelta
 from decimal import Decimal
 
-from national_db import arguments, fresh_database, national_instrument, setup
+from national_db import arguments, fresh_database, national_instrument, setup, timed
 
 
 def main() -> None:
@@ -112,12 +111,6 @@ def main() -> None:
         f"{connection.vendor}: {len(regions)} regions × {len(indicators)} indicators; "
         f"{len(answers)} answers, {len(assignments)} assignments, {len(scores)} scores"
     )
-
-    def timed(label, function):
-        start = time.perf_counter()
-        result = function()
-        print(f"{label:<30} {time.perf_counter() - start:7.2f} s")
-        return result
 
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:

@@ -22,10 +22,9 @@ Usage (from the repository root):
 from __future__ import annotations
 
 import random
-import time
 from decimal import Decimal
 
-from national_db import arguments, fresh_database, national_instrument, setup
+from national_db import arguments, fresh_database, national_instrument, setup, timed
 
 
 def main() -> None:
@@ -87,12 +86,6 @@ def main() -> None:
         f"{connection.vendor}: {options.cycles} cycles × {len(regions)} regions × "
         f"{len(indicators)} indicators × {options.assessors} assessors; {total} scores"
     )
-
-    def timed(label, function):
-        start = time.perf_counter()
-        result = function()
-        print(f"{label:<30} {time.perf_counter() - start:7.2f} s")
-        return result
 
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:
