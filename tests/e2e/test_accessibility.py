@@ -197,3 +197,32 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server, transac
     assert not problems, problems
     # Moderate and minor findings do not fail; they are printed (pytest -rA shows them).
     print(describe_all(found))
+
+
+BROKEN = """<!DOCTYPE html><html lang="id"><head><title>Uji</title>
+<style>a.bare:focus { outline: none; box-shadow: none; }</style></head>
+<body><main><h1>Uji</h1>
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<button></button>
+<a class="bare" href="#x">tanpa cincin fokus</a>
+<input type="text" tabindex="3" aria-label="nomor">
+</main></body></html>"""
+
+
+@pytest.mark.e2e
+def test_the_checks_catch_what_they_are_meant_to_catch():
+    """The audit is not blind: an image without alt text and a nameless button fail, a link
+    without a focus ring and a positive tabindex are reported by the keyboard walk."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = new_page(browser)
+        page.set_content(BROKEN)
+        violations = failing(audit(page))
+        walk = keyboard(page)
+        browser.close()
+    assert {v["id"] for v in violations} >= {"image-alt", "button-name"}
+    message = describe("uji", violations)
+    assert "image-alt (critical) img" in message
+    assert "https://dequeuniversity.com/rules/axe/" in message
+    assert any(p.startswith("no visible focus: a ") for p in walk), walk
+    assert any(p.startswith("positive tabindex: <input") for p in walk), walk
