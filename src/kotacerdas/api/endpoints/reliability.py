@@ -19,7 +19,7 @@ def _years(mapping: dict) -> dict[str, object]:
     return {str(year): value for year, value in sorted(mapping.items())}
 
 
-class CycleSerializer(serializers.Serializer):
+class ReliabilityCycleSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     state = serializers.CharField()
     alpha = serializers.FloatField(allow_null=True, help_text="Overall alpha (the tree's root)")
@@ -41,12 +41,12 @@ class CycleSerializer(serializers.Serializer):
         }
 
 
-class LevelSerializer(serializers.Serializer):
+class ReliabilityLevelSerializer(serializers.Serializer):
     level = serializers.IntegerField()
     description = serializers.CharField()
 
 
-class IndicatorSerializer(serializers.Serializer):
+class ReliabilityIndicatorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="The code in the latest year")
     question = serializers.CharField()
     type = serializers.CharField()
@@ -61,7 +61,7 @@ class IndicatorSerializer(serializers.Serializer):
     reasons = serializers.ListField(
         child=serializers.CharField(), help_text="low, drop, calibration"
     )
-    levels = LevelSerializer(many=True, help_text="Level descriptors of the latest year")
+    levels = ReliabilityLevelSerializer(many=True, help_text="Level descriptors of the latest year")
 
     @staticmethod
     def of(row: reliability.IndicatorRow) -> dict:
@@ -80,16 +80,18 @@ class IndicatorSerializer(serializers.Serializer):
         }
 
 
-class YearSeveritySerializer(serializers.Serializer):
+class ReliabilityYearSeveritySerializer(serializers.Serializer):
     severity = serializers.FloatField(allow_null=True, help_text="In rubric levels")
     answers = serializers.IntegerField(help_text="Answers compared with other assessors")
     scores = serializers.IntegerField()
 
 
-class AssessorSerializer(serializers.Serializer):
+class ReliabilityAssessorSerializer(serializers.Serializer):
     assessor = serializers.CharField(help_text="Username")
     name = serializers.CharField()
-    years = serializers.DictField(child=YearSeveritySerializer(), help_text="Year → severity")
+    years = serializers.DictField(
+        child=ReliabilityYearSeveritySerializer(), help_text="Year → severity"
+    )
     latest = serializers.FloatField(allow_null=True)
     change = serializers.FloatField(allow_null=True)
     flagged = serializers.BooleanField(help_text="Drift across cycles")
@@ -111,7 +113,7 @@ class AssessorSerializer(serializers.Serializer):
         }
 
 
-class HalfSerializer(serializers.Serializer):
+class ReliabilityHalfSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     assessor = serializers.CharField(help_text="Username")
     name = serializers.CharField()
@@ -149,10 +151,10 @@ class ReliabilitySerializer(serializers.Serializer):
     thresholds = serializers.DictField(child=serializers.FloatField())
     years = serializers.ListField(child=serializers.IntegerField())
     dimensions = serializers.DictField(child=serializers.CharField(), help_text="Code → name")
-    cycles = CycleSerializer(many=True)
-    indicators = IndicatorSerializer(many=True)
-    assessors = AssessorSerializer(many=True)
-    within_cycle = HalfSerializer(many=True)
+    cycles = ReliabilityCycleSerializer(many=True)
+    indicators = ReliabilityIndicatorSerializer(many=True)
+    assessors = ReliabilityAssessorSerializer(many=True)
+    within_cycle = ReliabilityHalfSerializer(many=True)
 
 
 class ReliabilityViewSet(viewsets.GenericViewSet):
@@ -177,9 +179,9 @@ class ReliabilityViewSet(viewsets.GenericViewSet):
             "thresholds": reliability.thresholds(),
             "years": found.years,
             "dimensions": dict(found.dimensions),
-            "cycles": [CycleSerializer.of(row) for row in found.cycles],
-            "indicators": [IndicatorSerializer.of(row) for row in found.indicators],
-            "assessors": [AssessorSerializer.of(row) for row in found.assessors],
-            "within_cycle": [HalfSerializer.of(row) for row in found.halves],
+            "cycles": [ReliabilityCycleSerializer.of(row) for row in found.cycles],
+            "indicators": [ReliabilityIndicatorSerializer.of(row) for row in found.indicators],
+            "assessors": [ReliabilityAssessorSerializer.of(row) for row in found.assessors],
+            "within_cycle": [ReliabilityHalfSerializer.of(row) for row in found.halves],
         }
         return Response(ReliabilitySerializer(data).data)
