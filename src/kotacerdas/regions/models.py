@@ -110,7 +110,7 @@ class Region(RulesModel):
 
     @property
     def size_class_label(self) -> str:
-        """"Kota sedang", "Kabupaten besar", … ('' without a size class)."""
+        """ "Kota sedang", "Kabupaten besar", … ('' without a size class)."""
         from .sizes import peer_label
 
         return peer_label(self)

@@ -215,9 +215,9 @@ def size_check(snapshot: Snapshot) -> SizeCheck | None:
     kabupaten/kota of ``snapshot`` and (with at least ``MIN_PROVINCES``) over its provinces.
     None when no group has three regions with a population. One query."""
     rows: dict[str, list[tuple[float, int | None, float | None]]] = {}
-    for kind, index, population, area in RegionResult.objects.filter(
-        snapshot=snapshot
-    ).values_list("region__kind", "index", "region__population", "region__area_km2"):
+    for kind, index, population, area in RegionResult.objects.filter(snapshot=snapshot).values_list(
+        "region__kind", "index", "region__population", "region__area_km2"
+    ):
         scope = "provinsi" if kind == RegionKind.PROVINSI else "kabkota"
         rows.setdefault(scope, []).append(
             (index, population, float(area) if area is not None else None)
@@ -233,9 +233,7 @@ def size_check(snapshot: Snapshot) -> SizeCheck | None:
     return SizeCheck(groups) if groups else None
 
 
-def size_group(
-    scope: str, rows: list[tuple[float, int | None, float | None]]
-) -> SizeGroup | None:
+def size_group(scope: str, rows: list[tuple[float, int | None, float | None]]) -> SizeGroup | None:
     """The ``SizeGroup`` of (index, population, area km²) rows (pure); regions without a
     population or area are counted as missing. None with fewer than three complete rows."""
     complete = [row for row in rows if row[1] and row[2]]
