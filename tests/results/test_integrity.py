@@ -5,11 +5,13 @@ known flags on hand-built cycles, and a query count that does not grow with the 
 import hashlib
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from scipy import stats
 
 from kotacerdas.accounts.roles import Role
 from kotacerdas.evaluations.models import (
@@ -25,12 +27,20 @@ from kotacerdas.evaluations.models import (
     Submission,
     SubmissionState,
 )
+from kotacerdas.index import spearman
 from kotacerdas.instruments.models import IndicatorType
+from kotacerdas.regions.models import Region
 from kotacerdas.results.services import integrity
 from tests import samples
 from tests.conftest import make_user
 
-from .builders import cohort, cohort_and_more, make_six_instrument, make_stored_snapshot
+from .builders import (
+    INDICES,
+    cohort,
+    cohort_and_more,
+    make_six_instrument,
+    make_stored_snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +239,98 @@ def test_the_page_s_queries_do_not_grow_with_the_regions(client, admin_user):
     report = integrity.report(large)
     assert len(report.gaps) == 9
     assert len(report.texts) == 1 and len(report.texts[0].regions) == 9
+
+
+# Index and region size ---------------------------------------------------------------------------
+
+
+def test_the_size_statistics_are_scipy_s_spearman():
+    index = [30.0, 45.0, 52.0, 61.0, 70.0, 88.0]
+    population = [80_000, 150_000, 120_000, 600_000, 900_000, 2_500_000]
+    found = spearman(index, np.log(population))
+    expected = stats.spearmanr(index, np.log(population))
+    assert found.rho == pytest.approx(expected.statistic)
+    assert found.p_value == pytest.approx(expected.pvalue)
+    assert found.n == 6
+    assert spearman([1.0, 2.0, float("nan"), 4.0], [2.0, 1.0, 5.0, 3.0]).n == 3
+    assert spearman([1.0, 1.0, 1.0], [1.0, 2.0, 3.0]) is None
+    assert spearman([1.0, 2.0], [2.0, 1.0]) is None
+
+
+def test_an_index_that_follows_population_is_flagged_and_one_that_does_not_is_not():
+    # Eight kabupaten/kota: the index rises with population (rho = 1, p < 0.05) …
+    populations = [60_000, 90_000, 150_000, 300_000, 450_000, 700_000, 1_200_000, 3_000_000]
+    areas = [100.0, 3000.0, 200.0, 2500.0, 150.0, 4000.0, 300.0, 5000.0]
+    following = [
+        (20.0 + 8 * n, population, area)
+        for n, (population, area) in enumerate(zip(populations, areas, strict=True))
+    ]
+    group = integrity.size_group("kabkota", following)
+    expected = stats.spearmanr([row[0] for row in following], np.log(populations))
+    assert group.population.rho == pytest.approx(expected.statistic) == pytest.approx(1.0)
+    assert group.population.p_value == pytest.approx(expected.pvalue) and group.flagged
+    density = [population / area for population, area in zip(populations, areas, strict=True)]
+    assert group.density.rho == pytest.approx(
+        stats.spearmanr([row[0] for row in following], density).statistic
+    )
+    # … and an index unrelated to population and density is not flagged.
+    unrelated = [50.0, 20.0, 70.0, 35.0, 40.0, 65.0, 30.0, 55.0]
+    rows = [(value, row[1], row[2]) for value, row in zip(unrelated, following, strict=True)]
+    calm = integrity.size_group("kabkota", rows)
+    assert abs(calm.population.rho) < integrity.SIZE_RHO and not calm.flagged
+    assert calm.population.rho == pytest.approx(
+        stats.spearmanr(unrelated, np.log(populations)).statistic
+    )
+    # Regions without a population are counted apart; fewer than three complete: no group.
+    assert integrity.size_group("kabkota", [*rows, (10.0, None, None)]).missing == 1
+    assert integrity.size_group("kabkota", rows[:2]) is None
+
+
+def sized_snapshot(indices: dict[str, float], populations: dict[str, int]):
+    """Cycle 2022 (computed) of the cohort plus added kabupaten, with populations and an area."""
+    for code, population in populations.items():
+        Region.objects.filter(code=code).update(population=population, area_km2=Decimal("100"))
+    cycle = scored_cycle(2022, COHORT[:2])
+    return cycle, make_stored_snapshot(cycle, indices, published=False)
+
+
+def test_the_page_flags_an_index_that_follows_size(client, admin_user):
+    indices = cohort_and_more(4)
+    kabkota = [code for code in indices if "." in code]
+    # Population ranked like the index: rho = 1 over the eight kabupaten/kota.
+    ordered = sorted(kabkota, key=lambda code: indices[code])
+    populations = {code: 50_000 * (n + 1) for n, code in enumerate(ordered)}
+    cycle, _snapshot = sized_snapshot(indices, populations)
+    check = integrity.report(cycle).sizes
+    (group,) = check.groups  # two provinces: fewer than MIN_PROVINCES, no province group
+    assert group.scope == "kabkota" and group.regions == 8
+    assert group.population.rho == pytest.approx(1.0) and check.flagged
+    client.force_login(admin_user)
+    html = client.get(reverse("results:integrity", args=[2022])).content.decode()
+    assert 'data-check="sizes">1<' in html
+    assert "indeks mungkin hanya mencerminkan ukuran daerah" in html
+    assert 'data-scope="kabkota"' in html and "+1,00" in html
+
+
+def test_the_page_does_not_flag_an_index_unrelated_to_size(client, admin_user):
+    indices = cohort_and_more(4)
+    kabkota = sorted(code for code in indices if "." in code)
+    sizes = [300_000, 80_000, 1_500_000, 120_000, 600_000, 90_000, 200_000, 2_000_000]
+    populations = dict(zip(kabkota, sizes, strict=True))
+    cycle, _snapshot = sized_snapshot(indices, populations)
+    check = integrity.report(cycle).sizes
+    assert not check.flagged
+    client.force_login(admin_user)
+    html = client.get(reverse("results:integrity", args=[2022])).content.decode()
+    assert 'data-check="sizes">0<' in html and 'data-testid="size-table"' in html
+    assert "indeks mungkin hanya mencerminkan ukuran daerah" not in html
+
+
+def test_without_population_data_the_size_check_says_so(client, admin_user):
+    cohort()
+    cycle = scored_cycle(2022, COHORT[:2])
+    make_stored_snapshot(cycle, INDICES, published=False)
+    assert integrity.report(cycle).sizes is None
+    client.force_login(admin_user)
+    html = client.get(reverse("results:integrity", args=[2022])).content.decode()
+    assert "Belum ada hasil dengan data penduduk untuk tiga daerah atau lebih." in html

@@ -18,7 +18,7 @@ from kotacerdas.results.services import integrity, reviews
 from tests.conftest import make_user
 from tests.factories import enrol, make_cycle
 
-from .builders import cohort, make_stored_snapshot
+from .builders import cohort, cohort_and_more, make_stored_snapshot
 from .test_integrity import COHORT, scored_cycle
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +247,29 @@ def _with_region(jump, code):
 
     jump.result = Result()
     return jump
+
+
+def test_the_size_flag_is_reviewed_and_shows_again_when_the_correlation_moves(admin_user):
+    indices = cohort_and_more(4)
+    ordered = sorted((code for code in indices if "." in code), key=lambda code: indices[code])
+    for n, code in enumerate(ordered):
+        Region.objects.filter(code=code).update(population=50_000 * (n + 1), area_km2=100)
+    cycle = scored_cycle(2022, COHORT[:2])
+    make_stored_snapshot(cycle, indices, published=False)
+    (flagged,) = integrity.report(cycle).open["sizes"]
+    assert flagged.flag.kind == FlagKind.SIZE
+    reviews.mark_reviewed(
+        cycle,
+        kind=FlagKind.SIZE,
+        fingerprint=flagged.flag.fingerprint,
+        note="Kota besar memang lebih siap",
+        by=admin_user,
+    )
+    report = integrity.report(cycle)
+    assert report.open["sizes"] == [] and len(report.reviewed["sizes"]) == 1
+    # Two neighbours swap populations: rho moves (1.00 → 0.98), the flag is open again.
+    Region.objects.filter(code=ordered[3]).update(population=50_000 * 5)
+    Region.objects.filter(code=ordered[4]).update(population=50_000 * 4)
+    again = integrity.report(cycle)
+    assert len(again.open["sizes"]) == 1
+    assert again.open["sizes"][0].flag.fingerprint != flagged.flag.fingerprint

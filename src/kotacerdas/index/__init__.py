@@ -18,6 +18,7 @@ from .agreement import (
     krippendorff_alpha,
     severity_over_time,
 )
+from .association import Association, spearman
 from .build import IndexResult, build, prepare_groups, read_groups
 from .compare import CompareResult, compare, read_crosswalk, resolve_crosswalk
 from .config import DEFAULT_BANDS, Band, Config
@@ -30,6 +31,7 @@ from .whatif import what_if
 __all__ = [
     "DEFAULT_BANDS",
     "AgreementResult",
+    "Association",
     "Band",
     "CompareResult",
     "Config",
@@ -49,6 +51,7 @@ __all__ = [
     "read_groups",
     "resolve_crosswalk",
     "severity_over_time",
+    "spearman",
     "uncertainty",
     "what_if",
 ]

@@ -51,6 +51,15 @@ class Region(RulesModel):
     )
     latitude = models.FloatField(_("lintang"), null=True, blank=True)
     longitude = models.FloatField(_("bujur"), null=True, blank=True)
+    # Loaded with the register from data/population.csv (provenance in data/SOURCE.md): a
+    # province's figure is its own row of the source, not a sum of its kabupaten/kota.
+    population = models.PositiveIntegerField(_("jumlah penduduk"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("tahun data penduduk"), null=True, blank=True
+    )
+    area_km2 = models.DecimalField(
+        _("luas (km²)"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
 
     objects = RegionQuerySet.as_manager()
 
@@ -83,6 +92,28 @@ class Region(RulesModel):
     @property
     def is_province(self) -> bool:
         return self.kind == RegionKind.PROVINSI
+
+    @property
+    def density(self) -> float | None:
+        """Inhabitants per km² (None without population or area)."""
+        if not self.population or not self.area_km2:
+            return None
+        return self.population / float(self.area_km2)
+
+    @property
+    def size_class(self) -> str | None:
+        """The size class of a kabupaten/kota (``regions.sizes.size_class``); None for a
+        province or without population."""
+        from .sizes import size_class
+
+        return size_class(self)
+
+    @property
+    def size_class_label(self) -> str:
+        """ "Kota sedang", "Kabupaten besar", … ('' without a size class)."""
+        from .sizes import peer_label
+
+        return peer_label(self)
 
     @property
     def province(self) -> "Region":

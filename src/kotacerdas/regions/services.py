@@ -3,6 +3,7 @@
 import csv
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
@@ -14,6 +15,11 @@ from .models import Region, RegionKind
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REGIONS_CSV = DATA_DIR / "regions.csv"
 CENTROIDS_CSV = DATA_DIR / "centroids.csv"
+POPULATION_CSV = DATA_DIR / "population.csv"
+# The year of the packaged population figures (Dukcapil, semester II, December 2024).
+POPULATION_YEAR = 2024
+POPULATION_HEADER = ["code", "population", "area_km2"]
+_AREA = re.compile(r"^\d{1,7}(\.\d{1,3})?$")
 
 EXPECTED_HEADER = ["code", "name", "kind", "parent_code"]
 _CODE = re.compile(r"^\d{2}(\.\d{2})?$")
@@ -111,6 +117,72 @@ def _validate(filename: str, rows: list[RegionRow]) -> None:
                 )
 
 
+@dataclass(frozen=True)
+class PopulationRow:
+    line: int
+    code: str
+    population: int
+    area_km2: Decimal
+
+
+def read_population_file(path: Path) -> dict[str, PopulationRow]:
+    """Parse and validate a population CSV (``code,population,area_km2``) completely.
+
+    Guarantees: either every row is valid (a well-formed code appearing once, a positive whole
+    number of inhabitants, a positive area in km² with at most three decimals) and the rows are
+    returned by code, or RegionFileError names the file and the first bad line.
+    """
+    rows: dict[str, PopulationRow] = {}
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header != POPULATION_HEADER:
+                raise RegionFileError(
+                    f"{path.name}, line 1: expected header {','.join(POPULATION_HEADER)!r}, "
+                    f"found {','.join(header or [])!r}"
+                )
+            for record in reader:
+                line = reader.line_num
+                if not any(cell.strip() for cell in record):
+                    continue
+                where = f"{path.name}, line {line}"
+                if len(record) != len(POPULATION_HEADER):
+                    raise RegionFileError(f"{where}: expected 3 fields, found {len(record)}")
+                code, population, area = (cell.strip() for cell in record)
+                if not _CODE.match(code):
+                    raise RegionFileError(f"{where}: code {code!r} is not of the form NN or NN.NN")
+                if code in rows:
+                    raise RegionFileError(
+                        f"{where}: code {code} appears again (first on line {rows[code].line})"
+                    )
+                if not population.isdigit() or int(population) <= 0:
+                    raise RegionFileError(
+                        f"{where}: population {population!r} is not a positive whole number"
+                    )
+                if not _AREA.match(area) or Decimal(area) <= 0:
+                    raise RegionFileError(
+                        f"{where}: area_km2 {area!r} is not a positive number of km² "
+                        "with at most three decimals"
+                    )
+                rows[code] = PopulationRow(line, code, int(population), Decimal(area))
+    except UnicodeDecodeError as exc:
+        raise RegionFileError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only decimals
+        raise RegionFileError(f"{path.name}: {exc}") from exc
+    return rows
+
+
+def _check_population_codes(
+    filename: str, rows: dict[str, PopulationRow], register: set[str]
+) -> None:
+    for row in sorted(rows.values(), key=lambda row: row.line):
+        if row.code not in register:
+            raise RegionFileError(
+                f"{filename}, line {row.line}: code {row.code} is not in the region register"
+            )
+
+
 def read_centroids(path: Path) -> dict[str, tuple[float, float]]:
     """Map each code to a point inside its boundary (for labels and markers)."""
     with path.open(newline="", encoding="utf-8") as handle:
@@ -125,6 +197,8 @@ def load_regions(
     path: Path = REGIONS_CSV,
     centroids: Path | None = CENTROIDS_CSV,
     changes: Path | None = CHANGES_CSV,
+    population: Path | None = None,
+    population_year: int = POPULATION_YEAR,
 ) -> LoadReport:
     """Bring the Region table in line with a region CSV and its administrative changes.
 
@@ -134,26 +208,45 @@ def load_regions(
     before the register: a region whose code changed keeps its row (its code is updated in place,
     ``lineage.renumber``), so its history stays attached; then every change is recorded
     (``lineage.record``). Regions missing from the file are kept (history may refer to them).
+
+    With a ``population`` file (None: the packaged one when loading the packaged register, else
+    no file, which leaves the fields as they are), every region of the register gets its population, area and ``population_year`` from it
+    (None when the file has no row for it); a malformed population file, or one with a code
+    the register does not hold, raises RegionFileError naming the line before anything is
+    written.
     """
     rows = read_region_file(path)
     change_rows = read_changes_file(changes) if changes else []
     points = read_centroids(centroids) if centroids else {}
     register_codes = {row.code for row in rows}
+    figures = None
+    if population is None and path == REGIONS_CSV:
+        population = POPULATION_CSV
+    if population is not None:
+        figures = read_population_file(population)
+        _check_population_codes(population.name, figures, register_codes)
     change_report = ChangesReport()
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     # Provinces first (renumbered, then loaded), so that every kabupaten/kota finds its parent.
     provinces = [row for row in rows if row.kind == RegionKind.PROVINSI]
     others = [row for row in rows if row.kind != RegionKind.PROVINSI]
     renumber([r for r in change_rows if len(r.code) == 2], register_codes, change_report)
-    _apply(provinces, points, counts)
+    sizes = (figures, population_year)
+    _apply(provinces, points, counts, sizes)
     renumber([r for r in change_rows if len(r.code) == 5], register_codes, change_report)
-    _apply(others, points, counts)
+    _apply(others, points, counts, sizes)
     record(change_rows, change_report)
     return LoadReport(changes=change_report, **counts)
 
 
-def _apply(rows: list[RegionRow], points: dict, counts: dict[str, int]) -> None:
+def _apply(
+    rows: list[RegionRow],
+    points: dict,
+    counts: dict[str, int],
+    sizes: tuple[dict[str, PopulationRow] | None, int],
+) -> None:
     existing = {region.code: region for region in Region.objects.all()}
+    figures, year = sizes
     for row in sorted(rows, key=lambda r: r.code):
         lat, lng = points.get(row.code, (None, None))
         parent = existing[row.parent_code] if row.parent_code else None
@@ -164,6 +257,11 @@ def _apply(rows: list[RegionRow], points: dict, counts: dict[str, int]) -> None:
             "latitude": lat,
             "longitude": lng,
         }
+        if figures is not None:
+            found = figures.get(row.code)
+            wanted["population"] = found.population if found else None
+            wanted["area_km2"] = found.area_km2 if found else None
+            wanted["population_year"] = year if found else None
         region = existing.get(row.code)
         if region is None:
             region = Region.objects.create(code=row.code, **wanted)

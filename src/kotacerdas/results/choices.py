@@ -68,3 +68,4 @@ class FlagKind(models.TextChoices):
     ASSESSOR = "assessor", _("asesor pencilan")
     JUMP = "jump", _("lonjakan indeks")
     KIND = "kind", _("indeks menurut jenis daerah")
+    SIZE = "size", _("indeks dan ukuran daerah")

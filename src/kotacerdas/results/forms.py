@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.regions.models import RegionKind
+from kotacerdas.regions.sizes import SizeClass
 
 from .choices import FlagKind, predicate_label
 from .services.ranking import SORTS, Filters
@@ -30,6 +31,11 @@ class RankingFilterForm(forms.Form):
         label=_("Jenis"), required=False, choices=[("", _("Semua")), *RegionKind.choices]
     )
     predicate = forms.ChoiceField(label=_("Predikat"), required=False)
+    size = forms.ChoiceField(
+        label=_("Kelompok ukuran"),
+        required=False,
+        choices=[("", _("Semua")), *SizeClass.choices],
+    )
     sort = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SORT_CHOICES)
     order = forms.ChoiceField(
         label=_("Arah"),
@@ -55,6 +61,7 @@ class RankingFilterForm(forms.Form):
             province=data["province"] or "",
             kind=data["kind"] or "",
             predicate=data["predicate"] or "",
+            size=data["size"] or "",
             q=(data["q"] or "").strip(),
             sort=sort,
             descending=data["order"] == "desc",

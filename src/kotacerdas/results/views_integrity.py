@@ -34,6 +34,7 @@ SECTIONS = {
     FlagKind.ASSESSOR: "asesor",
     FlagKind.JUMP: "lonjakan",
     FlagKind.KIND: "jenis",
+    FlagKind.SIZE: "ukuran",
 }
 
 
@@ -41,7 +42,7 @@ SECTIONS = {
 @require_GET
 def integrity_page(request: HttpRequest, year: int) -> HttpResponse:
     """Evidence reuse, copied and near-duplicate justifications, self-assessment gaps, outlier
-    assessors, year-on-year jumps and the index by region kind for the cycle of ``year``, each
+    assessors, year-on-year jumps, the index by region kind and by region size for the cycle of ``year``, each
     flag with its review (admins only; computed on the fly)."""
     cycle = get_object_or_404(Cycle.objects.select_related("instrument"), year=year)
     if not request.user.has_perm("results.view_integrity", cycle):
@@ -57,6 +58,9 @@ def integrity_page(request: HttpRequest, year: int) -> HttpResponse:
             "answers": integrity.MIN_ANSWERS,
             "jump": integrity.JUMP_POINTS,
             "kind": integrity.KIND_SHARE,
+            "size_rho": integrity.SIZE_RHO,
+            "size_alpha": integrity.SIZE_ALPHA,
+            "provinces": integrity.MIN_PROVINCES,
             "text_length": MIN_TEXT_LENGTH,
             "near": round(NEAR_DUPLICATE_THRESHOLD * 100),
         },

@@ -8,16 +8,37 @@ from rest_framework import serializers, viewsets
 
 from kotacerdas.regions.lineage import resolve_code
 from kotacerdas.regions.models import Region, RegionKind
+from kotacerdas.regions.sizes import SizeClass
 
 from ..permissions import ANYONE, Rules
 
 
 class RegionSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    size_class = serializers.ChoiceField(
+        choices=SizeClass.choices,
+        allow_null=True,
+        read_only=True,
+        help_text="Size class by population (kabupaten/kota only; null for a province or "
+        "without population): kecil < 100,000, sedang < 500,000, besar < 1,000,000, "
+        "metropolitan otherwise.",
+    )
 
     class Meta:
         model = Region
-        fields = ["code", "name", "kind", "parent", "latitude", "longitude"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "parent",
+            "latitude",
+            "longitude",
+            "population",
+            "area_km2",
+            "population_year",
+            "size_class",
+        ]
+        read_only_fields = ["population", "area_km2", "population_year"]
 
 
 class RegionFilter(django_filters.FilterSet):

@@ -14,11 +14,15 @@ this module adds what needs the index engine or stored results:
 - **Year-on-year jumps**: the comparable index (the subset the crosswalk makes comparable, as
   the results store it) of the cycle's latest snapshot against the previous cycle, flagged
   when it moved by ``JUMP_POINTS`` or more on 0–100, up or down.
-- **Index and region kind**: the register holds no population or fiscal data, so the only
-  "size" the platform knows is the kind (provinsi, kabupaten, kota), which is nominal. The
-  check reports the median index per kind and the correlation ratio η² (the share of the
-  index's variance explained by kind; the nominal analogue of a rank correlation), flagged when
+- **Index and region kind**: the kind (provinsi, kabupaten, kota) is nominal. The check
+  reports the median index per kind and the correlation ratio η² (the share of the index's
+  variance explained by kind; the nominal analogue of a rank correlation), flagged when
   ``η² >= KIND_SHARE``.
+- **Index and region size**: Spearman's rho between the index and log population, and between
+  the index and population density (``kotacerdas.index.spearman``), over the kabupaten/kota of
+  the snapshot, and over its provinces separately when at least ``MIN_PROVINCES`` have a
+  population. Flagged when ``|rho| >= SIZE_RHO`` with ``p < SIZE_ALPHA``: the index may then
+  only reflect how large or dense a region is.
 
 Everything is read-only and computed on the fly, in a number of queries that does not depend
 on the number of regions.
@@ -30,8 +34,11 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from kotacerdas.evaluations.models import Cycle
 from kotacerdas.evaluations.services import integrity as evidence_checks
+from kotacerdas.index import Association, spearman
 from kotacerdas.regions.models import RegionKind
 
 from ..choices import FlagKind
@@ -42,6 +49,9 @@ SEVERITY_POINTS = 15.0
 MIN_ANSWERS = 10
 JUMP_POINTS = 15.0
 KIND_SHARE = 0.25
+SIZE_RHO = 0.5
+SIZE_ALPHA = 0.05
+MIN_PROVINCES = 5
 
 
 @dataclass
@@ -168,6 +178,79 @@ def correlation_ratio(by_kind: dict[str, list[float]]) -> KindCheck | None:
     return KindCheck(share=between / total, groups=groups)
 
 
+@dataclass
+class SizeGroup:
+    """The association of the index with size within one group of regions (``scope``:
+    ``kabkota`` or ``provinsi``): ``regions`` counted (with a population), ``missing`` left out
+    (no population or area), rho with log population and with density (None: undefined)."""
+
+    scope: str
+    regions: int
+    missing: int
+    population: Association | None
+    density: Association | None
+
+    @property
+    def flagged(self) -> bool:
+        return any(
+            found is not None and found.strong(SIZE_RHO, SIZE_ALPHA)
+            for found in (self.population, self.density)
+        )
+
+
+@dataclass
+class SizeCheck:
+    """The index against region size: one group for the kabupaten/kota, one for the provinces
+    when there are enough of them."""
+
+    groups: list[SizeGroup]
+
+    @property
+    def flagged(self) -> bool:
+        return any(group.flagged for group in self.groups)
+
+
+def size_check(snapshot: Snapshot) -> SizeCheck | None:
+    """Spearman's rho of the index with log population and with population density, over the
+    kabupaten/kota of ``snapshot`` and (with at least ``MIN_PROVINCES``) over its provinces.
+    None when no group has three regions with a population. One query."""
+    rows: dict[str, list[tuple[float, int | None, float | None]]] = {}
+    for kind, index, population, area in RegionResult.objects.filter(snapshot=snapshot).values_list(
+        "region__kind", "index", "region__population", "region__area_km2"
+    ):
+        scope = "provinsi" if kind == RegionKind.PROVINSI else "kabkota"
+        rows.setdefault(scope, []).append(
+            (index, population, float(area) if area is not None else None)
+        )
+    groups = []
+    for scope in ("kabkota", "provinsi"):
+        group = size_group(scope, rows.get(scope, []))
+        if group is None:
+            continue
+        if scope == "provinsi" and group.regions < MIN_PROVINCES:
+            continue
+        groups.append(group)
+    return SizeCheck(groups) if groups else None
+
+
+def size_group(scope: str, rows: list[tuple[float, int | None, float | None]]) -> SizeGroup | None:
+    """The ``SizeGroup`` of (index, population, area km²) rows (pure); regions without a
+    population or area are counted as missing. None with fewer than three complete rows."""
+    complete = [row for row in rows if row[1] and row[2]]
+    if len(complete) < 3:
+        return None
+    index = np.array([row[0] for row in complete], dtype=float)
+    population = np.array([row[1] for row in complete], dtype=float)
+    density = population / np.array([row[2] for row in complete], dtype=float)
+    return SizeGroup(
+        scope=scope,
+        regions=len(complete),
+        missing=len(rows) - len(complete),
+        population=spearman(index, np.log(population)),
+        density=spearman(index, density),
+    )
+
+
 @dataclass(frozen=True)
 class Flag:
     """What the page needs to review a flag: its kind, its fingerprint and its review (None:
@@ -183,8 +266,8 @@ class Report:
     """Everything the integrity page shows for one cycle.
 
     ``open`` and ``reviewed`` hold, per check (``files``, ``links``, ``texts``, ``near``,
-    ``gaps``, ``assessors``, ``jumps``, ``kinds``), the flagged items not (or no longer)
-    reviewed and those whose review still applies."""
+    ``gaps``, ``assessors``, ``jumps``, ``kinds``, ``sizes``), the flagged items not (or no longer)
+    reviewed and those whose review still applies; ``sizes`` is the size check)."""
 
     cycle: Cycle
     snapshot: Snapshot | None
@@ -196,6 +279,7 @@ class Report:
     assessors: list[AssessorSeverity] = field(default_factory=list)
     jumps: list[Jump] = field(default_factory=list)
     kinds: KindCheck | None = None
+    sizes: SizeCheck | None = None
     open: dict[str, list] = field(default_factory=dict)
     reviewed: dict[str, list] = field(default_factory=dict)
 
@@ -223,6 +307,7 @@ class Report:
             "assessors": (FlagKind.ASSESSOR, self.flagged_assessors),
             "jumps": (FlagKind.JUMP, self.jumps),
             "kinds": (FlagKind.KIND, [self.kinds] if self.kinds and self.kinds.flagged else []),
+            "sizes": (FlagKind.SIZE, [self.sizes] if self.sizes and self.sizes.flagged else []),
         }
         for name, (kind, items) in flagged.items():
             self.open[name], self.reviewed[name] = [], []
@@ -247,6 +332,7 @@ def report(cycle: Cycle) -> Report:
         assessors=outlier_assessors(cycle),
         jumps=index_jumps(snapshot) if snapshot is not None else [],
         kinds=kind_check(snapshot) if snapshot is not None else None,
+        sizes=size_check(snapshot) if snapshot is not None else None,
     )
     found.attach_reviews(reviews.reviews_for(cycle))
     return found

@@ -16,6 +16,7 @@ from .. import charts
 from ..choices import NodeKind
 from ..models import RegionResult, Snapshot
 from . import published
+from .ranking import peer_rank
 
 STRENGTHS_AND_GAPS = 3
 
@@ -53,6 +54,9 @@ class Profile:
     history: list[dict[str, Any]]
     quick_wins: list[dict[str, str]]
     charts: dict[str, charts.Chart] = field(default_factory=dict)
+    # (peer group label, rank within it, its size): "Kota sedang", 2, 15; None for a province
+    # or a region without population.
+    peer: tuple[str, int, int] | None = None
 
     @property
     def feedback(self) -> dict[str, list[str]]:
@@ -219,6 +223,7 @@ def profile(snapshot: Snapshot, region: Region, *, with_charts: bool = True) -> 
             {**win, "dimension": names.get(win["dimension"], win["dimension"])}
             for win in quick_wins(region, snapshot.cycle.year)
         ],
+        peer=peer_rank(result),
     )
     if with_charts:
         found.charts = profile_charts(found)

@@ -1,9 +1,14 @@
-"""The national ranking of a snapshot: filters, search, sort, province counts, best per dimension."""
+"""The national ranking of a snapshot: filters, search, sort, province counts, best per dimension,
+and the rank within a peer group (kind and size class, ``regions.sizes``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+
+from kotacerdas.index.ranking import group_ranks
 
 from ..models import RegionResult, Snapshot
 from . import published
@@ -31,6 +36,7 @@ class Filters:
     province: str = ""
     kind: str = ""
     predicate: str = ""
+    size: str = ""
     q: str = ""
     sort: str = "rank"
     descending: bool = False
@@ -43,6 +49,7 @@ class Filters:
             "province": self.province,
             "kind": self.kind,
             "predicate": self.predicate,
+            "size": self.size,
             "sort": self.sort,
             "order": "desc" if self.descending else "asc",
             "page": str(self.page),
@@ -55,6 +62,7 @@ class Filters:
                 self.province,
                 self.kind,
                 self.predicate,
+                self.size,
                 self.q.lower(),
                 self.sort,
                 str(self.descending),
@@ -71,6 +79,10 @@ class Row:
     province_name: str
     province_size: int
     dimension_scores: list[tuple[str, float | None, bool]]  # (code, display, is best)
+    # Rank within the peer group (same kind and size class) and the group's size; shown when
+    # the ranking is filtered by size class.
+    peer_rank: int | None = None
+    peer_size: int = 0
 
 
 PAGE_SIZE = 100
@@ -88,6 +100,7 @@ class Ranking:
     best: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     predicates: list[str] = field(default_factory=list)
     provinces: list[tuple[str, str]] = field(default_factory=list)
+    grouped: bool = False
 
     @property
     def page_numbers(self) -> range:
@@ -135,12 +148,60 @@ def province_code(result: RegionResult) -> str:
     return result.region.code.split(".")[0]
 
 
+def peer_key(result: RegionResult) -> str | None:
+    """The peer group of a result's region ("kota:sedang"), None without a size class."""
+    size = result.region.size_class
+    return f"{result.region.kind}:{size}" if size else None
+
+
+def peer_ranks(results: list[RegionResult]) -> dict[int, tuple[int, int]]:
+    """result pk → (rank within its peer group, size of the group), for every result whose
+    region has a size class.
+
+    Guarantees: competition ranking ("1224") by the national rank, so the order and the ties
+    are the national ones (two regions sharing a national rank share their group rank, and the
+    next one skips); computed with ``kotacerdas.index.ranking.group_ranks``.
+    """
+    members = [(result, peer_key(result)) for result in results]
+    members = [(result, key) for result, key in members if key is not None]
+    if not members:
+        return {}
+    scores = np.array([[-float(result.rank) for result, _key in members]])
+    labels = np.array([key for _result, key in members], dtype=object)
+    ranks = group_ranks(scores, labels)[0]
+    sizes: dict[str, int] = {}
+    for _result, key in members:
+        sizes[key] = sizes.get(key, 0) + 1
+    return {
+        result.pk: (int(rank), sizes[key])
+        for (result, key), rank in zip(members, ranks, strict=True)
+    }
+
+
+def peer_rank(result: RegionResult) -> tuple[str, int, int] | None:
+    """(peer group label, rank within it, its size) of ``result`` in its snapshot, e.g.
+    ("Kota sedang", 2, 15); None when the region has no size class. Two queries."""
+    region = result.region
+    if region.size_class is None:
+        return None
+    peers = list(
+        RegionResult.objects.filter(snapshot_id=result.snapshot_id, region__kind=region.kind)
+        .select_related("region")
+        .defer(*HEAVY)
+    )
+    found = peer_ranks(peers).get(result.pk)
+    if found is None:
+        return None
+    return region.size_class_label, found[0], found[1]
+
+
 def ranking(snapshot: Snapshot, filters: Filters, *, page_size: int | None = PAGE_SIZE) -> Ranking:
     """The ranking of ``snapshot`` under ``filters``.
 
     Guarantees: the rank, rank interval and rank within the province are those computed for the
     whole cohort (filters select rows, they never re-rank); the best region of each dimension
-    (``summary["best"]``) is the best of the whole cohort.
+    (``summary["best"]``) is the best of the whole cohort. Filtered by size class, every row
+    also has its rank within its peer group (``peer_ranks``, over the whole cohort).
     """
     results = all_results(snapshot)
     dimensions = published.dimensions(snapshot)
@@ -155,6 +216,10 @@ def ranking(snapshot: Snapshot, filters: Filters, *, page_size: int | None = PAG
         selected = [r for r in selected if r.region.kind == filters.kind]
     if filters.predicate:
         selected = [r for r in selected if r.predicate == filters.predicate]
+    peers: dict[int, tuple[int, int]] = {}
+    if filters.size:
+        selected = [r for r in selected if r.region.size_class == filters.size]
+        peers = peer_ranks(results)
     if filters.q:
         text = filters.q.strip().lower()
         selected = [
@@ -184,6 +249,8 @@ def ranking(snapshot: Snapshot, filters: Filters, *, page_size: int | None = PAG
                     )
                     for node in dimensions
                 ],
+                peer_rank=peers.get(result.pk, (None, 0))[0],
+                peer_size=peers.get(result.pk, (None, 0))[1],
             )
         )
     predicates = [band["label"] for band in snapshot.config.get("predicate_bands", [])]
@@ -198,4 +265,5 @@ def ranking(snapshot: Snapshot, filters: Filters, *, page_size: int | None = PAG
         best=best,
         predicates=predicates,
         provinces=sorted(names.items()),
+        grouped=bool(filters.size),
     )

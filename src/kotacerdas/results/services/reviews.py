@@ -70,6 +70,19 @@ def _content(kind: str, item) -> str:
     if kind == FlagKind.KIND:
         groups = [(group.kind, group.regions) for group in item.groups]
         return f"{item.share:.2f}\n{groups}"
+    if kind == FlagKind.SIZE:
+        groups = [
+            (
+                group.scope,
+                group.regions,
+                *(
+                    None if found is None else f"{found.rho:.2f}"
+                    for found in (group.population, group.density)
+                ),
+            )
+            for group in item.groups
+        ]
+        return str(groups)
     raise ValueError(f"unknown flag kind {kind!r}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.numbers import localised, rounded
@@ -21,6 +22,15 @@ def num(value, digits: int = 2) -> str:
     if value is None or value == "":
         return "—"
     return localised(value, int(digits))
+
+
+@register.filter
+def grouped(value, digits: int = 0) -> str:
+    """A large number with thousands separators in the active locale (1.234.567 in Indonesian,
+    1,234,567 in English), ``digits`` decimals, or an em dash for None."""
+    if value is None or value == "":
+        return "—"
+    return number_format(rounded(value, int(digits)), int(digits), force_grouping=True)
 
 
 @register.filter
@@ -94,6 +104,7 @@ def _query(filters, **changes) -> str:
         "province": filters.province,
         "kind": filters.kind,
         "predicate": filters.predicate,
+        "size": filters.size,
         "sort": filters.sort if filters.sort != "rank" else "",
         "order": "desc" if filters.descending else "",
         **changes,
