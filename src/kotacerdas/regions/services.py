@@ -210,10 +210,10 @@ def load_regions(
     (``lineage.record``). Regions missing from the file are kept (history may refer to them).
 
     With a ``population`` file (None: the packaged one when loading the packaged register, else
-    no file, which leaves the fields as they are), every region of the register gets its population, area and ``population_year`` from it
-    (None when the file has no row for it); a malformed population file, or one with a code
-    the register does not hold, raises RegionFileError naming the line before anything is
-    written.
+    no file, which leaves the fields as they are), every region of the register gets its
+    population, area and ``population_year`` from it (None when the file has no row for it); a
+    malformed population file, or one with a code the register does not hold, raises
+    RegionFileError naming the line before anything is written.
     """
     rows = read_region_file(path)
     change_rows = read_changes_file(changes) if changes else []
