@@ -9,7 +9,6 @@ continuity").
 
 from __future__ import annotations
 
-import csv
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from django.db.models import Q
 
+from .csvfiles import records
 from .models import ChangeKind, Region, RegionChange, RegionKind
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -94,33 +94,13 @@ def read_changes_file(path: Path) -> list[ChangeRow]:
     """
     rows: list[ChangeRow] = []
     seen: dict[tuple, int] = {}
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header != CHANGES_HEADER:
-                raise ChangesFileError(
-                    f"{path.name}, line 1: expected header {','.join(CHANGES_HEADER)!r}, "
-                    f"found {','.join(header or [])!r}"
-                )
-            for record in reader:
-                line = reader.line_num
-                if not any(cell.strip() for cell in record):
-                    continue
-                where = f"{path.name}, line {line}"
-                if len(record) != len(CHANGES_HEADER):
-                    raise ChangesFileError(
-                        f"{where}: expected {len(CHANGES_HEADER)} fields, found {len(record)}"
-                    )
-                values = dict(zip(CHANGES_HEADER, (cell.strip() for cell in record), strict=True))
-                row = _row(where, line, values)
-                key = (row.code, row.kind, row.old_code, row.effective_date)
-                if key in seen:
-                    raise ChangesFileError(f"{where}: the same change as on line {seen[key]}")
-                seen[key] = line
-                rows.append(row)
-    except UnicodeDecodeError as exc:
-        raise ChangesFileError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
+    for line, where, cells in records(path, CHANGES_HEADER, ChangesFileError):
+        row = _row(where, line, dict(zip(CHANGES_HEADER, cells, strict=True)))
+        key = (row.code, row.kind, row.old_code, row.effective_date)
+        if key in seen:
+            raise ChangesFileError(f"{where}: the same change as on line {seen[key]}")
+        seen[key] = line
+        rows.append(row)
     return rows
 
 

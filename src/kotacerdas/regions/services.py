@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Count
 
+from .csvfiles import records
 from .lineage import CHANGES_CSV, ChangesReport, read_changes_file, record, renumber
 from .models import Region, RegionKind
 
@@ -57,28 +58,10 @@ def read_region_file(path: Path) -> list[RegionRow]:
     parent, a kabupaten/kota names the province its code starts with, and that province is in the
     file) and the rows are returned, or RegionFileError names the file and the first bad line.
     """
-    rows: list[RegionRow] = []
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header != EXPECTED_HEADER:
-                raise RegionFileError(
-                    f"{path.name}, line 1: expected header {','.join(EXPECTED_HEADER)!r}, "
-                    f"found {','.join(header or [])!r}"
-                )
-            for record in reader:
-                line = reader.line_num
-                if not any(cell.strip() for cell in record):
-                    continue
-                if len(record) != len(EXPECTED_HEADER):
-                    raise RegionFileError(
-                        f"{path.name}, line {line}: expected 4 fields, found {len(record)}"
-                    )
-                code, name, kind, parent_code = (cell.strip() for cell in record)
-                rows.append(RegionRow(line, code, name, kind, parent_code))
-    except UnicodeDecodeError as exc:
-        raise RegionFileError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
+    rows = [
+        RegionRow(line, *cells)
+        for line, _where, cells in records(path, EXPECTED_HEADER, RegionFileError)
+    ]
     _validate(path.name, rows)
     return rows
 
@@ -134,40 +117,25 @@ def read_population_file(path: Path) -> dict[str, PopulationRow]:
     """
     rows: dict[str, PopulationRow] = {}
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header != POPULATION_HEADER:
+        for line, where, (code, population, area) in records(
+            path, POPULATION_HEADER, RegionFileError
+        ):
+            if not _CODE.match(code):
+                raise RegionFileError(f"{where}: code {code!r} is not of the form NN or NN.NN")
+            if code in rows:
                 raise RegionFileError(
-                    f"{path.name}, line 1: expected header {','.join(POPULATION_HEADER)!r}, "
-                    f"found {','.join(header or [])!r}"
+                    f"{where}: code {code} appears again (first on line {rows[code].line})"
                 )
-            for record in reader:
-                line = reader.line_num
-                if not any(cell.strip() for cell in record):
-                    continue
-                where = f"{path.name}, line {line}"
-                if len(record) != len(POPULATION_HEADER):
-                    raise RegionFileError(f"{where}: expected 3 fields, found {len(record)}")
-                code, population, area = (cell.strip() for cell in record)
-                if not _CODE.match(code):
-                    raise RegionFileError(f"{where}: code {code!r} is not of the form NN or NN.NN")
-                if code in rows:
-                    raise RegionFileError(
-                        f"{where}: code {code} appears again (first on line {rows[code].line})"
-                    )
-                if not population.isdigit() or int(population) <= 0:
-                    raise RegionFileError(
-                        f"{where}: population {population!r} is not a positive whole number"
-                    )
-                if not _AREA.match(area) or Decimal(area) <= 0:
-                    raise RegionFileError(
-                        f"{where}: area_km2 {area!r} is not a positive number of km² "
-                        "with at most three decimals"
-                    )
-                rows[code] = PopulationRow(line, code, int(population), Decimal(area))
-    except UnicodeDecodeError as exc:
-        raise RegionFileError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
+            if not population.isdigit() or int(population) <= 0:
+                raise RegionFileError(
+                    f"{where}: population {population!r} is not a positive whole number"
+                )
+            if not _AREA.match(area) or Decimal(area) <= 0:
+                raise RegionFileError(
+                    f"{where}: area_km2 {area!r} is not a positive number of km² "
+                    "with at most three decimals"
+                )
+            rows[code] = PopulationRow(line, code, int(population), Decimal(area))
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only decimals
         raise RegionFileError(f"{path.name}: {exc}") from exc
     return rows
