@@ -4,7 +4,10 @@ it), ``--reset`` loads it again, and a load that fails half way records nothing.
 from io import StringIO
 
 import pytest
+from django.core import mail
+from django.core.mail import send_mail
 from django.core.management import call_command
+from django.db import transaction
 
 from kotacerdas.accounts.models import User
 from kotacerdas.core import demo
@@ -87,3 +90,25 @@ def test_an_interrupted_first_load_records_nothing_and_the_next_run_loads(db, mo
     output = run()
     assert "kotacerdas.accounts.demo.load" in output and "dipertahankan" not in output
     assert DemoLoad.objects.get().version == demo.DEMO_VERSION
+
+
+def mailing_step() -> list[str]:
+    """A demo step whose email leaves when the load commits (as the outbox's do)."""
+    transaction.on_commit(
+        lambda: send_mail("Masa sanggah dibuka", "Isi", None, ["operator.jambi@demo.local"])
+    )
+    return []
+
+
+def test_the_loads_emails_are_kept_in_memory_not_printed(
+    transactional_db, monkeypatch, settings, capsys
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    monkeypatch.setattr(
+        demo,
+        "DEMO_STEPS",
+        ["kotacerdas.accounts.demo.load", "tests.core.test_demo.mailing_step"],
+    )
+    run()
+    assert "Masa sanggah dibuka" not in capsys.readouterr().out
+    assert [message.subject for message in mail.outbox] == ["Masa sanggah dibuka"]
