@@ -627,31 +627,29 @@ def latest_closed(cycle: Cycle) -> CalibrationRound | None:
     )
 
 
-def calibration_statuses(cycle: Cycle) -> dict[int, str]:
+def calibration_statuses(cycle: Cycle) -> dict[int, str] | None:
     """Assessor id → ``passed`` or ``failed`` in the cycle's latest closed round (those who
-    scored nothing are absent: ``not_taken``). Empty when no round was closed."""
+    scored nothing are absent: ``not_taken``); None when no round was closed."""
     latest = latest_closed(cycle)
     if latest is None:
-        return {}
+        return None
     return {a.assessor.pk: PASSED if a.passed else FAILED for a in report(latest).assessors}
 
 
 def calibration_status(cycle: Cycle, user) -> str | None:
     """``passed``, ``failed`` or ``not_taken`` for ``user`` in the cycle's latest closed round;
     None when the cycle has no closed round."""
-    if latest_closed(cycle) is None:
-        return None
-    return calibration_statuses(cycle).get(user.pk, NOT_TAKEN)
+    statuses = calibration_statuses(cycle)
+    return None if statuses is None else statuses.get(user.pk, NOT_TAKEN)
 
 
 def mark_statuses(cycle: Cycle, users) -> None:
-    """Give each user ``calibration_status`` (see ``calibration_status``) in two queries whatever
-    their number: None for everyone when the cycle has no closed round. For soft warnings beside
-    assessors (the assignment page); nothing is blocked by it."""
-    latest = latest_closed(cycle)
-    statuses = calibration_statuses(cycle) if latest is not None else {}
+    """Give each user ``calibration_status`` (see ``calibration_status``) in a fixed number of
+    queries whatever their number: None for everyone when the cycle has no closed round. For
+    soft warnings beside assessors (the assignment page); nothing is blocked by it."""
+    statuses = calibration_statuses(cycle)
     for user in users:
-        user.calibration_status = statuses.get(user.pk, NOT_TAKEN) if latest is not None else None
+        user.calibration_status = None if statuses is None else statuses.get(user.pk, NOT_TAKEN)
 
 
 def to_xlsx(result: Report) -> bytes:
