@@ -13,6 +13,7 @@ def rounded(value, digits: int) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
 
 
-def localised(value, digits: int) -> str:
-    """``value`` rounded to ``digits`` decimals and written in the active locale (3,19)."""
-    return number_format(rounded(value, digits), int(digits))
+def localised(value, digits: int, *, grouping: bool = False) -> str:
+    """``value`` rounded to ``digits`` decimals and written in the active locale (3,19); with
+    ``grouping``, thousands separated whatever the locale's default (1.234.567)."""
+    return number_format(rounded(value, digits), int(digits), force_grouping=grouping)

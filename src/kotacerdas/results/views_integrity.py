@@ -42,8 +42,8 @@ SECTIONS = {
 @require_GET
 def integrity_page(request: HttpRequest, year: int) -> HttpResponse:
     """Evidence reuse, copied and near-duplicate justifications, self-assessment gaps, outlier
-    assessors, year-on-year jumps, the index by region kind and by region size for the cycle of ``year``, each
-    flag with its review (admins only; computed on the fly)."""
+    assessors, year-on-year jumps, the index by region kind and by region size for the cycle of
+    ``year``, each flag with its review (admins only; computed on the fly)."""
     cycle = get_object_or_404(Cycle.objects.select_related("instrument"), year=year)
     if not request.user.has_perm("results.view_integrity", cycle):
         raise PermissionDenied

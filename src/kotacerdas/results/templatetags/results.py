@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.numbers import localised, rounded
@@ -30,7 +29,7 @@ def grouped(value, digits: int = 0) -> str:
     1,234,567 in English), ``digits`` decimals, or an em dash for None."""
     if value is None or value == "":
         return "—"
-    return number_format(rounded(value, int(digits)), int(digits), force_grouping=True)
+    return localised(value, int(digits), grouping=True)
 
 
 @register.filter
