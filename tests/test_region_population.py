@@ -219,3 +219,27 @@ def test_the_profile_states_the_size_class_and_the_rank_in_it(client, peers):
     assert "ke-2 dari 3 kota sedang" in html
     province = client.get(reverse("results:profile", args=[2022, "15"])).content.decode()
     assert 'data-testid="peer-rank"' not in province
+
+
+def test_cached_pages_follow_new_population_figures(client, peers):
+    """Published pages are cached, but their size classes follow the region data: new figures
+    reach them once the remembered region fingerprint expires (here: forgotten at once)."""
+    from django.core.cache import cache
+
+    url = reverse("results:ranking", args=[2022])
+    assert rows_of(client.get(url, {"size": "sedang"}).content.decode()) == [
+        "32.73",
+        "15.71",
+        "15.72",
+        "15.05",
+    ]
+    Region.objects.filter(code="15.71").update(population=1_200_000)  # now metropolitan
+    cached = rows_of(client.get(url, {"size": "sedang"}).content.decode())
+    assert cached == ["32.73", "15.71", "15.72", "15.05"]  # within the remembered window
+    cache.delete("kc:results:regions-version")  # what POINTER_SECONDS' expiry does
+    assert rows_of(client.get(url, {"size": "sedang"}).content.decode()) == [
+        "32.73",
+        "15.72",
+        "15.05",
+    ]
+    assert rows_of(client.get(url, {"size": "metropolitan"}).content.decode()) == ["15.71", "32.04"]

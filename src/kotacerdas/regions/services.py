@@ -1,6 +1,7 @@
 """Loading the official region list into the database, and counting what it holds."""
 
 import csv
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -251,3 +252,19 @@ def register_counts() -> dict[str, int]:
     for kind, count in Region.objects.values_list("kind").annotate(n=Count("id")).order_by():
         counts[kind] = count
     return counts
+
+
+def data_version() -> str:
+    """A short fingerprint of the region data that published pages show beside the results.
+
+    Guarantees: changes whenever a region's code, name, kind, parent, population, area or
+    population year changes (a loader run with new figures), and only then; the results cache
+    puts it in its keys so that size classes and names on cached pages follow the region data.
+    """
+    digest = hashlib.sha256()
+    rows = Region.objects.order_by("code").values_list(
+        "code", "name", "kind", "parent_id", "population", "area_km2", "population_year"
+    )
+    for row in rows:
+        digest.update(repr(row).encode())
+    return digest.hexdigest()[:16]

@@ -20,6 +20,10 @@ Embargo (``Snapshot.released_at``): a snapshot whose release time lies ahead is 
 (the admins' preview renders afresh), and the remembered current snapshot of a year expires at
 the year's next release time at the latest, so a release becomes public at its moment without
 anyone touching the cache, and never before. A refusal (404) is never cached.
+
+Pages also show region data that lives outside the snapshot (names, population size classes):
+every key holds ``regions.services.data_version()``, remembered ``POINTER_SECONDS`` like the
+current snapshot, so loading new population figures reaches the cached pages within that time.
 """
 
 from __future__ import annotations
@@ -42,10 +46,23 @@ POINTER_SECONDS = 10
 
 
 def key(snapshot: Snapshot, name: str, *parts: object) -> str:
-    """The cache key of one piece of a published snapshot (language-specific)."""
-    joined = "\x1f".join(str(part) for part in parts)
+    """The cache key of one piece of a published snapshot (language-specific, and specific to
+    the current region data)."""
+    joined = "\x1f".join(str(part) for part in (_regions_version(), *parts))
     digest = hashlib.sha256(joined.encode()).hexdigest()[:32]  # search text may hold anything
     return f"{PREFIX}:{snapshot.pk}:v{snapshot.version}:{get_language()}:{name}:{digest}"
+
+
+def _regions_version() -> str:
+    """The region data's fingerprint, remembered ``POINTER_SECONDS``."""
+    from kotacerdas.regions.services import data_version
+
+    remembered_key = f"{PREFIX}:regions-version"
+    version = cache.get(remembered_key)
+    if version is None:
+        version = data_version()
+        cache.set(remembered_key, version, POINTER_SECONDS)
+    return version
 
 
 def cached(snapshot: Snapshot, name: str, parts: tuple, build: Callable[[], T]) -> T:
