@@ -308,6 +308,17 @@ KOTACERDAS_LETTER = {
     ),
     "first_number": env.int("LETTER_FIRST_NUMBER", default=1001),
 }
+# The licence of the published results' open-data package (docs/api.md, "Open data"): a Data
+# Package licence object. The ministry decides it; CC BY 4.0 is the default.
+KOTACERDAS_OPEN_DATA_LICENSE = {
+    "name": env.str("OPEN_DATA_LICENSE_NAME", default="CC-BY-4.0"),
+    "path": env.str(
+        "OPEN_DATA_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
+    ),
+    "title": env.str(
+        "OPEN_DATA_LICENSE_TITLE", default="Creative Commons Attribution 4.0 International"
+    ),
+}
 # Processes that render the PDF reports of a whole cycle (the batch job and `report --all`).
 KOTACERDAS_REPORT_WORKERS = env.int("REPORT_WORKERS", default=os.cpu_count() or 1)
 

@@ -18,6 +18,7 @@ def world(jambi, bandung):
 def test_only_published_cycles_are_listed(world, api):
     body = api.get("/api/v1/results/").json()
     assert [(row["year"], row["regions"]) for row in body] == [(2020, 2)]
+    assert body[0]["data_package"] == "http://testserver/hasil/2020/unduh/paket-data.zip"
 
 
 def test_the_ranking_as_json_is_paginated_and_filterable(world, api):

@@ -78,6 +78,7 @@ CASES = [
         EVERYONE,
         kwargs=lambda w: {"year": w.results_year, "code": w.own_region.code, "fmt": "json"},
     ),
+    Case("results:data_package", EVERYONE, kwargs=_year),
     Case("reports:report_card", EVERYONE, kwargs=_region),
     Case("reports:national", EVERYONE, kwargs=_year),
     # A cycle under embargo: only admins see it before its release time
@@ -97,6 +98,7 @@ CASES = [
         kwargs=lambda w: {"year": w.embargoed_year, "code": w.own_region.code, "fmt": "csv"},
         note=EMBARGO,
     ),
+    Case("results:data_package", ADMIN_ONLY, kwargs=_embargoed, note=EMBARGO),
     Case("reports:report_card", ADMIN_ONLY, kwargs=_embargoed_region, note=EMBARGO),
     Case("reports:national", ADMIN_ONLY, kwargs=_embargoed, note=EMBARGO),
     Case("reports:letter", ADMIN_ONLY, kwargs=_embargoed_region, note=EMBARGO),

@@ -39,7 +39,7 @@ from kotacerdas.instruments.models import (
 from kotacerdas.regions.models import Region, RegionKind
 from kotacerdas.results.choices import SnapshotState
 from kotacerdas.results.models import RegionResult, Snapshot
-from kotacerdas.results.services import summary
+from kotacerdas.results.services import inputs, summary
 from kotacerdas.results.services.compute import snapshot_nodes
 from tests.conftest import make_user
 from tests.factories import LEVEL_TEXT
@@ -158,6 +158,7 @@ def make_stored_snapshot(
     nodes = snapshot_nodes(instrument)
     indicators = list(instrument.indicators.select_related("element__dimension").order_by("code"))
     scale = int(cycle.display_scale)
+    engine_indicators = inputs.instrument_indicators(instrument)
     snapshot = Snapshot.objects.create(
         cycle=cycle,
         version=version,
@@ -173,8 +174,12 @@ def make_stored_snapshot(
             "missing_policy": cycle.missing_policy,
             "final_rule": cycle.final_rule,
             "predicate_bands": cycle.predicate_bands,
-            "engine": {"normalise": "rubric"},
+            "engine": inputs.config_for(cycle).to_dict(),
             "instrument": {"code": instrument.code, "name": instrument.name},
+            "trees": {
+                "dimensions": inputs.dimension_tree(instrument, engine_indicators).to_records(),
+                "aspects": inputs.aspect_tree(instrument, engine_indicators).to_records(),
+            },
         },
         nodes=nodes,
         indicators=[

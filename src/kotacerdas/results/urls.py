@@ -40,6 +40,7 @@ urlpatterns = [
     path("<int:year>/metodologi/", views.methodology_page, name="methodology"),
     path("<int:year>/peta/", views.map_page, name="map"),
     path("<int:year>/unduh/hasil.<str:fmt>", views.export, name="export"),
+    path("<int:year>/unduh/paket-data.zip", views.data_package, name="data_package"),
     path("<int:year>/daerah/<str:code>/", views.profile, name="profile"),
     path("<int:year>/daerah/<str:code>/unduh.<str:fmt>", views.region_export, name="region_export"),
 ]

@@ -18,7 +18,7 @@ from kotacerdas.regions.models import Region
 from . import maps
 from .forms import RankingFilterForm
 from .models import RegionResult, Snapshot
-from .services import cache, corrections, exports, methodology, published
+from .services import cache, corrections, exports, methodology, opendata, published
 from .services import profile as profiles
 from .services import ranking as rankings
 
@@ -208,6 +208,15 @@ def export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     """The whole cycle's published results as CSV, XLSX or JSON."""
     snapshot = public_snapshot(year, request)
     return _download(snapshot, fmt, None)
+
+
+def data_package(request: HttpRequest, year: int) -> HttpResponse:
+    """The published version's open-data package: results, inputs and descriptor in a zip."""
+    snapshot = public_snapshot(year, request)
+    content = cache.cached(snapshot, "package", (), lambda: opendata.package(snapshot))
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{opendata.filename(snapshot)}"'
+    return response
 
 
 def region_export(request: HttpRequest, year: int, code: str, fmt: str) -> HttpResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -46,6 +47,9 @@ class PublishedCycleSerializer(serializers.Serializer):
     released_at = serializers.DateTimeField()
     regions = serializers.IntegerField()
     display_scale = serializers.IntegerField()
+    data_package = serializers.URLField(
+        help_text="The version's open-data package (zip): results and the index's inputs."
+    )
 
 
 RESULT_SCHEMA = {
@@ -113,6 +117,9 @@ class ResultViewSet(viewsets.GenericViewSet):
                     "released_at": snapshot.released_at,
                     "regions": snapshot.regions.count(),
                     "display_scale": snapshot.scale,
+                    "data_package": request.build_absolute_uri(
+                        reverse("results:data_package", args=[cycle.year])
+                    ),
                 }
             )
         return Response(PublishedCycleSerializer(rows, many=True).data)

@@ -166,6 +166,7 @@ def _store(
     )
     previous = _previous_index(cycle)
     finals = _finals(cycle)
+    combined = _assessor_values(data.values)
     notes = _notes(cycle)
     feedback = _feedback(cycle)
     scores = pd.concat([built.scores, built.secondary.scores], axis=1)
@@ -218,6 +219,7 @@ def _store(
                         ),
                         "code": indicator.code,
                         "score": _value(built.scores.loc[unit, indicator.code]),
+                        **combined.get((unit, indicator.code), {}),
                     }
                     for indicator in data.indicators
                 ],
@@ -314,6 +316,19 @@ def snapshot_nodes(instrument: Instrument) -> list[dict[str, Any]]:
                 }
             )
     return nodes
+
+
+def _assessor_values(values: pd.DataFrame) -> dict[tuple[str, str], dict[str, list[float]]]:
+    """(unit, indicator) → ``{"assessor_values": [...]}`` where the engine combined the
+    assessors' scores itself (their order, without names), so that the published open-data
+    package can pass the engine the same values (``opendata``); a value passed alone is absent."""
+    scored = values[values["assessor"] != inputs.FINAL]
+    out: dict[tuple[str, str], dict[str, list[float]]] = {}
+    for unit, indicator, value in scored[["unit", "indicator", "value"]].itertuples(index=False):
+        out.setdefault((unit, indicator), {"assessor_values": []})["assessor_values"].append(
+            float(value)
+        )
+    return out
 
 
 def _finals(cycle: Cycle) -> dict[tuple[str, str], dict[str, Any]]:
