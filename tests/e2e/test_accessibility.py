@@ -14,8 +14,10 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from django_otp.oath import totp
 from playwright.sync_api import expect, sync_playwright
 
+from kotacerdas.accounts import twofactor
 from kotacerdas.accounts.roles import Role
 from kotacerdas.api import tokens
 from kotacerdas.api.models import TokenScope
@@ -203,6 +205,12 @@ def build_workflows(admin, assessor, second, operator, review, opened) -> dict:
         next_attempt_at=timezone.now() + timedelta(minutes=5),
     )
     tokens.issue_token(operator, name="Dasbor Diskominfo", scope=TokenScope.READ)
+
+    # An operator with an authenticator app: signing in asks for its code.
+    careful = make_user("operator.otp", Role.OPERATOR, region=bandung)
+    device = twofactor.start_enrolment(careful)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    twofactor.confirm_enrolment(careful, device, f"{code:06d}")
     return {
         "instrument": opened.instrument.code,
         "copy": copy.code,
@@ -210,6 +218,7 @@ def build_workflows(admin, assessor, second, operator, review, opened) -> dict:
         "closed round": closed.pk,
         "open round": taken.pk,
         "email": failed.pk,
+        "two-factor user": careful,
     }
 
 
@@ -269,8 +278,11 @@ def pages(world: dict) -> list[tuple[str | None, str, str]]:
             "calibration report",
             f"/evaluasi/siklus/{OPEN}/kalibrasi/{world['closed round']}/laporan/",
         ),
-        ("assessor", "calibration (assessor)", f"/evaluasi/asesor/kalibrasi/{world['open round']}/"),
-        ("assessor", "assessor workspace", f"/evaluasi/asesor/{REVIEW}/15.71/"),
+        (
+            "assessor",
+            "calibration (assessor)",
+            f"/evaluasi/asesor/kalibrasi/{world['open round']}/",
+        ),
         ("operator", "masterplan edit", f"/masterplan/{world['masterplan']}/ubah/"),
         ("operator", "programme new", f"/masterplan/{world['masterplan']}/program/baru/"),
         ("operator", "programme edit", f"/masterplan/program/{world['programme']}/ubah/"),
@@ -409,6 +421,20 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server, transac
                 page.emulate_media(color_scheme="dark")
                 found[f"{label} [errors, dark]"] = audit(page)
                 page.emulate_media(color_scheme="light")
+
+        # The second step of signing in, for a user with an authenticator app, and its refusal.
+        verify = sign_in(browser, live_server.url, world["two-factor user"])
+        watch(verify, problems)
+        assert verify.url == f"{live_server.url}/akun/masuk/verifikasi/", verify.url
+        label = "sign-in verification (operator) /akun/masuk/verifikasi/"
+        keys[label] = keyboard(verify)
+        for state in ("", " [errors]"):
+            if state:
+                refuse(verify, "main form[novalidate] button[type=submit]", {"#id_token": "1"})
+            found[label + state] = audit(verify)
+            verify.emulate_media(color_scheme="dark")
+            found[f"{label}{state} [dark]"] = audit(verify)
+            verify.emulate_media(color_scheme="light")
 
         # The language switch turns the public pages into English.
         public = visitors[None]
