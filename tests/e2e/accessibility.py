@@ -83,6 +83,7 @@ _KEYBOARD_SETUP = """() => {
     document.querySelectorAll('[data-a11y-reached]').forEach(e => e.removeAttribute('data-a11y-reached'));
     document.activeElement && document.activeElement.blur();
     window.scrollTo(0, 0);
+    window.__a11yLast = null;
 }"""
 
 _KEYBOARD_STEP = """() => {
@@ -92,8 +93,11 @@ _KEYBOARD_STEP = """() => {
     const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
         || style.boxShadow !== 'none';
     const seen = e.hasAttribute('data-a11y-reached');
+    // A date or time field takes one Tab per part (day, month, year): still the same stop.
+    const again = e === window.__a11yLast;
+    window.__a11yLast = e;
     e.setAttribute('data-a11y-reached', '');
-    return {seen, ring, label: e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    return {seen, again, ring, label: e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
         + (e.name ? '[name=' + e.name + ']' : '') + ' ' + (e.textContent || e.value || '').trim().slice(0, 40)};
 }"""
 
@@ -127,6 +131,8 @@ def keyboard(page, limit: int = 400) -> list[str]:
             outside += 1
             if outside > 2:
                 break
+            continue
+        if step["again"]:
             continue
         if step["seen"]:
             break

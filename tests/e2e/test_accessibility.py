@@ -14,22 +14,37 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from django_otp.oath import totp
 from playwright.sync_api import expect, sync_playwright
 
+from kotacerdas.accounts import twofactor
 from kotacerdas.accounts.roles import Role
+from kotacerdas.api import tokens
+from kotacerdas.api.models import TokenScope
+from kotacerdas.appeals.choices import ItemCategory
+from kotacerdas.appeals.models import AppealWindow
+from kotacerdas.appeals.services import filing
+from kotacerdas.core.choices import EmailState
+from kotacerdas.core.models import OutgoingEmail
 from kotacerdas.evaluations.models import CycleState, SubmissionState
-from kotacerdas.evaluations.services import moderation
+from kotacerdas.evaluations.services import calibration, moderation, sessions
+from kotacerdas.instruments.models import Crosswalk
+from kotacerdas.instruments.services.editing import copy_instrument
 from kotacerdas.regions.models import Region
+from kotacerdas.results.services.compute import compute_results
 from tests.conftest import PASSWORD, make_user
 from tests.evaluations.cycle_setup import add_pdf, answer_everything
 from tests.factories import assign, enrol, make_cycle
 from tests.masterplans.builders import make_masterplan, make_programme
-from tests.results.builders import INDICES, cohort, publish_cycle
+from tests.results.builders import INDICES, cohort, make_evaluated_cycle, publish_cycle
+from tests.surveys.builders import add_responses, make_quick_wins
+from tests.surveys.builders import open_window as open_survey_window
 
 from .accessibility import audit, describe, describe_all, failing, keyboard
 from .browser import launch, watch
 
 REVIEW, MODERATION, OPEN = 2023, 2024, 2025
+FINAL = 2026  # the right of reply: the window is open, appeals are filed
 
 
 def build_world() -> dict:
@@ -75,7 +90,7 @@ def build_world() -> dict:
     add_pdf(draft, opened.instrument.indicators.get(code="GOV.SVC.01"), operator)
 
     masterplan = make_masterplan(jambi)
-    make_programme(
+    programme = make_programme(
         masterplan,
         "GOV-01",
         name="Mal Pelayanan Publik",
@@ -84,11 +99,126 @@ def build_world() -> dict:
         quick_wins=(2022,),
         kpis={"K1": {2021: (10, 12)}},
     )
-    return {
+    world = {
         "admin": admin,
         "assessor": assessor,
         "operator": operator,
         "masterplan": masterplan.pk,
+        "programme": programme.pk,
+        "kpi": programme.kpis.get().pk,
+    }
+    world.update(build_workflows(admin, assessor, second, operator, review, opened))
+    return world
+
+
+def build_workflows(admin, assessor, second, operator, review, opened) -> dict:
+    """The data of the pages audited since December 2026: appeals (a draft and a submitted
+    one in a final cycle), the survey, an instrument copy with its crosswalk, a virtual
+    session, calibration rounds (one open, one closed), the outbox and an API token."""
+    regions = {region.code: region for region in Region.objects.all()}
+    jambi, bandung = regions["15.71"], regions["32.73"]
+
+    # Final, the window open: Kota Jambi drafts an appeal, Kota Bandung has submitted one.
+    final = make_evaluated_cycle(FINAL)
+    compute_results(final, samples=20)
+    AppealWindow.objects.create(
+        cycle=final, deadline=timezone.now() + timedelta(days=7), opened_by=admin
+    )
+    indicator = final.instrument.indicators.get(code="GOV.01")
+    filing.save_item(
+        final, jambi, indicator, reason="SK Dewan Smart City 2022 belum dinilai.", by=operator
+    )
+    bandung_operator = make_user("operator.bandung", Role.OPERATOR, region=bandung)
+    item = filing.save_item(
+        final,
+        bandung,
+        indicator,
+        reason="Perwali satu data terbit sebelum batas waktu.",
+        category=ItemCategory.NEW_EVIDENCE,
+        by=bandung_operator,
+    )
+    filing.add_link(item, "https://bandung.go.id/perwali", by=bandung_operator)
+    filing.submit(item.appeal, by=bandung_operator)
+
+    # The citizen survey of Kota Jambi's quick wins (cycle in review), with enough answers.
+    window = open_survey_window(review)
+    quick_wins = make_quick_wins(jambi, REVIEW)
+    rows = [(True, True, 4), (True, False, None), (False, False, None)] * 4
+    for programme in quick_wins:
+        add_responses(window, programme, rows, comment="Antrean lebih pendek.")
+
+    # A draft copy of the open cycle's instrument, with its crosswalk.
+    copy = copy_instrument(opened.instrument, code="test-2026", name="Instrumen uji 2026")
+    crosswalk = Crosswalk.objects.get(source=opened.instrument, target=copy)
+
+    # Kota Jambi's virtual session with its two assessors.
+    sessions.schedule(
+        review,
+        jambi,
+        starts_at=timezone.now() + timedelta(days=3),
+        duration_minutes=90,
+        meeting_url="https://zoom.us/j/123456789",
+        assessors=[assessor, second],
+        by=admin,
+    )
+
+    # Calibration in the open cycle: a round closed with scores (its report), one open.
+    level = opened.instrument.indicators.get(code="GOV.SVC.01")
+    rounds = []
+    for title in ("Kalibrasi A", "Kalibrasi B"):
+        made = calibration.create_round(opened, title, by=admin)
+        for gold in (1, 3, 5):
+            calibration.add_case(
+                made,
+                level,
+                f"Situasi kasus acuan tingkat {gold}",
+                gold_level=gold,
+                rationale="MPP melayani tetapi belum terintegrasi",
+                by=admin,
+            )
+        calibration.open_round(made, by=admin)
+        rounds.append(made)
+    closed, taken = rounds
+    for who, levels in ((assessor, (1, 4, 5)), (second, (0, 1, 3))):
+        for case, value in zip(closed.cases.order_by("order"), levels, strict=True):
+            calibration.score(case, level=value, by=who)
+    calibration.close_round(closed, by=admin)
+    calibration.score(taken.cases.order_by("order").first(), level=2, by=assessor)
+
+    # The outbox: one email failed, one waiting.
+    failed = OutgoingEmail.objects.create(
+        kind="appeals.submitted",
+        from_email="noreply@kotacerdas.example",
+        recipients=["admin@kemkominfo.example"],
+        subject="Sanggahan Kota Bandung diajukan",
+        body="Sanggahan Kota Bandung menunggu putusan.",
+        state=EmailState.FAILED,
+        attempts=5,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
+    OutgoingEmail.objects.create(
+        kind="sessions.scheduled",
+        from_email="noreply@kotacerdas.example",
+        recipients=["diskominfo@jambikota.example"],
+        subject="Sesi virtual Kota Jambi",
+        body="Sesi virtual dijadwalkan.",
+        next_attempt_at=timezone.now() + timedelta(minutes=5),
+    )
+    tokens.issue_token(operator, name="Dasbor Diskominfo", scope=TokenScope.READ)
+
+    # An operator with an authenticator app: signing in asks for its code.
+    careful = make_user("operator.otp", Role.OPERATOR, region=bandung)
+    device = twofactor.start_enrolment(careful)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    twofactor.confirm_enrolment(careful, device, f"{code:06d}")
+    return {
+        "instrument": opened.instrument.code,
+        "copy": copy.code,
+        "crosswalk": crosswalk.pk,
+        "closed round": closed.pk,
+        "open round": taken.pk,
+        "email": failed.pk,
+        "two-factor user": careful,
     }
 
 
@@ -113,6 +243,58 @@ def pages(world: dict) -> list[tuple[str | None, str, str]]:
         ("admin", "moderation queue", f"/evaluasi/moderasi/{MODERATION}/"),
         ("admin", "results management", "/hasil/kelola/"),
         ("admin", "results of a cycle", "/hasil/kelola/2022/"),
+        # --- Added December 2026: appeals, survey, instruments, sessions, moderation of a
+        # region, calibration, masterplan forms, account pages, outbox. ---
+        ("operator", "appeals (operator)", "/sanggahan/"),
+        ("operator", "appeal form", f"/sanggahan/{FINAL}/15.71/"),
+        ("admin", "appeals (admin)", "/sanggahan/"),
+        ("admin", "appeal register", f"/sanggahan/{FINAL}/"),
+        ("admin", "appeal decision", f"/sanggahan/{FINAL}/32.73/"),
+        (None, "survey list", "/survei/"),
+        (None, "survey form", f"/survei/{REVIEW}/15.71/"),
+        ("operator", "survey results", f"/survei/{REVIEW}/15.71/hasil/"),
+        ("admin", "instrument list", "/instrumen/"),
+        ("admin", "instrument detail", f"/instrumen/{world['instrument']}/"),
+        ("admin", "instrument draft", f"/instrumen/{world['copy']}/"),
+        ("admin", "instrument copy", f"/instrumen/{world['instrument']}/salin/"),
+        ("admin", "instrument import", "/instrumen/impor/"),
+        ("admin", "crosswalk start", "/instrumen/crosswalk/"),
+        ("admin", "crosswalk", f"/instrumen/crosswalk/{world['crosswalk']}/"),
+        ("operator", "sessions (operator)", "/evaluasi/sesi/"),
+        ("assessor", "sessions (assessor)", "/evaluasi/sesi/"),
+        ("admin", "sessions (admin)", "/evaluasi/sesi/"),
+        ("admin", "session schedule", f"/evaluasi/sesi/{REVIEW}/15.71/jadwal/"),
+        ("admin", "moderation home", "/evaluasi/moderasi/"),
+        ("admin", "moderation of a region", f"/evaluasi/moderasi/{MODERATION}/15.71/"),
+        ("admin", "feedback", f"/evaluasi/moderasi/{MODERATION}/15.71/umpan-balik/"),
+        ("admin", "calibration rounds", f"/evaluasi/siklus/{OPEN}/kalibrasi/"),
+        (
+            "admin",
+            "calibration round",
+            f"/evaluasi/siklus/{OPEN}/kalibrasi/{world['open round']}/",
+        ),
+        (
+            "admin",
+            "calibration report",
+            f"/evaluasi/siklus/{OPEN}/kalibrasi/{world['closed round']}/laporan/",
+        ),
+        (
+            "assessor",
+            "calibration (assessor)",
+            f"/evaluasi/asesor/kalibrasi/{world['open round']}/",
+        ),
+        ("operator", "masterplan edit", f"/masterplan/{world['masterplan']}/ubah/"),
+        ("operator", "programme new", f"/masterplan/{world['masterplan']}/program/baru/"),
+        ("operator", "programme edit", f"/masterplan/program/{world['programme']}/ubah/"),
+        ("operator", "budgets", f"/masterplan/program/{world['programme']}/anggaran/"),
+        ("operator", "kpi edit", f"/masterplan/iku/{world['kpi']}/"),
+        ("operator", "profile", "/akun/profil/"),
+        ("operator", "password change", "/akun/kata-sandi/"),
+        ("operator", "two-factor setup", "/akun/dua-langkah/"),
+        ("operator", "API tokens", "/akun/token-api/"),
+        ("admin", "outbox", "/surel/"),
+        ("admin", "outbox email", f"/surel/{world['email']}/"),
+        # --- End of the December 2026 block. ---
     ]
 
 
@@ -143,7 +325,63 @@ def settle(page) -> None:
 
 
 # Pages whose controls are also walked with the keyboard (Tab from the top).
-KEYBOARD = {"ranking", "sign-in", "self-assessment", "scoring", "moderation queue"}
+KEYBOARD = {"ranking", "sign-in", "self-assessment", "scoring", "moderation queue"} | {
+    # December 2026: the pages whose main action is a form.
+    "appeal form",
+    "appeal decision",
+    "survey form",
+    "crosswalk",
+    "session schedule",
+    "moderation of a region",
+    "calibration (assessor)",
+    "masterplan edit",
+    "kpi edit",
+    "password change",
+    "two-factor setup",
+    "API tokens",
+    "outbox",
+}
+
+# Forms also audited after a refused submission, as the user sees their errors: page name →
+# (the submit button, {field: value typed in}). The browser's own checks are switched off so
+# that the server's messages are what is shown.
+INVALID: dict[str, tuple[str, dict[str, str]]] = {
+    "sign-in": (
+        "main button[type=submit]",
+        {"input[name=username]": "tidak.ada", "input[name=password]": "salah"},
+    ),
+    "appeal form": ("form[action$='/butir/'] button[type=submit]", {}),
+    "appeal decision": ("form[action$='/putusan/'] button[type=submit]", {}),
+    "survey form": ("main form[method=post] button[type=submit]", {}),
+    "instrument copy": ("main form button[type=submit]", {"input[name=code]": "KODE SALAH"}),
+    "crosswalk start": ("main form button[type=submit]", {}),
+    "crosswalk": (
+        "main form:not(.inline-form):not(.narrow) button[type=submit]",
+        {"input[name=entries-0-rescale]": "{bukan json"},
+    ),
+    "session schedule": ("main form button[type=submit]", {"input[name=meeting_url]": "zoom"}),
+    "masterplan edit": ("#masterplan-form button[type=submit]", {"input[name=title]": ""}),
+    "programme new": ("#programme-form button[type=submit]", {}),
+    "budgets": ("#budgets-form button[type=submit]", {"input[name$=first_2021]": "sejuta"}),
+    "kpi edit": ("#kpi-form button[type=submit]", {"input[name$=first_2021]": "banyak"}),
+    "password change": ("main form button[type=submit]", {}),
+    "two-factor setup": ("main form[novalidate] button[type=submit]", {"input[name=token]": "1"}),
+    "API tokens": ("main form button[type=submit]", {}),
+}
+
+# What a refused form shows: a field marked invalid, Django's error list or an alert.
+ERRORS = "[aria-invalid=true], .errorlist, [role=alert]"
+
+
+def refuse(page, button: str, fields: dict[str, str]) -> None:
+    """Submit the page's form with the given (wrong or missing) values and wait for the
+    answer; the page must then show an error."""
+    page.evaluate("() => document.querySelectorAll('form').forEach(f => { f.noValidate = true; })")
+    for selector, value in fields.items():
+        page.locator(selector).first.fill(value)
+    page.locator(button).first.click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(ERRORS).first).to_be_visible()
 
 
 @pytest.mark.e2e
@@ -176,6 +414,27 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server, transac
             page.emulate_media(color_scheme="light")
             if name in KEYBOARD:
                 keys[label] = keyboard(page)
+            if name in INVALID:
+                refuse(page, *INVALID[name])
+                settle(page)
+                found[f"{label} [errors]"] = audit(page)
+                page.emulate_media(color_scheme="dark")
+                found[f"{label} [errors, dark]"] = audit(page)
+                page.emulate_media(color_scheme="light")
+
+        # The second step of signing in, for a user with an authenticator app, and its refusal.
+        verify = sign_in(browser, live_server.url, world["two-factor user"])
+        watch(verify, problems)
+        assert verify.url == f"{live_server.url}/akun/masuk/verifikasi/", verify.url
+        label = "sign-in verification (operator) /akun/masuk/verifikasi/"
+        keys[label] = keyboard(verify)
+        for state in ("", " [errors]"):
+            if state:
+                refuse(verify, "main form[novalidate] button[type=submit]", {"#id_token": "1"})
+            found[label + state] = audit(verify)
+            verify.emulate_media(color_scheme="dark")
+            found[f"{label}{state} [dark]"] = audit(verify)
+            verify.emulate_media(color_scheme="light")
 
         # The language switch turns the public pages into English.
         public = visitors[None]
@@ -183,7 +442,8 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server, transac
         public.get_by_role("button", name="EN").click()
         expect(public.locator("html")).to_have_attribute("lang", "en")
         expect(public.locator("h1")).to_contain_text("Smart City Ranking 2022")
-        for path in ("/hasil/2022/", "/hasil/2022/daerah/15.71/", "/hasil/2022/metodologi/"):
+        english = ("/hasil/2022/", "/hasil/2022/daerah/15.71/", "/hasil/2022/metodologi/")
+        for path in (*english, f"/survei/{REVIEW}/15.71/"):
             public.goto(live_server.url + path)
             settle(public)
             assert public.locator("html").get_attribute("lang") == "en"

@@ -110,7 +110,17 @@ class EntryForm(forms.Form):
             raise forms.ValidationError(str(problem)) from None
 
 
-EntryFormSet = forms.formset_factory(EntryForm, extra=1, can_delete=True, max_num=2000)
+class _EntryFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        """The delete box is named like the other cells of its row (it has no visible label)."""
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs.update(_labelled(_("Hapus")))
+
+
+EntryFormSet = forms.formset_factory(
+    EntryForm, formset=_EntryFormSet, extra=1, can_delete=True, max_num=2000
+)
 
 
 class CrosswalkCsvForm(forms.Form):

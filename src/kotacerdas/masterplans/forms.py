@@ -129,6 +129,10 @@ class YearGridForm(forms.Form):
             first, second = initial_rows.get(year, (None, None))
             self.fields[f"first_{year}"] = self.make_field(f"{self.first_label} {year}", first)
             self.fields[f"second_{year}"] = self.make_field(f"{self.second_label} {year}", second)
+        # The grid's cells have no visible label (the year heads the row, the column says what):
+        # each field carries its own name for screen readers.
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
 
     def rows(self) -> list[YearAmounts]:
         return [
