@@ -165,7 +165,7 @@ def test_english_page_gives_english_headers_and_either_language_is_read(submissi
     assert book.sheetnames[0] == "Instructions"
     assert [c.value for c in book["GOV"][1]][6:8] == ["Answer", "Not applicable"]
     assert book["GOV"]["F3"].value == "yes"
-    plan, result = apply_all(submission, fill(data, {"GOV.SVC.02": {ANSWER: "no"}}), operator)
+    _plan, result = apply_all(submission, fill(data, {"GOV.SVC.02": {ANSWER: "no"}}), operator)
     assert result.answers == 1
     assert stored(submission)["GOV.SVC.02"][0] == Decimal(0)
 
@@ -214,9 +214,7 @@ def test_every_wrong_value_is_named_by_sheet_cell_and_column_and_nothing_is_kept
     assert Evidence.objects.filter(submission=submission).count() == 0
 
 
-def test_unknown_and_repeated_codes_and_missing_columns_and_sheets_are_named(
-    submission, operator
-):
+def test_unknown_and_repeated_codes_and_missing_columns_and_sheets_are_named(submission, operator):
     book = load_workbook(io.BytesIO(download(submission, operator)))
     book["GOV"]["A4"] = "GOV.XXX.09"
     book["GOV"]["G4"] = 1
@@ -321,9 +319,7 @@ def test_an_answer_changed_online_after_the_download_is_a_conflict_applied_only_
     token = importer.stash(submission, upload(filled), by=operator)
     plan = importer.preview(submission, token, by=operator)
     assert [c.code for c in plan.changes] == ["GOV.SVC.01"] and plan.conflicts
-    importer.apply(
-        submission, token, expected=plan.fingerprint, take={"GOV.SVC.01"}, by=operator
-    )
+    importer.apply(submission, token, expected=plan.fingerprint, take={"GOV.SVC.01"}, by=operator)
     assert stored(submission)["GOV.SVC.01"][0] == Decimal(4)
     record = Answer.objects.get(submission=submission, indicator__code="GOV.SVC.01").history.first()
     assert record.history_user == operator
@@ -331,7 +327,9 @@ def test_an_answer_changed_online_after_the_download_is_a_conflict_applied_only_
 
 
 def test_a_change_between_preview_and_apply_refuses_the_whole_apply(submission, operator):
-    data = fill(download(submission, operator), {"GOV.SVC.01": {ANSWER: 3}, "ENV.WAS.01": {ANSWER: 9}})
+    data = fill(
+        download(submission, operator), {"GOV.SVC.01": {ANSWER: 3}, "ENV.WAS.01": {ANSWER: 9}}
+    )
     token = importer.stash(submission, upload(data), by=operator)
     plan = importer.preview(submission, token, by=operator)
     answers.save_answer(
@@ -351,7 +349,7 @@ def test_links_are_added_once_and_never_removed(submission, operator):
     filled = fill(
         data, {"ENV.WAS.01": {LINKS: "https://jambikota.go.id/b\nhttps://jambikota.go.id/b"}}
     )
-    plan, result = apply_all(submission, filled, operator)
+    _plan, result = apply_all(submission, filled, operator)
     assert result.links == 1 and result.answers == 0
     urls = set(
         Evidence.objects.filter(submission=submission, superseded=False).values_list(
