@@ -180,29 +180,33 @@ def rejected(submission, data: bytes, by) -> list[str]:
 @pytest.mark.parametrize(
     ("code", "cells", "expected"),
     [
-        ("GOV.SVC.01", {ANSWER: 7}, "GOV!G2 (answer): Nilai indikator GOV.SVC.01 harus antara 0"),
-        ("GOV.SVC.01", {ANSWER: 2.5}, "GOV!G2 (answer): Nilai indikator GOV.SVC.01 harus bilangan"),
-        ("GOV.SVC.02", {ANSWER: "mungkin"}, "GOV!G3 (answer): isi «ya» atau «tidak»"),
-        ("ENV.WAS.01", {ANSWER: 120}, "ENV!G2 (answer): Nilai indikator ENV.WAS.01 harus antara"),
-        ("ENV.WAS.02", {ANSWER: "banyak"}, "ENV!G3 (answer): «banyak» bukan angka."),
-        ("ENV.WAS.02", {ANSWER: 0.1234567}, "ENV!G3 (answer): Nilai paling banyak memiliki enam"),
+        ("GOV.SVC.01", {ANSWER: 7}, "GOV!G2 (Jawaban): Nilai indikator GOV.SVC.01 harus antara 0"),
+        (
+            "GOV.SVC.01",
+            {ANSWER: 2.5},
+            "GOV!G2 (Jawaban): Nilai indikator GOV.SVC.01 harus bilangan",
+        ),
+        ("GOV.SVC.02", {ANSWER: "mungkin"}, "GOV!G3 (Jawaban): isi «ya» atau «tidak»"),
+        ("ENV.WAS.01", {ANSWER: 120}, "ENV!G2 (Jawaban): Nilai indikator ENV.WAS.01 harus antara"),
+        ("ENV.WAS.02", {ANSWER: "banyak"}, "ENV!G3 (Jawaban): «banyak» bukan angka."),
+        ("ENV.WAS.02", {ANSWER: 0.1234567}, "ENV!G3 (Jawaban): Nilai paling banyak memiliki enam"),
         (
             "GOV.SVC.01",
             {NA: "ya"},
-            "GOV!H2 (not_applicable): Indikator GOV.SVC.01 tidak boleh dijawab «tidak berlaku».",
+            "GOV!H2 (Tidak berlaku): Indikator GOV.SVC.01 tidak boleh dijawab «tidak berlaku».",
         ),
         (
             "GOV.SVC.02",
             {NA: "ya", ANSWER: "ya"},
-            "GOV!H3 (not_applicable): Jawaban «tidak berlaku» tidak boleh berisi nilai.",
+            "GOV!H3 (Tidak berlaku): Jawaban «tidak berlaku» tidak boleh berisi nilai.",
         ),
-        ("GOV.SVC.02", {NA: "barangkali"}, "GOV!H3 (not_applicable): isi «ya» atau kosongkan"),
+        ("GOV.SVC.02", {NA: "barangkali"}, "GOV!H3 (Tidak berlaku): isi «ya» atau kosongkan"),
         (
             "ENV.WAS.01",
             {LINKS: "https://jambikota.go.id/a\nftp://server/berkas"},
-            "ENV!J2 (links): «ftp://server/berkas» bukan tautan http:// atau https:// yang sah.",
+            "ENV!J2 (Tautan data dukung): «ftp://server/berkas» bukan tautan http:// atau https:// yang sah.",
         ),
-        ("ENV.WAS.01", {JUSTIFICATION: "x" * 10_001}, "ENV!I2 (justification): paling panjang"),
+        ("ENV.WAS.01", {JUSTIFICATION: "x" * 10_001}, "ENV!I2 (Penjelasan): paling panjang"),
     ],
 )
 def test_every_wrong_value_is_named_by_sheet_cell_and_column_and_nothing_is_kept(
@@ -225,9 +229,9 @@ def test_unknown_and_repeated_codes_and_missing_columns_and_sheets_are_named(sub
     book.save(out)
     details = rejected(submission, out.getvalue(), operator)
     assert details == [
-        "GOV!A4 (code): indikator GOV.XXX.09 tidak ada di instrumen siklus ini",
-        "ENV!A4 (code): indikator GOV.SVC.01 sudah ada di GOV baris 2",
-        "ENV!A5 (code): kode indikator kosong",
+        "GOV!A4 (Kode): indikator GOV.XXX.09 tidak ada di instrumen siklus ini",
+        "ENV!A4 (Kode): indikator GOV.SVC.01 sudah ada di GOV baris 2",
+        "ENV!A5 (Kode): kode indikator kosong",
     ]
     book["GOV"]["G1"] = "Nilai saya"
     del book["ENV"]

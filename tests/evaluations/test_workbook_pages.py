@@ -56,7 +56,7 @@ def test_a_wrong_workbook_is_listed_problem_by_problem_and_nothing_is_saved(
     assert response.status_code == 200
     page = response.content.decode()
     assert "Lembar kerja ditolak; tidak ada yang disimpan. 2 masalah:" in page
-    assert "GOV!G2 (answer)" in page and "ENV!G2 (answer)" in page
+    assert "GOV!G2 (Jawaban)" in page and "ENV!G2 (Jawaban)" in page
     assert not Answer.objects.filter(submission=submission).exists()
 
 

@@ -160,6 +160,8 @@ class Problems:
         self.items: list[str] = []
 
     def add(self, sheet: str, row: int | None, column: int | None, name: str, message: str):
+        """``name``: a column's key (shown as its header, as the operator sees it) or a word."""
+        name = column_name(name)
         if row is None:
             place = sheet
         elif column is None:
@@ -183,6 +185,15 @@ class Problems:
             % {"n": len(self.items)},
             details=shown,
         )
+
+
+def column_name(key: str) -> str:
+    """The header of the column ``key`` in the active language, without its parenthesised hint
+    (``Tautan data dukung``); other names as given."""
+    for column in COLUMNS:
+        if column.key == key:
+            return str(column.label).split(" (")[0]
+    return key
 
 
 def _header_keys() -> dict[str, str]:
@@ -260,8 +271,7 @@ def _columns(header, sheet: str, problems: Problems) -> dict[str, int] | None:
         columns[key] = index
     missing = [key for key in REQUIRED_COLUMNS if key not in columns]
     for key in missing:
-        label = next(str(column.label) for column in COLUMNS if column.key == key)
-        problems.add(sheet, 1, None, label, _("kolom wajib tidak ada"))
+        problems.add(sheet, 1, None, key, _("kolom wajib tidak ada"))
     return None if missing else columns
 
 
