@@ -4,12 +4,14 @@ Chromium: each page opened as the user who works on it, every violation of impac
 
 One world serves every page: published cycles 2021 and 2022 (the public pages), a cycle in
 review (the assessor), one in moderation (the admin's queue) and an open one (the operator's
-self-assessment and the admin's cycle and operations pages), and Kota Jambi's masterplan.
+self-assessment, its offline workbook's upload and preview, and the admin's cycle and
+operations pages), and Kota Jambi's masterplan.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -27,13 +29,20 @@ from kotacerdas.appeals.services import filing
 from kotacerdas.core.choices import EmailState
 from kotacerdas.core.models import OutgoingEmail
 from kotacerdas.evaluations.models import CycleState, SubmissionState
-from kotacerdas.evaluations.services import calibration, moderation, sessions
+from kotacerdas.evaluations.services import (
+    answers,
+    calibration,
+    moderation,
+    sessions,
+    workbook_import,
+)
 from kotacerdas.instruments.models import Crosswalk
 from kotacerdas.instruments.services.editing import copy_instrument
 from kotacerdas.regions.models import Region
 from kotacerdas.results.services.compute import compute_results
 from tests.conftest import PASSWORD, make_user
 from tests.evaluations.cycle_setup import add_pdf, answer_everything
+from tests.evaluations.test_workbook import ANSWER, JUSTIFICATION, download, fill, upload
 from tests.factories import assign, enrol, make_cycle
 from tests.masterplans.builders import make_masterplan, make_programme
 from tests.results.builders import INDICES, cohort, make_evaluated_cycle, publish_cycle
@@ -88,6 +97,7 @@ def build_world() -> dict:
     opened.instrument.save()
     draft, _ = enrol(opened, jambi, bandung)
     add_pdf(draft, opened.instrument.indicators.get(code="GOV.SVC.01"), operator)
+    workbook_token = stash_workbook(draft, operator)
 
     masterplan = make_masterplan(jambi)
     programme = make_programme(
@@ -106,6 +116,7 @@ def build_world() -> dict:
         "masterplan": masterplan.pk,
         "programme": programme.pk,
         "kpi": programme.kpis.get().pk,
+        "workbook_token": workbook_token,
     }
     world.update(build_workflows(admin, assessor, second, operator, review, opened))
     return world
@@ -222,6 +233,23 @@ def build_workflows(admin, assessor, second, operator, review, opened) -> dict:
     }
 
 
+def stash_workbook(submission, operator) -> str:
+    """The operator's offline workbook uploaded and waiting for its preview: one change, and
+    one conflict (an answer saved online after the download)."""
+    data = download(submission, operator)
+    answers.save_answer(
+        submission,
+        submission.cycle.instrument.indicators.get(code="GOV.SVC.01"),
+        value=Decimal(2),
+        version=0,
+        by=operator,
+    )
+    filled = fill(
+        data, {"GOV.SVC.01": {ANSWER: 4}, "ENV.WAS.01": {ANSWER: 55, JUSTIFICATION: "DLH"}}
+    )
+    return workbook_import.stash(submission, upload(filled), by=operator)
+
+
 def pages(world: dict) -> list[tuple[str | None, str, str]]:
     """(user or None for the public, page name, path) for every audited page."""
     return [
@@ -235,6 +263,12 @@ def pages(world: dict) -> list[tuple[str | None, str, str]]:
         (None, "sign-in", "/akun/masuk/"),
         ("operator", "operator home", "/"),
         ("operator", "self-assessment", f"/evaluasi/penilaian/{OPEN}/15.71/?dimensi=GOV"),
+        ("operator", "workbook upload", f"/evaluasi/penilaian/{OPEN}/15.71/lembar-kerja/"),
+        (
+            "operator",
+            "workbook preview",
+            f"/evaluasi/penilaian/{OPEN}/15.71/lembar-kerja/{world['workbook_token']}/",
+        ),
         ("operator", "masterplan dashboard", f"/masterplan/{world['masterplan']}/dasbor/"),
         ("assessor", "assessor queue", "/evaluasi/asesor/"),
         ("assessor", "scoring", f"/evaluasi/asesor/{REVIEW}/15.71/?dimensi=GOV"),

@@ -285,3 +285,24 @@ class EvidenceReplaceForm(forms.Form):
         if bool(cleaned.get("file")) == bool(cleaned.get("url")):
             raise forms.ValidationError(_("Pilih satu: unggah berkas pengganti atau isi tautan."))
         return cleaned
+
+
+class WorkbookUploadForm(forms.Form):
+    """Fields: ``file`` (the filled offline workbook, XLSX)."""
+
+    file = forms.FileField(
+        label=_("Lembar kerja XLSX yang sudah diisi"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
+class WorkbookApplyForm(forms.Form):
+    """Fields: ``plan`` (the fingerprint of the previewed plan), ``take`` (indicator codes of the
+    conflicts to apply; several)."""
+
+    plan = forms.CharField(max_length=64)
+    take = forms.MultipleChoiceField(required=False)
+
+    def __init__(self, *args, conflicts: list[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["take"].choices = [(code, code) for code in conflicts]

@@ -1,8 +1,9 @@
-"""Routes for operators: the self-assessment, answers, evidence and the indicator history."""
+"""Routes for operators: the self-assessment, answers, the offline workbook, evidence and the
+indicator history."""
 
 from django.urls import path
 
-from .views import evidence, history, operator
+from .views import evidence, history, operator, workbook
 
 urlpatterns = [
     path("penilaian/", operator.submission_list, name="submission_list"),
@@ -16,6 +17,26 @@ urlpatterns = [
         "penilaian/<int:year>/<str:code>/kirim/",
         operator.submission_submit,
         name="submission_submit",
+    ),
+    path(
+        "penilaian/<int:year>/<str:code>/lembar-kerja.xlsx",
+        workbook.workbook_download,
+        name="workbook_download",
+    ),
+    path(
+        "penilaian/<int:year>/<str:code>/lembar-kerja/",
+        workbook.workbook_upload,
+        name="workbook_upload",
+    ),
+    path(
+        "penilaian/<int:year>/<str:code>/lembar-kerja/<str:token>/",
+        workbook.workbook_preview,
+        name="workbook_preview",
+    ),
+    path(
+        "penilaian/<int:year>/<str:code>/lembar-kerja/<str:token>/terapkan/",
+        workbook.workbook_apply,
+        name="workbook_apply",
     ),
     path(
         "penilaian/<int:year>/<str:code>/data-dukung/<str:indicator>/unggah/",

@@ -100,6 +100,7 @@ def save_answer(
     justification: str = "",
     version: int,
     by,
+    reason: str = "",
 ) -> Answer:
     """Create or update the region's answer to ``indicator`` and return it.
 
@@ -108,7 +109,8 @@ def save_answer(
     to the cycle's instrument; the value fits the indicator (else InvalidAnswer); ``version`` is
     the stored version (0 for a first answer), else StaleVersion naming who changed it and when,
     and nothing is written. An unchanged answer is returned as it is (no new version); a changed
-    one gets ``version + 1`` and a history record naming ``by``.
+    one gets ``version + 1`` and a history record naming ``by`` (and ``reason``, when given:
+    where the change came from, e.g. the offline workbook).
     """
     _ensure_may_answer(submission, indicator, by)
     justification = (justification or "").strip()
@@ -137,6 +139,8 @@ def save_answer(
         answer.version += 1
         answer.updated_by = by
         answer._history_user = by
+        if reason:
+            answer._change_reason = reason
         answer.save()
     return answer
 
