@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,7 +39,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kotacerdas.core.errors import ServiceError
 from kotacerdas.core.taxonomy import DIMENSIONS, ELEMENT_BY_CODE, ProgramKind
-from kotacerdas.core.uploads import UploadRejected, validate_upload
+from kotacerdas.core.uploads import UploadRejected
+from kotacerdas.core.workbooks import checked_xlsx_bytes
 from kotacerdas.regions.lineage import resolve_code
 
 from ..choices import KpiDirection, LegalBasisKind, MasterplanStatus, ProgrammeStatus
@@ -383,38 +383,17 @@ class Row:
 
 
 def _guard(uploaded: File) -> bytes:
-    """The file's bytes, or XlsxRejected: too large, not XLSX by content, or a zip bomb."""
+    """The file's bytes, or XlsxRejected: too large, not XLSX by content, or a zip bomb
+    (``core.workbooks``, shared with the offline self-assessment workbook)."""
     try:
-        checked = validate_upload(uploaded, max_bytes=MAX_FILE_BYTES, allowed=("xlsx",))
+        return checked_xlsx_bytes(
+            uploaded,
+            max_bytes=MAX_FILE_BYTES,
+            max_uncompressed=MAX_UNCOMPRESSED_BYTES,
+            max_entries=MAX_ZIP_ENTRIES,
+        )
     except UploadRejected as rejected:
         raise XlsxRejected(rejected.message) from rejected
-    uploaded.seek(0)
-    data = uploaded.read()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise XlsxRejected(
-            _("Berkas «%(name)s» bukan XLSX yang sah.") % {"name": checked.name}
-        ) from exc
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise XlsxRejected(
-            _("Berkas «%(name)s» ditolak: terlalu banyak bagian di dalamnya (%(n)d).")
-            % {"name": checked.name, "n": len(entries)}
-        )
-    unpacked = sum(entry.file_size for entry in entries)
-    if unpacked > MAX_UNCOMPRESSED_BYTES:
-        raise XlsxRejected(
-            _(
-                "Berkas «%(name)s» ditolak: isinya %(size)d MB setelah diekstrak, batasnya %(cap)d MB."
-            )
-            % {
-                "name": checked.name,
-                "size": unpacked // 2**20,
-                "cap": MAX_UNCOMPRESSED_BYTES // 2**20,
-            }
-        )
-    return data
 
 
 def _read_sheet(book, name: str, problems: Problems) -> list[Row] | None:
