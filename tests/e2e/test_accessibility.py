@@ -113,6 +113,7 @@ def pages(world: dict) -> list[tuple[str | None, str, str]]:
         ("admin", "moderation queue", f"/evaluasi/moderasi/{MODERATION}/"),
         ("admin", "results management", "/hasil/kelola/"),
         ("admin", "results of a cycle", "/hasil/kelola/2022/"),
+        ("admin", "statistical audit of the index", "/hasil/kelola/audit/?tahun=2022"),
     ]
 
 
