@@ -10,7 +10,8 @@ What it does:
 3. Times, three times each: the engine alone (``kotacerdas.index.audit`` on the loaded frames),
    ``audit_snapshot`` (load + engine + wording; the page's and the API's data), ``to_xlsx``, and
    ``previous_flags`` for a copy of the instrument linked by a crosswalk (the instrument page's
-   extra work); counts the queries of ``audit_snapshot``.
+   extra work: a cache miss, then two hits); counts the queries of ``audit_snapshot``.
+   ``--reuse`` skips steps 1 and 2 on the database a previous run built.
 
 Not part of the test suite; results go in docs/benchmarks.md ("Statistical audit of the index").
 
@@ -30,9 +31,13 @@ from national_db import arguments, fresh_database, national_instrument, setup, t
 def main() -> None:
     parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=50)
+    parser.add_argument(
+        "--reuse", action="store_true", help="time again on the database a previous run built"
+    )
     options = parser.parse_args()
     setup()
 
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -41,31 +46,37 @@ def main() -> None:
     from kotacerdas.accounts.models import User
     from kotacerdas.evaluations.demo import build_demo_cycle
     from kotacerdas.evaluations.models import Cycle, CycleState
-    from kotacerdas.instruments.models import Crosswalk, CrosswalkEntry, CrosswalkKind
+    from kotacerdas.instruments.models import Crosswalk, CrosswalkEntry, CrosswalkKind, Instrument
     from kotacerdas.regions.models import Region
     from kotacerdas.results.services import compute, index_audit
 
-    fresh_database()
-    accounts_demo.load()
-    admin = User.objects.get(username="admin")
-    codes = list(Region.objects.order_by("code").values_list("code", flat=True))[: options.regions]
-    instrument = national_instrument("kc-2022", options.repeat)
-    timed(
-        "build cycle",
-        lambda: build_demo_cycle(
-            2022,
-            state=CycleState.FINAL,
-            regions=codes,
-            seed=2022,
-            instrument=instrument,
-            session_day=date(2022, 9, 1),
-        ),
-    )
-    cycle = Cycle.objects.get(year=2022)
-    snapshot = timed(
-        "compute results",
-        lambda: compute.compute_results(cycle, by=admin, samples=options.samples),
-    )
+    if options.reuse:
+        cycle = Cycle.objects.get(year=2022)
+        snapshot = cycle.result_snapshots.order_by("-version").first()
+        instrument = cycle.instrument
+    else:
+        fresh_database()
+        accounts_demo.load()
+        admin = User.objects.get(username="admin")
+        regions = Region.objects.order_by("code").values_list("code", flat=True)
+        codes = list(regions)[: options.regions]
+        instrument = national_instrument("kc-2022", options.repeat)
+        timed(
+            "build cycle",
+            lambda: build_demo_cycle(
+                2022,
+                state=CycleState.FINAL,
+                regions=codes,
+                seed=2022,
+                instrument=instrument,
+                session_day=date(2022, 9, 1),
+            ),
+        )
+        cycle = Cycle.objects.get(year=2022)
+        snapshot = timed(
+            "compute results",
+            lambda: compute.compute_results(cycle, by=admin, samples=options.samples),
+        )
     print(f"regions {snapshot.regions.count()}, indicators {instrument.indicators.count()}")
     tree = index_audit.snapshot_tree(snapshot)
     frames = index_audit._frames(snapshot, tree)
@@ -83,18 +94,25 @@ def main() -> None:
     for _ in range(3):
         workbook = timed("to_xlsx", lambda: index_audit.to_xlsx(found))
     print(f"workbook {len(workbook) / 1024:.0f} KiB")
-    revised = national_instrument("kc-2023", options.repeat)
-    walk = Crosswalk.objects.create(source=instrument, target=revised)
-    CrosswalkEntry.objects.bulk_create(
-        CrosswalkEntry(
-            crosswalk=walk, kind=CrosswalkKind.SAME, source_code=code, target_code=code
+    revised = Instrument.objects.filter(code="kc-2023").first()
+    if revised is None:
+        revised = national_instrument("kc-2023", options.repeat)
+        walk = Crosswalk.objects.create(source=instrument, target=revised)
+        CrosswalkEntry.objects.bulk_create(
+            CrosswalkEntry(
+                crosswalk=walk, kind=CrosswalkKind.SAME, source_code=code, target_code=code
+            )
+            for code in instrument.indicators.values_list("code", flat=True)
         )
-        for code in instrument.indicators.values_list("code", flat=True)
-    )
-    for _ in range(3):
+    cache.clear()
+    for label in (
+        "previous_flags (cache miss)",
+        "previous_flags (cached)",
+        "previous_flags (cached)",
+    ):
         started = time.perf_counter()
         previous = index_audit.previous_flags(revised)
-        print(f"{'previous_flags':<34} {time.perf_counter() - started:7.2f} s")
+        print(f"{label:<34} {time.perf_counter() - started:7.2f} s")
     assert previous is not None
     print(f"carried-over indicators with last year's flags: {len(previous.flags)}")
 

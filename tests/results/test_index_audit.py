@@ -176,3 +176,13 @@ def test_no_previous_flags_without_results_in_the_earlier_cycle(admin):
     revised = make_six_instrument("six-2023")
     Crosswalk.objects.create(source=earlier.instrument, target=revised)
     assert index_audit.previous_flags(revised) is None
+
+
+def test_a_snapshot_stored_without_its_trees_is_audited_along_a_rebuilt_tree(published):
+    assert "trees" not in published.config
+    found = index_audit.audit_snapshot(published)
+    assert found.units == 5 and len(found.indicators) == 12
+    # Every region has the same stored values: each indicator is constant.
+    assert all("constant" in [flag.code for flag in row.flags] for row in found.indicators)
+    aspects = {node["code"] for node in published.nodes if node["kind"] == "aspect"}
+    assert found.tree == "aspects" and {row.code for row in found.nodes} == aspects

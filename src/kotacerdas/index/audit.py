@@ -267,8 +267,9 @@ def audit(
             raise InputError("raw", None, f"no values for indicator(s) {', '.join(absent[:5])}")
         raw = raw.reindex(units)
     if not_applicable is not None:
-        not_applicable = not_applicable.reindex(index=units, columns=list(tree.indicators))
-        not_applicable = not_applicable.fillna(False).astype(bool)
+        not_applicable = not_applicable.reindex(
+            index=units, columns=list(tree.indicators), fill_value=False
+        ).astype(bool)
     score = scores[list(tree.order)].to_numpy(dtype=float)
     column = {code: k for k, code in enumerate(tree.order)}
     indicators = _indicator_table(tree, scores, raw, not_applicable)

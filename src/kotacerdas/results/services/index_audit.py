@@ -9,7 +9,8 @@ values (``RegionResult``). Nothing is recomputed with the engine and nothing is 
 snapshot never changes, so the audit of one is always the same. This module loads the data,
 names the nodes and words each flag with what to do about it.
 
-Read-only, two queries per audit (the snapshot and its regions' rows).
+Read-only, two queries per audit (the snapshot and its regions' rows); only the flags the
+instrument page shows are cached (``snapshot_flags``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -414,6 +416,23 @@ def _stat(value: Any) -> Any:
     return None if math.isnan(number) else number
 
 
+FLAGS_KEY = "kc:index-audit:flags"
+
+
+def snapshot_flags(snapshot: Snapshot) -> dict[str, list[str]]:
+    """Indicator code → its flag codes in the snapshot's audit (flagged indicators only).
+
+    Kept in the cache under the snapshot's id and version (a snapshot never changes, and a new
+    computation is a new snapshot): the instrument page asks for it on every view, and an audit
+    takes seconds at national scale (docs/benchmarks.md)."""
+    key = f"{FLAGS_KEY}:{snapshot.pk}:v{snapshot.version}"
+    found = cache.get(key)
+    if found is None:
+        found = audit_snapshot(snapshot).flags_by_code()
+        cache.set(key, found, None)
+    return found
+
+
 def audit_cycle(cycle: Cycle) -> Audit | None:
     """The audit of the cycle's latest snapshot, or None when no results were computed."""
     snapshot = publication.latest(cycle)
@@ -457,10 +476,10 @@ def previous_flags(instrument: Instrument) -> PreviousFlags | None:
     if best is None:
         return None
     cycle, walk = best
-    found = audit_cycle(cycle)
-    if found is None:  # pragma: no cover - the cycle was chosen for having a snapshot
+    snapshot = publication.latest(cycle)
+    if snapshot is None:  # pragma: no cover - the cycle was chosen for having a snapshot
         return None
-    by_code = found.flags_by_code()
+    by_code = snapshot_flags(snapshot)
     carried = {
         target: (source, by_code[source])
         for source, target, _rescale in comparable_pairs(walk)
