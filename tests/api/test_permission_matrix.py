@@ -351,6 +351,7 @@ ENTRIES = [
     Entry("GET", "/api/v1/cycles/{year}/history/", ADMIN_ONLY, lambda w: {"year": 2022}),
     Entry("GET", "/api/v1/cycles/{year}/operations/", ADMIN_ONLY, lambda w: {"year": 2022}),
     Entry("GET", "/api/v1/reliability/", ADMIN_ONLY),
+    Entry("GET", "/api/v1/cycles/{year}/audit/", ADMIN_ONLY, lambda w: {"year": 2020}),
     Entry("GET", "/api/v1/cycles/{year}/calibration/", ADMIN_ONLY, lambda w: {"year": 2022}),
     # Feedback (the moderator) and the audit trail (admins and the region's operator).
     Entry(

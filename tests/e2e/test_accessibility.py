@@ -329,6 +329,7 @@ def pages(world: dict) -> list[tuple[str | None, str, str]]:
         ("admin", "outbox", "/surel/"),
         ("admin", "outbox email", f"/surel/{world['email']}/"),
         # --- End of the December 2026 block. ---
+        ("admin", "statistical audit of the index", "/hasil/kelola/audit/?tahun=2022"),
     ]
 
 

@@ -111,6 +111,10 @@ CASES = [
     # The reliability report across cycles (and its workbook): admins only, whatever is published
     Case("results:reliability", ADMIN_ONLY),
     Case("results:reliability_xlsx", ADMIN_ONLY),
+    # The statistical audit of one cycle's index (and its workbook): admins only
+    Case("results:audit", ADMIN_ONLY),
+    Case("results:audit", ADMIN_ONLY, query=lambda w: {"tahun": w.results_year}, note="a cycle"),
+    Case("results:audit_xlsx", ADMIN_ONLY, query=lambda w: {"tahun": w.results_year}),
     Case("results:dashboard", ADMIN_ONLY, kwargs=_year),
     Case("results:preview", ADMIN_ONLY, kwargs=_year),
     Case(

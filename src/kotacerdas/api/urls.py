@@ -13,6 +13,7 @@ from .endpoints import (
     calibration,
     cycle_admin,
     evaluations,
+    index_audit,
     instruments,
     masterplans,
     operations,
@@ -78,6 +79,11 @@ urlpatterns = [
         "results/<int:year>/<str:code>/",
         results.ResultViewSet.as_view({"get": "region"}),
         name="results-region",
+    ),
+    path(
+        "cycles/<int:year>/audit/",
+        index_audit.AuditViewSet.as_view({"get": "retrieve"}),
+        name="cycle-audit",
     ),
     path(
         "reliability/",

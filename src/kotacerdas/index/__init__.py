@@ -1,7 +1,8 @@
 """kotacerdas.index: the composite index engine of Kota Cerdas (pure Python, no Django).
 
 Build a cycle's index along an instrument tree, measure how robust its ranks are, how far the
-assessors agree, what changed since the last cycle and what would move a unit most. The
+assessors agree, what changed since the last cycle, what would move a unit most and how its
+indicators behave statistically (:func:`audit`). The
 formulas and file formats are in docs/methodology.md; the command line is ``kotacerdas-index``.
 
 Entry points: :func:`build`, :func:`uncertainty`, :func:`agreement`, :func:`compare`,
@@ -19,6 +20,14 @@ from .agreement import (
     severity_over_time,
 )
 from .association import Association, spearman
+from .audit import (
+    AUDIT_FLAGS,
+    AuditResult,
+    AuditThresholds,
+    audit,
+    audit_build,
+    cronbach_alpha,
+)
 from .build import IndexResult, build, prepare_groups, read_groups
 from .compare import CompareResult, compare, read_crosswalk, resolve_crosswalk
 from .config import DEFAULT_BANDS, Band, Config
@@ -29,9 +38,12 @@ from .values import Values
 from .whatif import what_if
 
 __all__ = [
+    "AUDIT_FLAGS",
     "DEFAULT_BANDS",
     "AgreementResult",
     "Association",
+    "AuditResult",
+    "AuditThresholds",
     "Band",
     "CompareResult",
     "Config",
@@ -42,8 +54,11 @@ __all__ = [
     "UncertaintyResult",
     "Values",
     "agreement",
+    "audit",
+    "audit_build",
     "build",
     "compare",
+    "cronbach_alpha",
     "deviations",
     "krippendorff_alpha",
     "prepare_groups",

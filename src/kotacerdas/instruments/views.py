@@ -102,6 +102,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     ]
     can_edit = request.user.has_perm("instruments.change_instrument", instrument)
     crosswalks = Crosswalk.objects.filter(Q(source=instrument) | Q(target=instrument))
+    previous = _previous_audit(request, instrument)
     return render(
         request,
         "instruments/detail.html",
@@ -116,8 +117,33 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_edit": can_edit and not instrument.is_frozen,
             "is_admin": can_edit,
             "crosswalks": crosswalks.select_related("source", "target"),
+            "previous": previous,
+            "previous_flags": _previous_labels(previous),
         },
     )
+
+
+def _previous_audit(request: HttpRequest, instrument: Instrument):
+    """Last cycle's audit flags of the indicators carried over into ``instrument`` (admins
+    revising an instrument; ``results.services.index_audit.previous_flags``), else None."""
+    if not request.user.has_perm("results.view_index_audit"):
+        return None
+    from kotacerdas.results.services import index_audit
+
+    return index_audit.previous_flags(instrument)
+
+
+def _previous_labels(previous) -> dict[str, str]:
+    """Target indicator code → "2022: efek plafon, redundan" for the template."""
+    if previous is None:
+        return {}
+    from kotacerdas.results.services import index_audit
+
+    labels = index_audit.flag_labels()
+    return {
+        code: f"{previous.cycle.year}: " + ", ".join(labels[flag] for flag in flags)
+        for code, (_source, flags) in previous.flags.items()
+    }
 
 
 def _plain(number: Decimal) -> str:

@@ -21,3 +21,6 @@ rules.add_perm("results.review_integrity", is_admin)
 # The reliability report across cycles: alpha per cycle, indicator and dimension, assessor
 # severity and drift (obj: None)
 rules.add_perm("results.view_reliability", is_admin)
+# The statistical audit of a cycle's index: indicator statistics, correlation flags, Cronbach's
+# alpha, weights (obj: None)
+rules.add_perm("results.view_index_audit", is_admin)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_integrity, views_manage, views_reliability
+from . import views, views_audit, views_integrity, views_manage, views_reliability
 
 app_name = "results"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path(
         "kelola/keandalan/unduh.xlsx", views_reliability.reliability_xlsx, name="reliability_xlsx"
     ),
+    path("kelola/audit/", views_audit.audit_page, name="audit"),
+    path("kelola/audit/unduh.xlsx", views_audit.audit_xlsx, name="audit_xlsx"),
     path("kelola/<int:year>/", views_manage.dashboard, name="dashboard"),
     path("kelola/<int:year>/hitung/", views_manage.compute_view, name="compute"),
     path("kelola/<int:year>/perhitungan/", views_manage.computation_status, name="computation"),
