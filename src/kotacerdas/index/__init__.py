@@ -5,7 +5,7 @@ assessors agree, what changed since the last cycle and what would move a unit mo
 formulas and file formats are in docs/methodology.md; the command line is ``kotacerdas-index``.
 
 Entry points: :func:`build`, :func:`uncertainty`, :func:`agreement`, :func:`compare`,
-:func:`what_if`; inputs :class:`Tree`, :class:`Values` (or a long data frame) and
+:func:`what_if`, :func:`path_to`; inputs :class:`Tree`, :class:`Values` (or a long data frame) and
 :class:`Config`. Bad input raises :class:`InputError`, which names the source and the row.
 """
 
@@ -23,6 +23,7 @@ from .build import IndexResult, build, prepare_groups, read_groups
 from .compare import CompareResult, compare, read_crosswalk, resolve_crosswalk
 from .config import DEFAULT_BANDS, Band, Config
 from .errors import InputError
+from .path import Path, next_band, path_to, paths_to, reaches
 from .tree import Node, Tree
 from .uncertainty import UncertaintyResult, uncertainty
 from .values import Values
@@ -38,6 +39,7 @@ __all__ = [
     "IndexResult",
     "InputError",
     "Node",
+    "Path",
     "Tree",
     "UncertaintyResult",
     "Values",
@@ -46,7 +48,11 @@ __all__ = [
     "compare",
     "deviations",
     "krippendorff_alpha",
+    "next_band",
+    "path_to",
+    "paths_to",
     "prepare_groups",
+    "reaches",
     "read_crosswalk",
     "read_groups",
     "resolve_crosswalk",
