@@ -38,7 +38,7 @@ from .config import Band, Config
 from .errors import InputError
 from .tree import Tree
 from .values import Values
-from .whatif import _column, _index
+from .whatif import _index
 
 __all__ = ["PATH_COLUMNS", "Path", "next_band", "path_to", "paths_to", "reaches"]
 
@@ -154,6 +154,7 @@ class _Context:
     high: np.ndarray  # (I,) a level's top level
     goal: np.ndarray  # (I,) where one raise takes any other indicator (NaN: none)
     upward: np.ndarray  # (I,) bool: higher values are better
+    types: tuple[str, ...]  # (I,) each indicator's type
 
     @classmethod
     def of(cls, tree, config, raw, not_applicable, level0, available) -> _Context:
@@ -185,6 +186,7 @@ class _Context:
             upward=np.array(
                 [node.type in ("level", "yesno") or node.direction > 0 for node in nodes]
             ),
+            types=tuple(node.type for node in nodes),
         )
 
     def raise_of(self, columns: np.ndarray, values: np.ndarray, *, top: bool = False) -> np.ndarray:
@@ -198,23 +200,24 @@ class _Context:
             better = np.where(self.upward[columns], target > values, target < values)
         return np.where((better | np.isnan(values)) & ~np.isnan(target), target, np.nan)
 
-    def rescore(self, row: int, raised: dict[int, float], work: np.ndarray) -> dict[int, float]:
-        """The unit's score in each column with its value raised to ``raised[column]`` (cohort
-        columns against the other units' values in ``work``)."""
-        cohort = self.rule.kind != normalise.FIXED
-        one = np.full((1, len(self.rule.kind)), np.nan)
-        fixed = [column for column in raised if not cohort[column]]
-        one[0, fixed] = [raised[column] for column in fixed]
-        new = normalise.apply(self.rule, one)[0]
-        out = {column: float(new[column]) for column in fixed}
-        for column in raised:
-            if cohort[column]:
-                changed = work[:, column].copy()
-                changed[row] = raised[column]
-                scores = _column(
-                    self.rule, column, changed, self.not_applicable[:, column], self.config
-                )
-                out[column] = float(scores[row])
+    def rescore(
+        self, row: int, columns: np.ndarray, values: np.ndarray, work: np.ndarray
+    ) -> np.ndarray:
+        """The unit's score in each of ``columns`` with its value there raised to ``values``
+        (a cohort column scored against the other units' values in ``work``)."""
+        out = np.empty(len(columns))
+        cohort = self.rule.kind[columns] != normalise.FIXED
+        fixed = ~cohort
+        if fixed.any():
+            out[fixed] = normalise.apply(self.rule, values[fixed][None, :], columns=columns[fixed])[
+                0
+            ]
+        if cohort.any():
+            # Each cohort column's statistics over the units with this unit's value raised
+            # (the unit's own value is present and applicable, so no missing policy applies).
+            changed = work[:, columns[cohort]].copy()
+            changed[row] = values[cohort]
+            out[cohort] = normalise.apply(self.rule, changed, columns=columns[cohort])[row]
         return out
 
 
@@ -231,66 +234,75 @@ def _path(context: _Context, unit: str, row: int, target: float) -> Path:
     def index_of(rows: np.ndarray, rows_usable: np.ndarray) -> np.ndarray:
         return _index(plan, rows, rows_usable, config)
 
-    def raised(top: bool) -> dict[int, float]:
+    def raised(top: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The columns with a raise, their raised values and the scores those give."""
         new = context.raise_of(columns, value[columns], top=top)
-        return {int(c): float(v) for c, v in zip(columns, new, strict=True) if not np.isnan(v)}
+        keep = ~np.isnan(new)
+        return columns[keep], new[keep], context.rescore(row, columns[keep], new[keep], work)
 
     start = float(index_of(scores[None], usable[None])[0])
     # The most raises can give: every column at its top (columns score independently).
+    top_columns, _, top_new = raised(top=True)
     top_scores, top_usable = scores.copy(), usable.copy()
-    for column, new in context.rescore(row, raised(top=True), work).items():
-        top_scores[column], top_usable[column] = new, True
+    top_scores[top_columns], top_usable[top_columns] = top_new, True
     best = float(index_of(top_scores[None], top_usable[None])[0])
     reachable = reaches(config, best, target)
     steps: list[dict] = []
     index = start
     if reachable:
-        nexts = raised(top=False)
-        candidates = {c: (nexts[c], new) for c, new in context.rescore(row, nexts, work).items()}
+        # The next raise of every column: its value and score (NaN: none left).
+        next_value, next_score = np.full(len(value), np.nan), np.full(len(value), np.nan)
+        found, found_value, found_score = raised(top=False)
+        next_value[found], next_score[found] = found_value, found_score
         # Arithmetic aggregation is linear in the scores while the same answers count: the
         # index is then sum(W * scores), W each indicator's effective weight in the root, and
         # a step's gain W * (new score - score). W is rebuilt when a missing answer starts to
         # count (under "exclude"); other aggregations rebuild every candidate at every step.
         linear = config.aggregate == "arithmetic"
         weights: np.ndarray | None = None
-        while candidates and not reaches(config, index, target):
-            order = np.array(sorted(candidates))
-            new_scores = np.array([candidates[c][1] for c in order])
+        while not reaches(config, index, target):
+            order = np.flatnonzero(~np.isnan(next_value))
+            if not order.size:
+                break
+            rebuild = np.arange(order.size)
             if linear:
                 if weights is None:
                     size = len(scores)
                     weights = index_of(np.eye(size), np.repeat(usable[None], size, axis=0))
-                gains = weights[order] * (new_scores - np.where(usable[order], scores[order], 0.0))
+                current = np.where(usable[order], scores[order], 0.0)
+                gains = weights[order] * (next_score[order] - current)
                 # A missing answer that starts to count changes the weights: rebuilt exactly.
                 rebuild = np.flatnonzero(~usable[order])
             else:
-                rebuild = np.arange(len(order))
-                gains = np.zeros(len(order))
+                gains = np.zeros(order.size)
             if rebuild.size:
                 trial = np.repeat(scores[None], rebuild.size, axis=0)
                 trial_usable = np.repeat(usable[None], rebuild.size, axis=0)
-                trial[np.arange(rebuild.size), order[rebuild]] = new_scores[rebuild]
+                trial[np.arange(rebuild.size), order[rebuild]] = next_score[order[rebuild]]
                 trial_usable[np.arange(rebuild.size), order[rebuild]] = True
                 gains[rebuild] = index_of(trial, trial_usable) - index
             column = int(order[int(np.argmax(config.round(gains)))])
-            new, new_score = candidates.pop(column)
-            if not usable[column]:
-                weights = None  # a missing answer starts to count: the weights change
+            new, new_score = float(next_value[column]), float(next_score[column])
+            opens = not usable[column]
             before = value[column], scores[column]
             value[column], scores[column], usable[column] = new, new_score, True
             if cohort[column]:
                 work[row, column] = new
-            following = context.raise_of(np.array([column]), np.array([new]))[0]
-            if not np.isnan(following):
-                candidates[column] = (
-                    following,
-                    context.rescore(row, {column: following}, work)[column],
-                )
-            after = float(index_of(scores[None], usable[None])[0])
+            one = np.array([column])
+            following = context.raise_of(one, np.array([new]))
+            next_value[column] = following[0]
+            if not np.isnan(following[0]):
+                next_score[column] = context.rescore(row, one, following, work)[0]
+            if opens:
+                weights = None  # a missing answer starts to count: the weights change
+            if linear and weights is not None:
+                after = float(weights[usable] @ scores[usable])
+            else:
+                after = float(index_of(scores[None], usable[None])[0])
             steps.append(
                 {
                     "indicator": context.tree.indicators[column],
-                    "type": context.tree.node(context.tree.indicators[column]).type,
+                    "type": context.types[column],
                     "value": before[0],
                     "new_value": new,
                     "score": before[1],
