@@ -6,7 +6,7 @@ indicators behave statistically (:func:`audit`). The
 formulas and file formats are in docs/methodology.md; the command line is ``kotacerdas-index``.
 
 Entry points: :func:`build`, :func:`uncertainty`, :func:`agreement`, :func:`compare`,
-:func:`what_if`; inputs :class:`Tree`, :class:`Values` (or a long data frame) and
+:func:`what_if`, :func:`path_to`; inputs :class:`Tree`, :class:`Values` (or a long data frame) and
 :class:`Config`. Bad input raises :class:`InputError`, which names the source and the row.
 """
 
@@ -32,6 +32,7 @@ from .build import IndexResult, build, prepare_groups, read_groups
 from .compare import CompareResult, compare, read_crosswalk, resolve_crosswalk
 from .config import DEFAULT_BANDS, Band, Config
 from .errors import InputError
+from .path import Path, next_band, path_to, paths_to, reaches
 from .tree import Node, Tree
 from .uncertainty import UncertaintyResult, uncertainty
 from .values import Values
@@ -50,6 +51,7 @@ __all__ = [
     "IndexResult",
     "InputError",
     "Node",
+    "Path",
     "Tree",
     "UncertaintyResult",
     "Values",
@@ -61,7 +63,11 @@ __all__ = [
     "cronbach_alpha",
     "deviations",
     "krippendorff_alpha",
+    "next_band",
+    "path_to",
+    "paths_to",
     "prepare_groups",
+    "reaches",
     "read_crosswalk",
     "read_groups",
     "resolve_crosswalk",

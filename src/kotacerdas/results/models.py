@@ -152,6 +152,9 @@ class RegionResult(models.Model):
     notes = models.JSONField(_("catatan asesor"), default=dict)
     # [{code, question, from, to, gain}] the indicators whose next step adds most.
     what_if = models.JSONField(_("simulasi peningkatan"), default=list)
+    # {predicate, band, index, target, gap, reachable, best, steps: [...]}: the road to the next
+    # predicate band (services/nextband.py); {} in snapshots computed before it existed.
+    next_band = models.JSONField(_("menuju predikat berikutnya"), default=dict)
     # {"weaknesses": [...], "strengths": [...], "recommendations": [...]}
     feedback = models.JSONField(_("umpan balik"), default=dict)
     letter_number = models.CharField(_("nomor surat"), max_length=80, blank=True)

@@ -68,6 +68,13 @@ RESULT_SCHEMA = {
         "dimensions": {"type": "array", "items": {"type": "object"}},
         "elements": {"type": "array", "items": {"type": "object"}},
         "indicators": {"type": "array", "items": {"type": "object"}},
+        "next_band": {
+            "type": "object",
+            "description": "The road to the next predicate band (results.services.nextband): "
+            "predicate, band (null at the top), index, target, gap, reachable, best and the "
+            "steps, each with code, question, from, to, the descriptor of the level to reach, "
+            "gain and the index after it (display scale). Empty for older versions.",
+        },
         "notes": {"type": "object", "description": "Only for the region's operator and admins."},
     },
     "required": ["year", "region", "index", "display", "rank"],

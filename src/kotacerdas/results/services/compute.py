@@ -8,7 +8,9 @@ The steps, all in one transaction:
    node's score, predicates, ranks (national, within province, within kind), the fingerprint.
 3. ``index.uncertainty``: Monte Carlo rank and score intervals and the sensitivity per assumption.
 4. ``index.agreement`` on the raw scores: alpha per indicator, per dimension, overall; severity.
-5. ``index.what_if``: per region, the indicators whose next step adds most to its index.
+5. ``index.what_if``: per region, the indicators whose next step adds most to its index; and
+   ``index.paths_to``: per region below the top band, the fewest steps to the next band
+   (``nextband.next_bands``).
 6. With a previous cycle and a crosswalk between the instruments: ``index.compare`` on the
    comparable subset (both years' index on it, and its coverage); and the previous official index.
 7. Store the snapshot and one RegionResult per region; then the descriptive summary.
@@ -40,7 +42,7 @@ from kotacerdas.regions.models import RegionKind
 
 from ..choices import NodeKind
 from ..models import RegionResult, Snapshot
-from . import comparison, inputs, published, summary
+from . import comparison, inputs, nextband, published, summary
 
 DEFAULT_SAMPLES = 1000
 WHAT_IF_TOP = 5
@@ -110,6 +112,7 @@ def compute_results(
                 groups=data.groups,
             )
             improvements = comparison.what_if(data, built, top=WHAT_IF_TOP)
+            roads = nextband.next_bands(data, built)
             progress = comparison.progress(locked, data)
         except index.InputError as error:
             raise ServiceError(
@@ -123,6 +126,7 @@ def compute_results(
             monte_carlo,
             agreement,
             improvements,
+            roads,
             progress,
             by=by,
             samples=samples,
@@ -133,7 +137,19 @@ def compute_results(
 
 
 def _store(
-    cycle, data, built, monte_carlo, agreement, improvements, progress, *, by, samples, seed, note
+    cycle,
+    data,
+    built,
+    monte_carlo,
+    agreement,
+    improvements,
+    roads,
+    progress,
+    *,
+    by,
+    samples,
+    seed,
+    note,
 ) -> Snapshot:
     version = (
         cycle.result_snapshots.order_by("-version").values_list("version", flat=True).first() or 0
@@ -225,6 +241,7 @@ def _store(
                 ],
                 notes=notes.get(unit, {}),
                 what_if=improvements.get(unit, []),
+                next_band=roads.get(unit, {}),
                 feedback=feedback.get(
                     unit, {"weaknesses": [], "strengths": [], "recommendations": []}
                 ),

@@ -277,6 +277,7 @@ def serialise(result: RegionResult, *, include_notes: bool = False) -> dict[str,
         "elements": node_rows(NodeKind.ELEMENT),
         "indicators": result.values,
         "what_if": result.what_if,
+        "next_band": result.next_band,
         "feedback": result.feedback,
     }
     if include_notes:

@@ -114,7 +114,7 @@ class Ranking:
 
 # What a ranking row never shows: the large per-region JSON (indicator values, notes, what-if,
 # feedback) is left in the database.
-HEAVY = ("values", "notes", "what_if", "feedback")
+HEAVY = ("values", "notes", "what_if", "next_band", "feedback")
 
 
 def all_results(snapshot: Snapshot) -> list[RegionResult]:

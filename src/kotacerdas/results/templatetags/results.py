@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.numbers import localised, rounded
@@ -140,3 +141,30 @@ def minus(value, other):
     if value is None or other is None or value == "" or other == "":
         return None
     return float(value) - float(other)
+
+
+@register.filter
+def in_reader_language(item, field: str) -> str:
+    """``item[field]`` of a stored dict in the reader's language: its English twin
+    (``<field>_en``) on an English page when it has one, otherwise the Indonesian text."""
+    if not item:
+        return ""
+    if (get_language() or "").startswith("en"):
+        english = item.get(f"{field}_en") or ""
+        if english:
+            return english
+    return item.get(field) or ""
+
+
+@register.filter
+def answer(value, kind: str) -> str:
+    """An answer as a reader reads it: yes/no as "Ya"/"Tidak", a missing one as "belum
+    dijawab", a whole level as "3", others with up to two decimals (2,5; 75,25)."""
+    if value is None or value == "":
+        return _("belum dijawab")
+    if kind == "yesno":
+        return _("Ya") if float(value) >= 1 else _("Tidak")
+    number = float(value)
+    if number == int(number):
+        return localised(number, 0)
+    return localised(number, 1 if round(number, 1) == round(number, 2) else 2)
