@@ -104,3 +104,24 @@ def test_cohort_statistics_are_per_leading_index():
     raw = np.array([[[0.0], [10.0]], [[0.0], [20.0]]])  # two samples of two units
     out = apply(resolve(tree, "minmax", "numbers"), raw)
     assert out[:, :, 0].tolist() == [[0.0, 100.0], [0.0, 100.0]]
+
+
+def test_a_subnormal_spread_counts_as_flat_rather_than_giving_nan():
+    """Found by the property test: values 0 and 2.2e-313 made 100 / spread overflow, and the
+    unit at the minimum scored 0 × inf = NaN; both now score 50, as equal values do."""
+    import pandas as pd
+
+    from kotacerdas.index import Config, Tree, build
+
+    tree = Tree.from_records(
+        [
+            {"code": "R", "parent": ""},
+            {"code": "i1", "parent": "R", "type": "number"},
+        ]
+    )
+    values = pd.DataFrame(
+        {"unit": ["U0", "U1"], "indicator": ["i1", "i1"], "value": [0.0, 2.225074e-313]}
+    )
+    for method in ("minmax", "zscore"):
+        result = build(tree, values, Config(normalise=method, scope="all"))
+        assert result.scores["i1"].tolist() == [50.0, 50.0], method

@@ -116,7 +116,7 @@ def apply(rule: Rule, raw: np.ndarray, columns: np.ndarray | None = None) -> np.
     # Every rule is s = (x - a) * k + c, clipped to [0, 100]: per column, or per column and
     # leading index for the cohort rules. Direction -1 anchors at the other end, k negative.
     shape = (*raw.shape[:-2], 1, raw.shape[-1])
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         a = np.broadcast_to(np.where(flip, rule.high[columns], rule.low[columns]), shape).copy()
         k = np.broadcast_to(sign * 100.0 / (rule.high[columns] - rule.low[columns]), shape).copy()
         c = np.zeros(shape)
@@ -126,9 +126,12 @@ def apply(rule: Rule, raw: np.ndarray, columns: np.ndarray | None = None) -> np.
             low = np.fmin.reduce(x, axis=-2, keepdims=True)
             high = np.fmax.reduce(x, axis=-2, keepdims=True)
             spread = high - low
-            flat = ~(spread > 0)  # all equal (or no value): everyone scores 50
+            scale = 100.0 / spread
+            # All equal (or no value), or a spread so small (subnormal) that 100 / spread
+            # overflows: everyone scores 50 (the scale would turn 0 * inf into NaN).
+            flat = ~(spread > 0) | ~np.isfinite(scale)
             a[..., minmax] = np.where(flip[minmax], high, low)
-            k[..., minmax] = np.where(flat, 0.0, sign[minmax] * 100.0 / spread)
+            k[..., minmax] = np.where(flat, 0.0, sign[minmax] * scale)
             c[..., minmax] = np.where(flat, 50.0, 0.0)
         zscore = np.flatnonzero(kind == ZSCORE)
         if zscore.size:
@@ -138,9 +141,10 @@ def apply(rule: Rule, raw: np.ndarray, columns: np.ndarray | None = None) -> np.
             mean = np.where(present, x, 0.0).sum(axis=-2, keepdims=True) / np.maximum(n, 1)
             deviation = np.where(present, x - mean, 0.0)
             sd = np.sqrt((deviation**2).sum(axis=-2, keepdims=True) / np.maximum(n - 1, 1))
-            usable = (n > 1) & (sd > 0)
+            scale = 10.0 / sd
+            usable = (n > 1) & (sd > 0) & np.isfinite(scale)
             a[..., zscore] = mean
-            k[..., zscore] = np.where(usable, sign[zscore] * 10.0 / sd, 0.0)
+            k[..., zscore] = np.where(usable, sign[zscore] * scale, 0.0)
             c[..., zscore] = 50.0
         out = raw - a
         out *= k
