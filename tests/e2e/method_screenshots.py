@@ -1,6 +1,8 @@
 """Screenshots of the method pages for docs/screenshots/: the reliability report across cycles
-(reliability-report.png), the demo's calibration round report (calibration-report.png) and a
-region's history in the register (region-history.png, Kabupaten Merauke, 91.01 until 2022).
+(reliability-report.png), the demo's calibration round report (calibration-report.png), a
+region's history in the register (region-history.png, Kabupaten Merauke, 91.01 until 2022),
+the statistical audit of 2022 (index-audit.png) and Kota Jambi's road to the next predicate
+band on its 2022 profile (next-band.png).
 
 Run against a demo server:
 
@@ -40,6 +42,13 @@ def main(base: str) -> None:
         admin.goto(f"{base}/daerah/91.01/")  # the old code redirects to 93.01
         admin.wait_for_selector("h1")
         _shoot(admin, "region-history.png", height=1100)
+        admin.goto(f"{base}/hasil/kelola/audit/?tahun=2022")
+        admin.wait_for_selector("main table")
+        _shoot(admin, "index-audit.png", height=1600)
+        admin.goto(f"{base}/hasil/2022/daerah/15.71/")
+        section = admin.locator("[data-testid=next-band]")
+        section.scroll_into_view_if_needed()
+        section.screenshot(path=OUT / "next-band.png")
         browser.close()
 
 
