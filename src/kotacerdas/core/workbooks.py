@@ -1,4 +1,5 @@
-"""Accepting an uploaded XLSX workbook safely before openpyxl reads it.
+"""Accepting an uploaded XLSX workbook safely before openpyxl reads it, and naming the places
+of the problems found in it (``Problems``).
 
 The same checks as the masterplan and instrument importers (``masterplans.services.xlsx``,
 ``instruments.services.xlsx_format``): a size cap, the type decided by content
@@ -15,6 +16,7 @@ import zipfile
 
 from django.core.files import File
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from .uploads import UploadRejected, validate_upload
 
@@ -57,3 +59,29 @@ def checked_xlsx_bytes(
             % {"name": checked.name, "size": unpacked // 2**20, "cap": max_uncompressed // 2**20}
         )
     return data
+
+
+class Problems:
+    """Collects an imported workbook's problems as ``sheet!CELL (column): message`` (or
+    ``sheet baris N`` / ``sheet`` where no cell or row applies), in the order found."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, sheet: str, row: int | None, column: int | None, name: str, message: str) -> None:
+        name = self.label(name)
+        if row is None:
+            place = sheet
+        elif column is None:
+            place = _("%(sheet)s baris %(row)d") % {"sheet": sheet, "row": row}
+        else:
+            place = f"{sheet}!{get_column_letter(column)}{row}"
+        where = f"{place} ({name})" if name else place
+        self.items.append(f"{where}: {message}")
+
+    def label(self, name: str) -> str:
+        """How a column is named in a message (subclasses show a key as its header)."""
+        return name
+
+    def __bool__(self) -> bool:
+        return bool(self.items)

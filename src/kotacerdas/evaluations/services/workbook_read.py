@@ -20,8 +20,8 @@ from django.core import signing
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
+from kotacerdas.core import workbooks
 from kotacerdas.core.errors import ServiceError
 from kotacerdas.instruments.models import Indicator, IndicatorType
 
@@ -89,26 +89,12 @@ class Parsed:
     rows: dict[str, Row]
 
 
-class Problems:
-    """Problems named ``sheet!CELL (column): message``."""
+class Problems(workbooks.Problems):
+    """Problems named ``sheet!CELL (column): message``; a column's key is shown as its header,
+    as the operator sees it."""
 
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, sheet: str, row: int | None, column: int | None, name: str, message: str):
-        """``name``: a column's key (shown as its header, as the operator sees it) or a word."""
-        name = column_name(name)
-        if row is None:
-            place = sheet
-        elif column is None:
-            place = _("%(sheet)s baris %(row)d") % {"sheet": sheet, "row": row}
-        else:
-            place = f"{sheet}!{get_column_letter(column)}{row}"
-        where = f"{place} ({name})" if name else place
-        self.items.append(f"{where}: {message}")
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
+    def label(self, name: str) -> str:
+        return column_name(name)
 
     def raise_if_any(self) -> None:
         if not self.items:

@@ -40,7 +40,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kotacerdas.core.errors import ServiceError
 from kotacerdas.core.taxonomy import DIMENSIONS, ELEMENT_BY_CODE, ProgramKind
 from kotacerdas.core.uploads import UploadRejected
-from kotacerdas.core.workbooks import checked_xlsx_bytes
+from kotacerdas.core.workbooks import Problems, checked_xlsx_bytes
 from kotacerdas.regions.lineage import resolve_code
 
 from ..choices import KpiDirection, LegalBasisKind, MasterplanStatus, ProgrammeStatus
@@ -350,26 +350,6 @@ def export_filename(masterplan: Masterplan) -> str:
 
 
 # --- Reading --------------------------------------------------------------------------------
-
-
-class Problems:
-    """Collects problems as ``sheet!CELL (column): message``."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, sheet: str, row: int | None, column: int | None, name: str, message: str) -> None:
-        if row is None:
-            place = sheet
-        elif column is None:
-            place = _("%(sheet)s baris %(row)d") % {"sheet": sheet, "row": row}
-        else:
-            place = f"{sheet}!{get_column_letter(column)}{row}"
-        where = f"{place} ({name})" if name else place
-        self.items.append(f"{where}: {message}")
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
 
 
 @dataclass
