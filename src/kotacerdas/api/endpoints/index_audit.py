@@ -12,9 +12,13 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from kotacerdas.evaluations.models import Cycle
+from kotacerdas.index.audit import INDICATOR_COLUMNS
 from kotacerdas.results.services import index_audit
 
 from ..permissions import Rules
+
+# The statistics the API gives per indicator: the library's, but type and units (given apart).
+STAT_COLUMNS = tuple(name for name in INDICATOR_COLUMNS if name not in {"type", "units"})
 
 
 class AuditFlagSerializer(serializers.Serializer):
@@ -69,23 +73,7 @@ class AuditIndicatorSerializer(serializers.Serializer):
             "question": row.question,
             "type": row.type,
             "parent": row.parent,
-            **{
-                name: stats[name]
-                for name in (
-                    "answered",
-                    "not_applicable",
-                    "missing",
-                    "mean",
-                    "sd",
-                    "min",
-                    "max",
-                    "skew",
-                    "kurtosis",
-                    "distinct",
-                    "ceiling",
-                    "floor",
-                )
-            },
+            **{name: stats[name] for name in STAT_COLUMNS},
             "pearson_parent": row.pearson_parent,
             "spearman_parent": row.spearman_parent,
             "pearson_index": row.pearson_index,
