@@ -163,9 +163,10 @@ def test_ranking_queries_do_not_grow_with_regions(client):
     cohort()
     publish_cycle(2021, {"15.71": 60.0, "32.73": 70.0})
     publish_cycle(2022, cohort_and_more(20))
-    counts = [
-        count_queries(client, reverse("results:ranking", args=[year])) for year in (2021, 2022)
-    ]
+    counts = []
+    for year in (2021, 2022):
+        cache.clear()  # each page on a cold cache (the region data's fingerprint included)
+        counts.append(count_queries(client, reverse("results:ranking", args=[year])))
     assert counts[0] == counts[1], counts
 
 
