@@ -132,3 +132,40 @@ def test_the_documentation_page_speaks_the_readers_language_and_says_the_schema_
         ".swagger-ui .information-container { display: none; }"
         in b"".join(css.streaming_content if css.streaming else [css.content]).decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/api/v1/sessions/", {"cycle": 2022, "region": "15.71\x00", "assessors": []}, "region"),
+        (
+            "/api/v1/sessions/",
+            {"cycle": 2022, "region": "15.71", "assessors": ["a\x00"]},
+            "assessors",
+        ),
+        (
+            "/api/v1/conflicts/",
+            {"region": "\x0015.71", "assessor": "asesor", "reason": "x"},
+            "region",
+        ),
+        (
+            "/api/v1/assignments/",
+            {"cycle": "2022\x00", "region": "15.71", "assessor": "a"},
+            "cycle",
+        ),
+    ],
+)
+def test_nul_characters_in_a_reference_are_a_field_error_on_every_database(
+    db, admin_user, jambi, url, body, field
+):
+    """A region, cycle or user named with a NUL is refused before the lookup: PostgreSQL cannot
+    take NUL in a text value, and schemathesis found this as a 500 on /api/v1/sessions/."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_login(admin_user)
+    response = api.post(url, body, format="json")
+    assert response.status_code == 400, response.content
+    errors = {error["field"]: error["detail"] for error in response.json()["errors"]}
+    assert errors[field] == "Karakter null tidak diizinkan."
+    assert api.get("/api/v1/regions/15.71/").status_code == 200

@@ -2,11 +2,26 @@
 action (``rules_permissions``) and calls the owning app's services for every write."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kotacerdas.instruments.models import Indicator
 
 INDICATOR_CODE = r"[A-Za-z0-9._-]+"
+
+
+class RelatedByKey(serializers.SlugRelatedField):
+    """A writable reference to an object by its natural key (a region's code, a cycle's year, a
+    user's name). Text with a NUL character is refused as a field error before any query:
+    PostgreSQL cannot take NUL in a text value and would answer with a 500."""
+
+    # Django's own message, so its catalogues translate it ("Karakter null tidak diizinkan.").
+    default_error_messages = {"null_character": _("Null characters are not allowed.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_character")
+        return super().to_internal_value(data)
 
 
 def validated(serializer_class: type[serializers.Serializer], data) -> dict:

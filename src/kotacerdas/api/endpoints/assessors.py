@@ -22,7 +22,7 @@ from kotacerdas.evaluations.services import assignments, sessions
 from kotacerdas.regions.models import Region
 
 from ..permissions import SIGNED_IN, Rules
-from . import validated
+from . import RelatedByKey, validated
 
 # --- Conflicts of interest ----------------------------------------------------------------------
 
@@ -51,9 +51,9 @@ class ConflictInput(serializers.Serializer):
     """A conflict between an assessor and a region; ``assessor`` only for admins (an assessor
     declares for themself)."""
 
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    region = RelatedByKey(slug_field="code", queryset=Region.objects.all())
     reason = serializers.CharField(max_length=assignments.MAX_REASON)
-    assessor = serializers.SlugRelatedField(
+    assessor = RelatedByKey(
         slug_field="username",
         queryset=User.objects.all(),
         required=False,
@@ -153,19 +153,15 @@ class SessionSerializer(serializers.ModelSerializer):
 class SessionInput(serializers.Serializer):
     """The schedule of a region's session; ``cycle`` and ``region`` name it when it is new."""
 
-    cycle = serializers.SlugRelatedField(
-        slug_field="year", queryset=Cycle.objects.all(), required=False
-    )
-    region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), required=False
-    )
+    cycle = RelatedByKey(slug_field="year", queryset=Cycle.objects.all(), required=False)
+    region = RelatedByKey(slug_field="code", queryset=Region.objects.all(), required=False)
     starts_at = serializers.DateTimeField(
         help_text="ISO 8601; without an offset the time is WIB (Asia/Jakarta)."
     )
     duration_minutes = serializers.IntegerField(min_value=15, max_value=600)
     meeting_url = serializers.URLField(max_length=500, allow_blank=True, default="")
     location = serializers.CharField(max_length=200, allow_blank=True, default="")
-    assessors = serializers.SlugRelatedField(
+    assessors = RelatedByKey(
         slug_field="username",
         queryset=User.objects.all(),
         many=True,

@@ -54,7 +54,7 @@ from kotacerdas.regions.models import Region
 
 from ..permissions import Rules
 from ..schema import stored_file_responses
-from . import INDICATOR_CODE, indicator_of, validated
+from . import INDICATOR_CODE, RelatedByKey, indicator_of, validated
 from .audit import FeedbackActions, HistoryEntrySerializer, SubmissionHistoryActions
 
 DECIMAL = {"max_digits": 20, "decimal_places": 6, "allow_null": True, "required": False}
@@ -337,9 +337,9 @@ class JudgementSerializer(serializers.ModelSerializer):
 class AssignInput(serializers.Serializer):
     """Who reviews which enrolled region in which cycle."""
 
-    cycle = serializers.SlugRelatedField(slug_field="year", queryset=Cycle.objects.all())
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    assessor = serializers.SlugRelatedField(
+    cycle = RelatedByKey(slug_field="year", queryset=Cycle.objects.all())
+    region = RelatedByKey(slug_field="code", queryset=Region.objects.all())
+    assessor = RelatedByKey(
         slug_field="username",
         queryset=User.objects.all(),
         help_text="The assessor's username.",
