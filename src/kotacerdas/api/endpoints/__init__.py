@@ -1,8 +1,8 @@
 """API endpoints, one module per domain area. Each viewset names the `rules` permission of every
 action (``rules_permissions``) and calls the owning app's services for every write."""
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kotacerdas.instruments.models import Indicator
@@ -15,8 +15,8 @@ class RelatedByKey(serializers.SlugRelatedField):
     user's name). Text with a NUL character is refused as a field error before any query:
     PostgreSQL cannot take NUL in a text value and would answer with a 500."""
 
-    # Django's own message, so its catalogues translate it ("Karakter null tidak diizinkan.").
-    default_error_messages = {"null_character": _("Null characters are not allowed.")}
+    # Django's own message and translation ("Karakter null tidak diizinkan.").
+    default_error_messages = {"null_character": ProhibitNullCharactersValidator.message}
 
     def to_internal_value(self, data):
         if isinstance(data, str) and "\x00" in data:
