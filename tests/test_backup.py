@@ -8,6 +8,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -91,8 +92,10 @@ def test_round_trip_keeps_every_record_and_every_evidence_byte(tmp_path, setting
 
     wipe(settings)
     assert not Evidence.objects.exists() and not User.objects.exists()
+    cache.set("kc:computed-from-the-wiped-database", 1)
 
     call_command("restore", str(archive), stdout=quiet())
+    assert cache.get("kc:computed-from-the-wiped-database") is None
 
     cycle = Cycle.objects.get(year=2022)
     assert cycle.state == CycleState.REVIEW

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -187,3 +188,26 @@ def test_a_snapshot_stored_without_its_trees_is_audited_along_a_rebuilt_tree(pub
     assert all("constant" in [flag.code for flag in row.flags] for row in found.indicators)
     aspects = {node["code"] for node in published.nodes if node["kind"] == "aspect"}
     assert found.tree == "aspects" and {row.code for row in found.nodes} == aspects
+
+
+def test_the_engine_result_is_cached_per_snapshot_and_worded_per_language(
+    computed, admin, django_assert_num_queries
+):
+    cycle, snapshot = computed
+    first = index_audit.audit_snapshot(snapshot)
+    with django_assert_num_queries(0):  # no region row is read again
+        again = index_audit.audit_snapshot(snapshot)
+    assert again.flags_by_code() == first.flags_by_code()
+    with translation.override("en"):
+        english = index_audit.audit_snapshot(snapshot)
+    text = next(flag.text for row in english.indicators for flag in row.flags)
+    assert text.isascii() and "regions" in text
+    # A new computation is a new snapshot, audited on its own values: every level back to 0.
+    FinalValue.objects.filter(submission__cycle=cycle, indicator__type="level").update(value=0)
+    recomputed = compute.compute_results(cycle, by=admin, samples=SAMPLES)
+    assert recomputed.pk != snapshot.pk
+    before = {row.code: row for row in first.indicators if row.type == "level"}
+    after = {row.code: row for row in index_audit.audit_snapshot(recomputed).indicators}
+    assert before and all(row.stats["mean"] == 5 for row in before.values())
+    assert all(after[code].stats["mean"] == 0 for code in before)
+    assert all("floor" in [flag.code for flag in after[code].flags] for code in before)

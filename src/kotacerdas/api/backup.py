@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 import django
 from django.apps import apps
+from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.core.management import call_command
@@ -272,6 +273,7 @@ def restore_backup(
     migrated and hold no rows of any model in the archive, and the storage no file of the same
     name, else BackupError and nothing is written. Data and files are restored together: if
     anything fails, the transaction is rolled back and the files written so far are deleted.
+    Once restored, the cache is cleared (its entries were computed from another database).
     """
     storage = storage or default_storage
     path = Path(path)
@@ -319,5 +321,8 @@ def restore_backup(
             for name in written:
                 storage.delete(name)
             raise
-    log(f"restored {manifest.get('objects')} objects and {len(written)} files")
+    # What the cache holds was computed from another database: a snapshot's audit, a published
+    # page or a region's fingerprint under a key that a restored row may now reuse.
+    cache.clear()
+    log(f"restored {manifest.get('objects')} objects and {len(written)} files; cache cleared")
     return RestoreReport(files=len(written), objects=manifest.get("objects", 0))

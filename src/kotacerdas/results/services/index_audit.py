@@ -9,12 +9,15 @@ values (``RegionResult``). Nothing is recomputed with the engine and nothing is 
 snapshot never changes, so the audit of one is always the same. This module loads the data,
 names the nodes and words each flag with what to do about it.
 
-Read-only, two queries per audit (the snapshot and its regions' rows); only the flags the
-instrument page shows are cached (``snapshot_flags``).
+Read-only. The engine's result is cached per snapshot (``audit_result``): the first audit of a
+snapshot costs one query for its regions' rows and seconds of correlations at national scale;
+later ones only the wording, in the reader's language.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -311,6 +314,30 @@ def _frames(
     )
 
 
+RESULT_KEY = "kc:index-audit:result"
+
+
+def audit_result(snapshot: Snapshot) -> AuditResult:
+    """The engine's audit of the snapshot (``index.audit`` on its stored tree, scores and
+    values), with the thresholds in force.
+
+    Kept in the cache under the snapshot's id and version and the thresholds (a snapshot never
+    changes, and a new computation is a new snapshot): loading every region's row and
+    correlating every pair of siblings takes seconds at national scale, and the page, its
+    workbook, the API and the instrument page all start from it. A cache miss costs one query
+    for the regions' rows; a hit, none.
+    """
+    thresholds = hashlib.sha256(json.dumps(THRESHOLDS.to_dict(), sort_keys=True).encode())
+    key = f"{RESULT_KEY}:{snapshot.pk}:v{snapshot.version}:{thresholds.hexdigest()[:12]}"
+    found = cache.get(key)
+    if found is None:
+        tree = snapshot_tree(snapshot)
+        scores, raw, na = _frames(snapshot, tree)
+        found = index.audit(tree, scores, raw, na, thresholds=THRESHOLDS)
+        cache.set(key, found, None)
+    return found
+
+
 def audit_snapshot(snapshot: Snapshot) -> Audit:
     """The audit of one snapshot (see the module docstring).
 
@@ -318,9 +345,8 @@ def audit_snapshot(snapshot: Snapshot) -> Audit:
     the instrument's order; every flag worded by :func:`explain`.
     """
     key = _tree_key(snapshot)
-    tree = snapshot_tree(snapshot)
-    scores, raw, na = _frames(snapshot, tree)
-    result = index.audit(tree, scores, raw, na, thresholds=THRESHOLDS)
+    result = audit_result(snapshot)
+    tree = result.tree
     names = {node["code"]: node["name"] for node in snapshot.nodes}
     names[tree.root] = _("Indeks")
     questions = {row["code"]: row.get("question", "") for row in snapshot.indicators}
@@ -416,21 +442,10 @@ def _stat(value: Any) -> Any:
     return None if math.isnan(number) else number
 
 
-FLAGS_KEY = "kc:index-audit:flags"
-
-
 def snapshot_flags(snapshot: Snapshot) -> dict[str, list[str]]:
-    """Indicator code → its flag codes in the snapshot's audit (flagged indicators only).
-
-    Kept in the cache under the snapshot's id and version (a snapshot never changes, and a new
-    computation is a new snapshot): the instrument page asks for it on every view, and an audit
-    takes seconds at national scale (docs/benchmarks.md)."""
-    key = f"{FLAGS_KEY}:{snapshot.pk}:v{snapshot.version}"
-    found = cache.get(key)
-    if found is None:
-        found = audit_snapshot(snapshot).flags_by_code()
-        cache.set(key, found, None)
-    return found
+    """Indicator code → its flag codes in the snapshot's audit (flagged indicators only), from
+    the cached engine result (:func:`audit_result`): the instrument page asks on every view."""
+    return audit_snapshot(snapshot).flags_by_code()
 
 
 def audit_cycle(cycle: Cycle) -> Audit | None:
