@@ -3,13 +3,18 @@ conflicts, locks, links)."""
 
 from __future__ import annotations
 
+import datetime
 import io
+import os
 import zipfile
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import translation
 from openpyxl import load_workbook
 
@@ -396,3 +401,24 @@ def test_only_the_regions_operator_may_download_or_upload(
     colleague = make_user("operator.kedua", Role.OPERATOR, region=submission.region)
     with pytest.raises(ServiceError, match="tidak ada lagi"):
         importer.preview(submission, token, by=colleague)  # an upload is its uploader's
+
+
+def test_the_daily_sweep_deletes_only_uploads_older_than_a_day(submission, operator):
+    data = download(submission, operator)
+    stale = importer.stash(submission, upload(data), by=operator)
+    colleague = make_user("operator.kedua", Role.OPERATOR, region=submission.region)
+    fresh = importer.stash(submission, upload(data), by=colleague)
+    evidence = default_storage.save("bukti/lama.pdf", ContentFile(b"%PDF-1.4 lama"))
+    two_days_ago = (datetime.datetime.now() - datetime.timedelta(days=2)).timestamp()
+    for name in (importer._stash_name(submission, stale, operator), evidence):
+        os.utime(default_storage.path(name), (two_days_ago, two_days_ago))
+
+    out = io.StringIO()
+    call_command("sweep_uploads", stdout=out)
+
+    assert "Deleted 1 workbook uploads" in out.getvalue()
+    with pytest.raises(ServiceError, match="tidak ada lagi"):
+        importer.preview(submission, stale, by=operator)
+    assert importer.preview(submission, fresh, by=colleague).fingerprint
+    assert default_storage.exists(evidence)  # evidence is never swept
+    assert importer.sweep() == 0  # nothing left to sweep; a second run is harmless

@@ -60,6 +60,7 @@ __all__ = [
 ]
 
 STASH_MAX_AGE = datetime.timedelta(days=1)
+STASH_ROOT = "lembar-kerja"  # uploads kept between preview and apply (``stash``)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
 
 
@@ -164,7 +165,7 @@ def plan(submission: Submission, parsed: Parsed) -> Plan:
 
 
 def _folder(submission: Submission) -> str:
-    return f"lembar-kerja/{submission.cycle.year}/{submission.region.code}"
+    return f"{STASH_ROOT}/{submission.cycle.year}/{submission.region.code}"
 
 
 def _stash_name(submission: Submission, token: str, by) -> str:
@@ -222,6 +223,37 @@ def discard(submission: Submission, *, by) -> None:
     for name in names:
         if name.startswith(f"{by.pk}-"):
             default_storage.delete(f"{folder}/{name}")
+
+
+def sweep(now: datetime.datetime | None = None) -> int:
+    """Delete every kept upload older than ``STASH_MAX_AGE`` (workbooks uploaded for a preview
+    and never applied nor uploaded again), for every cycle and region; return how many.
+
+    Guarantees: only files under the uploads' own folder (``lembar-kerja/``) are touched, never
+    evidence; an upload younger than a day stays, so a preview open now can still be applied.
+    Safe to run at any time and on several hosts (a file already gone is skipped)."""
+    now = now or datetime.datetime.now(tz=datetime.UTC)
+    deleted = 0
+    for year in _subfolders(STASH_ROOT):
+        for region in _subfolders(f"{STASH_ROOT}/{year}"):
+            folder = f"{STASH_ROOT}/{year}/{region}"
+            for name in default_storage.listdir(folder)[1]:
+                path = f"{folder}/{name}"
+                try:
+                    modified = default_storage.get_modified_time(path)
+                    if modified < now - STASH_MAX_AGE:
+                        default_storage.delete(path)
+                        deleted += 1
+                except FileNotFoundError:
+                    continue
+    return deleted
+
+
+def _subfolders(folder: str) -> list[str]:
+    try:
+        return default_storage.listdir(folder)[0]
+    except FileNotFoundError:
+        return []
 
 
 def preview(submission: Submission, token: str, *, by) -> Plan:
