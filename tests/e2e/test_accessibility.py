@@ -482,6 +482,11 @@ INVALID: dict[str, tuple[str, dict[str, str | dict]]] = {
         "main form button[type=submit]",
         {"textarea[name=predicate_bands]": "bukan predikat"},
     ),
+    # The document form is inside a <details>, opened for this; the refusal is a message.
+    "masterplan documents": (
+        "form[action$='/dokumen/'] button[type=submit]",
+        {"form[action$='/dokumen/'] input[name=url]": "bukan tautan"},
+    ),
 }
 
 # Pages whose audited state depends on the world: what must be shown for the audit to cover it.
@@ -502,6 +507,11 @@ def refuse(page, button: str, fields: dict[str, str | dict]) -> None:
     """Submit the page's form with the given (wrong or missing) values and wait for the
     answer; the page must then show an error. A dict value is a file (name, type, bytes)."""
     page.evaluate("() => document.querySelectorAll('form').forEach(f => { f.noValidate = true; })")
+    # A form inside closed <details> is opened, as the user would.
+    page.locator(button).first.evaluate(
+        "b => { for (let d = b.closest('details'); d; d = d.parentElement.closest('details'))"
+        " d.open = true; }"
+    )
     for selector, value in fields.items():
         if isinstance(value, dict):
             page.locator(selector).first.set_input_files(value)
