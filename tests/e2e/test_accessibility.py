@@ -392,6 +392,7 @@ def pages(world: dict) -> list[tuple[str | None, str, str]]:
         ),
         ("admin", "cycle settings", f"/evaluasi/siklus/{OPEN}/pengaturan/"),
         ("admin", "cycle history", f"/evaluasi/siklus/{OPEN}/riwayat/"),
+        ("admin", "cycle settings (final)", f"/evaluasi/siklus/{FINAL}/pengaturan/"),
     ]
 
 
@@ -481,6 +482,11 @@ INVALID: dict[str, tuple[str, dict[str, str | dict]]] = {
     "cycle settings": (
         "main form button[type=submit]",
         {"textarea[name=predicate_bands]": "bukan predikat"},
+    ),
+    # A final cycle's method is fixed: the refusal is the form's own error, not a field's.
+    "cycle settings (final)": (
+        "main form button[type=submit]",
+        {"textarea[name=predicate_bands]": "Baik: 3\nKurang: 0"},
     ),
     # The document form is inside a <details>, opened for this; the refusal is a message.
     "masterplan documents": (
