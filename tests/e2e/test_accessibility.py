@@ -38,7 +38,10 @@ from kotacerdas.evaluations.services import (
 )
 from kotacerdas.instruments.models import Crosswalk
 from kotacerdas.instruments.services.editing import copy_instrument
+from kotacerdas.masterplans.services import editing as masterplan_editing
+from kotacerdas.masterplans.services import evidence as masterplan_evidence
 from kotacerdas.regions.models import Region
+from kotacerdas.results.models import RegionResult
 from kotacerdas.results.services.compute import compute_results
 from tests.conftest import PASSWORD, make_user
 from tests.evaluations.cycle_setup import add_pdf, answer_everything
@@ -119,7 +122,46 @@ def build_world() -> dict:
         "workbook_token": workbook_token,
     }
     world.update(build_workflows(admin, assessor, second, operator, review, opened))
+    build_rest(masterplan, operator)
     return world
+
+
+def build_rest(masterplan, operator) -> None:
+    """The data of the pages added to the audit later in December 2026: a document and a
+    change in the masterplan's history, and the "next band" section of the 2022 results in its
+    two sentence states (Kota Bandung already in the top band, Kota Jambi unable to reach the
+    next band), stored as the results computation stores it (``RegionResult.next_band``)."""
+    masterplan_editing.update_masterplan(
+        masterplan,
+        data={"summary": "Enam dimensi, tiga puluh program."},
+        version=masterplan.version,
+        by=operator,
+    )
+    masterplan_evidence.add(
+        masterplan,
+        url="https://jambikota.go.id/masterplan-smart-city.pdf",
+        description="Perwal masterplan",
+        by=operator,
+    )
+    results = RegionResult.objects.filter(snapshot__cycle__year=2022).select_related("snapshot")
+    top = results.get(region__code="32.73")
+    top.next_band = {"predicate": top.predicate, "band": None, "index": top.display}
+    top.save()
+    far = results.get(region__code="15.71")
+    # The display scale is 0–5, as the bands' minimums.
+    bands = sorted(far.snapshot.config["predicate_bands"], key=lambda band: band["min"])
+    above = next(band for band in bands if band["min"] > far.display)
+    far.next_band = {
+        "predicate": far.predicate,
+        "band": above["label"],
+        "index": far.display,
+        "target": above["min"],
+        "gap": round(above["min"] - far.display, 2),
+        "reachable": False,
+        "best": round(far.display + 0.1, 2),
+        "steps": [],
+    }
+    far.save()
 
 
 def build_workflows(admin, assessor, second, operator, review, opened) -> dict:
@@ -221,7 +263,7 @@ def build_workflows(admin, assessor, second, operator, review, opened) -> dict:
     careful = make_user("operator.otp", Role.OPERATOR, region=bandung)
     device = twofactor.start_enrolment(careful)
     code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    twofactor.confirm_enrolment(careful, device, f"{code:06d}")
+    recovery_codes = twofactor.confirm_enrolment(careful, device, f"{code:06d}")
     return {
         "instrument": opened.instrument.code,
         "copy": copy.code,
@@ -230,6 +272,7 @@ def build_workflows(admin, assessor, second, operator, review, opened) -> dict:
         "open round": taken.pk,
         "email": failed.pk,
         "two-factor user": careful,
+        "recovery code": recovery_codes[0],
     }
 
 
@@ -330,6 +373,26 @@ def pages(world: dict) -> list[tuple[str | None, str, str]]:
         ("admin", "outbox email", f"/surel/{world['email']}/"),
         # --- End of the December 2026 block. ---
         ("admin", "statistical audit of the index", "/hasil/kelola/audit/?tahun=2022"),
+        # --- Added later in December 2026: the masterplan's documents, import and history,
+        # the results' "next band" sentences, the survey's thank-you, the cycle's settings and
+        # history, and small pages of the operator. ---
+        ("operator", "masterplan documents", f"/masterplan/{world['masterplan']}/"),
+        ("operator", "masterplan import", "/masterplan/daerah/15.71/impor/"),
+        ("operator", "masterplan history", f"/masterplan/{world['masterplan']}/riwayat/"),
+        ("operator", "programme", f"/masterplan/program/{world['programme']}/"),
+        ("operator", "programme history", f"/masterplan/program/{world['programme']}/riwayat/"),
+        ("operator", "my results", "/hasil/daerah-saya/"),
+        (None, "region profile (top band)", "/hasil/2022/daerah/32.73/"),
+        (None, "survey thank-you", f"/survei/{REVIEW}/15.71/terima-kasih/"),
+        ("operator", "password changed", "/akun/kata-sandi/selesai/"),
+        (
+            "operator",
+            "indicator history",
+            f"/evaluasi/penilaian/{OPEN}/15.71/riwayat/GOV.SVC.01/",
+        ),
+        ("admin", "cycle settings", f"/evaluasi/siklus/{OPEN}/pengaturan/"),
+        ("admin", "cycle history", f"/evaluasi/siklus/{OPEN}/riwayat/"),
+        ("admin", "cycle settings (final)", f"/evaluasi/siklus/{FINAL}/pengaturan/"),
     ]
 
 
@@ -375,12 +438,23 @@ KEYBOARD = {"ranking", "sign-in", "self-assessment", "scoring", "moderation queu
     "two-factor setup",
     "API tokens",
     "outbox",
+    # Later in December 2026.
+    "workbook upload",
+    "workbook preview",
+    "masterplan documents",
+    "masterplan import",
+    "programme",
+    "cycle settings",
+    "statistical audit of the index",
 }
+
+# A file field's value in INVALID: a file named like a workbook that is not one.
+NOT_A_WORKBOOK = {"name": "isian.xlsx", "mimeType": "application/octet-stream", "buffer": b"bukan"}
 
 # Forms also audited after a refused submission, as the user sees their errors: page name →
 # (the submit button, {field: value typed in}). The browser's own checks are switched off so
 # that the server's messages are what is shown.
-INVALID: dict[str, tuple[str, dict[str, str]]] = {
+INVALID: dict[str, tuple[str, dict[str, str | dict]]] = {
     "sign-in": (
         "main button[type=submit]",
         {"input[name=username]": "tidak.ada", "input[name=password]": "salah"},
@@ -402,18 +476,53 @@ INVALID: dict[str, tuple[str, dict[str, str]]] = {
     "password change": ("main form button[type=submit]", {}),
     "two-factor setup": ("main form[novalidate] button[type=submit]", {"input[name=token]": "1"}),
     "API tokens": ("main form button[type=submit]", {}),
+    # Later in December 2026: a file that is not a workbook is refused whole.
+    "workbook upload": ("main form button[type=submit]", {"input[name=file]": NOT_A_WORKBOOK}),
+    "masterplan import": ("main form button[type=submit]", {"input[name=file]": NOT_A_WORKBOOK}),
+    "cycle settings": (
+        "main form button[type=submit]",
+        {"textarea[name=predicate_bands]": "bukan predikat"},
+    ),
+    # A final cycle's method is fixed: the refusal is the form's own error, not a field's.
+    "cycle settings (final)": (
+        "main form button[type=submit]",
+        {"textarea[name=predicate_bands]": "Baik: 3\nKurang: 0"},
+    ),
+    # The document form is inside a <details>, opened for this; the refusal is a message.
+    "masterplan documents": (
+        "form[action$='/dokumen/'] button[type=submit]",
+        {"form[action$='/dokumen/'] input[name=url]": "bukan tautan"},
+    ),
+}
+
+# Pages whose audited state depends on the world: what must be shown for the audit to cover it.
+SHOWN = {
+    "masterplan documents": "main table a[href*='/lampiran/']",
+    "masterplan history": "main ul.changes",
+    "region profile": "[data-testid=next-band-unreachable]",
+    "my results": "[data-testid=next-band-unreachable]",
+    "region profile (top band)": "[data-testid=next-band-summary]",
+    "workbook preview": "[data-testid=workbook-conflicts]",
 }
 
 # What a refused form shows: a field marked invalid, Django's error list or an alert.
 ERRORS = "[aria-invalid=true], .errorlist, [role=alert]"
 
 
-def refuse(page, button: str, fields: dict[str, str]) -> None:
+def refuse(page, button: str, fields: dict[str, str | dict]) -> None:
     """Submit the page's form with the given (wrong or missing) values and wait for the
-    answer; the page must then show an error."""
+    answer; the page must then show an error. A dict value is a file (name, type, bytes)."""
     page.evaluate("() => document.querySelectorAll('form').forEach(f => { f.noValidate = true; })")
+    # A form inside closed <details> is opened, as the user would.
+    page.locator(button).first.evaluate(
+        "b => { for (let d = b.closest('details'); d; d = d.parentElement.closest('details'))"
+        " d.open = true; }"
+    )
     for selector, value in fields.items():
-        page.locator(selector).first.fill(value)
+        if isinstance(value, dict):
+            page.locator(selector).first.set_input_files(value)
+        else:
+            page.locator(selector).first.fill(value)
     page.locator(button).first.click()
     page.wait_for_load_state("networkidle")
     expect(page.locator(ERRORS).first).to_be_visible()
@@ -442,6 +551,8 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server, transac
             assert response.status == 200, (name, path, response.status)
             assert page.url == live_server.url + path, (name, page.url)
             settle(page)
+            if name in SHOWN:
+                expect(page.locator(SHOWN[name]).first).to_be_visible()
             label = f"{name} ({role or 'public'}) {path}"
             found[label] = audit(page)
             page.emulate_media(color_scheme="dark")
@@ -470,6 +581,22 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server, transac
             verify.emulate_media(color_scheme="dark")
             found[f"{label}{state} [dark]"] = audit(verify)
             verify.emulate_media(color_scheme="light")
+
+        # With a recovery code the second step signs in; new recovery codes are then asked for
+        # from the two-factor page (a POST, after the browser's confirmation).
+        verify.locator("#id_token").fill(world["recovery code"])
+        verify.locator("main form[novalidate] button[type=submit]").click()
+        verify.wait_for_load_state()
+        verify.goto(f"{live_server.url}/akun/dua-langkah/")
+        verify.once("dialog", lambda dialog: dialog.accept())
+        verify.locator("form[action$='/kode-pemulihan/'] button[type=submit]").click()
+        verify.wait_for_load_state()
+        expect(verify.get_by_test_id("recovery-codes")).to_be_visible()
+        label = "recovery codes (operator) /akun/dua-langkah/kode-pemulihan/"
+        found[label] = audit(verify)
+        verify.emulate_media(color_scheme="dark")
+        found[f"{label} [dark]"] = audit(verify)
+        verify.emulate_media(color_scheme="light")
 
         # The language switch turns the public pages into English.
         public = visitors[None]
