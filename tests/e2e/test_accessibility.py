@@ -10,11 +10,14 @@ operations pages), and Kota Jambi's masterplan.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 from django_otp.oath import totp
 from playwright.sync_api import expect, sync_playwright
@@ -28,7 +31,7 @@ from kotacerdas.appeals.models import AppealWindow
 from kotacerdas.appeals.services import filing
 from kotacerdas.core.choices import EmailState
 from kotacerdas.core.models import OutgoingEmail
-from kotacerdas.evaluations.models import CycleState, SubmissionState
+from kotacerdas.evaluations.models import Cycle, CycleState, SubmissionState
 from kotacerdas.evaluations.services import (
     answers,
     calibration,
@@ -108,6 +111,8 @@ def build_world() -> dict:
         "GOV-01",
         name="Mal Pelayanan Publik",
         status="done",
+        # Published: the public masterplan pages (national, catalogue, region) show it.
+        published=True,
         budgets={2021: (1_000_000_000, 950_000_000)},
         quick_wins=(2022,),
         kpis={"K1": {2021: (10, 12)}},
@@ -293,6 +298,20 @@ def stash_workbook(submission, operator) -> str:
     return workbook_import.stash(submission, upload(filled), by=operator)
 
 
+def in_thread(work):
+    """Run ``work`` (a database write) in its own thread, where Django allows it, and close
+    that thread's connection."""
+
+    def run():
+        try:
+            return work()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
 def pages(world: dict) -> list[tuple[str | None, str, str]]:
     """(user or None for the public, page name, path) for every audited page."""
     return [
@@ -393,6 +412,13 @@ def pages(world: dict) -> list[tuple[str | None, str, str]]:
         ("admin", "cycle settings", f"/evaluasi/siklus/{OPEN}/pengaturan/"),
         ("admin", "cycle history", f"/evaluasi/siklus/{OPEN}/riwayat/"),
         ("admin", "cycle settings (final)", f"/evaluasi/siklus/{FINAL}/pengaturan/"),
+        # --- Added later still in December 2026: the public masterplan pages. ---
+        (None, "masterplan national", "/masterplan/"),
+        (None, "masterplan catalogue", "/masterplan/katalog/?q=mal+pelayanan"),
+        (None, "masterplan region", "/masterplan/daerah/15.71/"),
+        (None, "masterplan (public)", f"/masterplan/{world['masterplan']}/"),
+        (None, "masterplan dashboard (public)", f"/masterplan/{world['masterplan']}/dasbor/"),
+        (None, "programme (public)", f"/masterplan/program/{world['programme']}/"),
     ]
 
 
@@ -446,6 +472,8 @@ KEYBOARD = {"ranking", "sign-in", "self-assessment", "scoring", "moderation queu
     "programme",
     "cycle settings",
     "statistical audit of the index",
+    # The public masterplan pages: the catalogue's search and filters.
+    "masterplan catalogue",
 }
 
 # A file field's value in INVALID: a file named like a workbook that is not one.
@@ -503,6 +531,12 @@ SHOWN = {
     "my results": "[data-testid=next-band-unreachable]",
     "region profile (top band)": "[data-testid=next-band-summary]",
     "workbook preview": "[data-testid=workbook-conflicts]",
+    "masterplan national": "main table.coverage td[data-programmes]:not([data-programmes='0'])",
+    "masterplan catalogue": "#catalogue-table a:has-text('Mal Pelayanan Publik')",
+    "masterplan region": "main table a:has-text('2018–2022')",
+    "masterplan (public)": "main a:has-text('Mal Pelayanan Publik')",
+    "masterplan dashboard (public)": "[data-testid=total-planned]:has-text('1.000.000.000')",
+    "programme (public)": "main h1:has-text('Mal Pelayanan Publik')",
 }
 
 # What a refused form shows: a field marked invalid, Django's error list or an alert.
@@ -597,6 +631,47 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server, transac
         verify.emulate_media(color_scheme="dark")
         found[f"{label} [dark]"] = audit(verify)
         verify.emulate_media(color_scheme="light")
+
+        # Repeated failed sign-ins: django-axes answers with the locked-out page (its own
+        # page, so that the public visitor's session is not the one locked out).
+        locked = new_page(browser)
+        locked_problems: list[str] = []
+        watch(locked, locked_problems)
+        locked.goto(f"{live_server.url}/akun/masuk/")
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+            if not locked.locator("input[name=username]").count():
+                break
+            locked.fill("input[name=username]", "dikunci.a11y")
+            locked.fill("input[name=password]", "salah")
+            locked.click("main button[type=submit]")
+            locked.wait_for_load_state()
+        expect(locked.locator("main h1")).to_have_text("Akun dikunci sementara")
+        # The lockout answers 429 Too Many Requests, as it should.
+        problems.extend(p for p in locked_problems if not p.startswith("429 "))
+        label = "locked out (public) /akun/masuk/"
+        found[label] = audit(locked)
+        locked.emulate_media(color_scheme="dark")
+        found[f"{label} [dark]"] = audit(locked)
+
+        # The workbook's preview once the self-assessment is locked (the deadline passed): the
+        # changes are still shown, with the reason instead of the button that applies them.
+        # (The database is written from a thread: Playwright's loop runs in this one.)
+        in_thread(
+            lambda: Cycle.objects.filter(year=OPEN).update(
+                submission_deadline=timezone.now() - timedelta(days=1)
+            )
+        )
+        operator = visitors["operator"]
+        path = f"/evaluasi/penilaian/{OPEN}/15.71/lembar-kerja/{world['workbook_token']}/"
+        operator.goto(live_server.url + path)
+        settle(operator)
+        expect(operator.get_by_test_id("workbook-conflicts")).to_be_visible()
+        expect(operator.get_by_test_id("lock-reason")).to_be_visible()
+        label = f"workbook preview, locked (operator) {path}"
+        found[label] = audit(operator)
+        operator.emulate_media(color_scheme="dark")
+        found[f"{label} [dark]"] = audit(operator)
+        operator.emulate_media(color_scheme="light")
 
         # The language switch turns the public pages into English.
         public = visitors[None]
