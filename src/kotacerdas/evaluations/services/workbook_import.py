@@ -216,44 +216,44 @@ def load(submission: Submission, token: str, *, by) -> bytes:
 def discard(submission: Submission, *, by) -> None:
     """Remove ``by``'s kept uploads for ``submission``."""
     folder = _folder(submission)
-    try:
-        _dirs, names = default_storage.listdir(folder)
-    except FileNotFoundError:
-        return
-    for name in names:
+    for name in _listing(folder)[1]:
         if name.startswith(f"{by.pk}-"):
             default_storage.delete(f"{folder}/{name}")
 
 
-def sweep(now: datetime.datetime | None = None) -> int:
+def sweep() -> int:
     """Delete every kept upload older than ``STASH_MAX_AGE`` (workbooks uploaded for a preview
     and never applied nor uploaded again), for every cycle and region; return how many.
 
-    Guarantees: only files under the uploads' own folder (``lembar-kerja/``) are touched, never
+    Guarantees: only files under the uploads' own folder (``STASH_ROOT``) are touched, never
     evidence; an upload younger than a day stays, so a preview open now can still be applied.
     Safe to run at any time and on several hosts (a file already gone is skipped)."""
-    now = now or datetime.datetime.now(tz=datetime.UTC)
+    oldest = datetime.datetime.now(tz=datetime.UTC) - STASH_MAX_AGE
     deleted = 0
-    for year in _subfolders(STASH_ROOT):
-        for region in _subfolders(f"{STASH_ROOT}/{year}"):
-            folder = f"{STASH_ROOT}/{year}/{region}"
-            for name in default_storage.listdir(folder)[1]:
-                path = f"{folder}/{name}"
-                try:
-                    modified = default_storage.get_modified_time(path)
-                    if modified < now - STASH_MAX_AGE:
-                        default_storage.delete(path)
-                        deleted += 1
-                except FileNotFoundError:
-                    continue
+    for path in _kept_uploads():
+        try:
+            if default_storage.get_modified_time(path) < oldest:
+                default_storage.delete(path)
+                deleted += 1
+        except FileNotFoundError:
+            continue
     return deleted
 
 
-def _subfolders(folder: str) -> list[str]:
+def _kept_uploads():
+    """The path of every kept upload: ``STASH_ROOT/<year>/<region>/<user>-<token>.xlsx``."""
+    for year in _listing(STASH_ROOT)[0]:
+        for region in _listing(f"{STASH_ROOT}/{year}")[0]:
+            folder = f"{STASH_ROOT}/{year}/{region}"
+            yield from (f"{folder}/{name}" for name in _listing(folder)[1])
+
+
+def _listing(folder: str) -> tuple[list[str], list[str]]:
+    """The folder's subfolders and files in the storage; both empty when it does not exist."""
     try:
-        return default_storage.listdir(folder)[0]
+        return default_storage.listdir(folder)
     except FileNotFoundError:
-        return []
+        return [], []
 
 
 def preview(submission: Submission, token: str, *, by) -> Plan:

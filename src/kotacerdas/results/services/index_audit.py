@@ -144,10 +144,6 @@ class Audit:
     def flagged_indicators(self) -> int:
         return sum(row.flagged for row in self.indicators)
 
-    def flags_by_code(self) -> dict[str, list[str]]:
-        """Indicator code → its flag codes (flagged indicators only)."""
-        return {row.code: [f.code for f in row.flags] for row in self.indicators if row.flagged}
-
 
 def thresholds() -> dict[str, float]:
     """The thresholds the audit applies (for the page, the export and the API)."""
@@ -443,9 +439,16 @@ def _stat(value: Any) -> Any:
 
 
 def snapshot_flags(snapshot: Snapshot) -> dict[str, list[str]]:
-    """Indicator code → its flag codes in the snapshot's audit (flagged indicators only), from
-    the cached engine result (:func:`audit_result`): the instrument page asks on every view."""
-    return audit_snapshot(snapshot).flags_by_code()
+    """Indicator code → its flag codes in the snapshot's audit (flagged indicators only), read
+    from the cached engine result (:func:`audit_result`) without wording them: the instrument
+    page asks on every view."""
+    result = audit_result(snapshot)
+    indicators = set(result.tree.indicators)
+    found: dict[str, list[str]] = {}
+    for row in result.flags.itertuples(index=False):
+        if row.node in indicators:
+            found.setdefault(row.node, []).append(row.flag)
+    return found
 
 
 def audit_cycle(cycle: Cycle) -> Audit | None:
