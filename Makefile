@@ -40,8 +40,10 @@ format: setup
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
+# The suite runs in one process per CPU (pytest-xdist; TEST_WORKERS=0 runs it in this process).
+TEST_WORKERS ?= auto
 test: migrate lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Refresh the English catalogue from the Indonesian source strings, then compile it (needs GNU
 # gettext). Commit both locale/en/LC_MESSAGES/django.po and django.mo; tests/i18n checks they are current.

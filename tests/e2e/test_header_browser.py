@@ -1,7 +1,7 @@
 """End to end in headless Chromium: the header's row of pages at a common laptop width."""
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import PASSWORD
 
@@ -36,7 +36,7 @@ def test_the_admins_pages_fit_on_one_row_at_1280_px(live_server, admin_user, lan
         page.fill("input[name=username]", admin_user.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("main button[type=submit]")
-        page.wait_for_load_state()
+        expect(page).not_to_have_url(f"{live_server.url}/akun/masuk/")
         page.goto(f"{live_server.url}/")
         assert page.locator("html").get_attribute("lang") == language
         shape = _rows(page)
