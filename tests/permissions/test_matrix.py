@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kotacerdas.accounts.roles import Role
-from tests.conftest import make_user
+from tests.conftest import make_bandung, make_jambi, make_user
 
 from . import framework
 from .framework import ROLES, Case, World, outcome
@@ -43,8 +43,10 @@ def test_every_view_has_a_case():
     assert not missing, f"views without a permission case: {sorted(missing)}"
 
 
-@pytest.fixture
-def world(jambi, bandung):
+@pytest.fixture(scope="module")
+def module_world(module_data):
+    """The world every case acts on, built once for the module (see ``ModuleData``)."""
+    jambi, bandung = make_jambi(), make_bandung()
     users = {
         "anonymous": None,
         "admin": make_user("m.admin", Role.ADMIN),
@@ -58,7 +60,12 @@ def world(jambi, bandung):
         build = getattr(module, "build", None)
         if build:
             build(world)
-    return world
+    return module_data.keep(world)
+
+
+@pytest.fixture
+def world(module_world, db, settings):
+    return module_world.for_test(settings)
 
 
 @pytest.mark.parametrize("role", ROLES)
