@@ -7,7 +7,6 @@ response conforms to the schema (status code documented, content type, body and 
 import pytest
 import schemathesis
 from django.core import signals
-from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
@@ -20,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from kotacerdas.api import tokens
+from tests.conftest import make_bandung, make_jambi
 
 from .world import build_world
 
@@ -50,19 +50,25 @@ def _keep_the_test_connection():
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def role_headers(jambi, bandung, settings):
-    """A write token per role (tokens need no CSRF dance), and limits high enough not to throttle."""
-    settings.KOTACERDAS_API_ANON_RATE = "100000/minute"
-    settings.KOTACERDAS_API_USER_RATE = "100000/minute"
-    settings.ALLOWED_HOSTS = ["*"]
-    cache.clear()
-    world = build_world(jambi, bandung, appeals=True)
+@pytest.fixture(scope="module")
+def module_headers(module_data):
+    """The world of tests/api/world.py, built once for the module (see ``ModuleData``), and a
+    write token per role (tokens need no CSRF dance)."""
+    world = build_world(make_jambi(), make_bandung(), appeals=True)
     headers = {"anonymous": {}}
     for role in FUZZED_ROLES[1:]:
         _token, secret = tokens.issue_token(world.users[role], name="fuzz", scope="write")
         headers[role] = {"Authorization": f"Bearer {secret}"}
-    return headers
+    return module_data.keep(headers)
+
+
+@pytest.fixture
+def role_headers(module_headers, db, settings):
+    """The tokens' headers, with limits high enough not to throttle."""
+    settings.KOTACERDAS_API_ANON_RATE = "100000/minute"
+    settings.KOTACERDAS_API_USER_RATE = "100000/minute"
+    settings.ALLOWED_HOSTS = ["*"]
+    return module_headers.for_test(settings)
 
 
 @pytest.mark.django_db

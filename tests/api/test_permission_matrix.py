@@ -16,6 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from tests.conftest import make_bandung, make_jambi
+
 from .world import ROLES, appeal_evidence, build_world
 
 API_PREFIX = "/api/v1/"
@@ -628,9 +630,15 @@ def _name_of_template(path: str) -> str:
     return resolve(sample).url_name
 
 
+@pytest.fixture(scope="module")
+def module_world(module_data):
+    """The world of tests/api/world.py, built once for the module (see ``ModuleData``)."""
+    return module_data.keep(build_world(make_jambi(), make_bandung(), appeals=True))
+
+
 @pytest.fixture
-def world(jambi, bandung):
-    return build_world(jambi, bandung, appeals=True)
+def world(module_world, db, settings):
+    return module_world.for_test(settings)
 
 
 @pytest.mark.parametrize("role", ROLES)
