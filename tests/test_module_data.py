@@ -1,6 +1,8 @@
 """``ModuleData`` (tests/conftest.py): rows built once for a module look, to every test of the
-module, as if built for it alone. The two tests run in this order in one process (as with
-``make test TEST_WORKERS=0``); the first changes everything it can, the second finds it as built."""
+module, as if built for it alone. The first test changes everything it can, the second finds it as
+built. In one process (``make test TEST_WORKERS=0``) they run in this order; in a parallel run they
+may land in different processes (pytest-xdist 3.8 ignores ``xdist_group`` under pytest 9), where
+the second still checks the rows, objects and files a test is handed."""
 
 import pytest
 from django.core.files.base import ContentFile

@@ -10,15 +10,19 @@ operations pages), and Kota Jambi's masterplan.
 
 from __future__ import annotations
 
+import io
+from base64 import b32decode
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 from django_otp.oath import totp
+from openpyxl import load_workbook
 from playwright.sync_api import expect, sync_playwright
 
 from kotacerdas.accounts import twofactor
@@ -40,8 +44,11 @@ from kotacerdas.evaluations.services import (
 )
 from kotacerdas.instruments.models import Crosswalk
 from kotacerdas.instruments.services.editing import copy_instrument
+from kotacerdas.masterplans.models import Programme
 from kotacerdas.masterplans.services import editing as masterplan_editing
 from kotacerdas.masterplans.services import evidence as masterplan_evidence
+from kotacerdas.masterplans.services import xlsx as masterplan_xlsx
+from kotacerdas.masterplans.views.public import CATALOGUE_PAGE_SIZE
 from kotacerdas.regions.models import Region
 from kotacerdas.results.models import RegionResult
 from kotacerdas.results.services.compute import compute_results
@@ -127,6 +134,7 @@ def build_world() -> dict:
     }
     world.update(build_workflows(admin, assessor, second, operator, review, opened))
     build_rest(masterplan, operator)
+    build_catalogue(bandung)
     return world
 
 
@@ -166,6 +174,28 @@ def build_rest(masterplan, operator) -> None:
         "steps": [],
     }
     far.save()
+
+
+def build_catalogue(region) -> None:
+    """The public catalogue on more than one page: a masterplan of ``region`` with a page's
+    worth of published programmes (written at once; no page of theirs is audited)."""
+    masterplan = make_masterplan(region, 2021, 2025)
+    Programme.objects.bulk_create(
+        Programme(
+            masterplan=masterplan,
+            code=f"SOC-{number:02d}",
+            name=f"Kelas literasi digital {number}",
+            dimension="SOC",
+            element="SOC.LEA",
+            kind="ict_hr",
+            agency="Dinas Pendidikan",
+            start_year=2021,
+            end_year=2025,
+            status="planned",
+            published=True,
+        )
+        for number in range(1, CATALOGUE_PAGE_SIZE + 1)
+    )
 
 
 def build_workflows(admin, assessor, second, operator, review, opened) -> dict:
@@ -418,6 +448,11 @@ def pages(world: dict) -> list[tuple[str | None, str, str]]:
         (None, "masterplan (public)", f"/masterplan/{world['masterplan']}/"),
         (None, "masterplan dashboard (public)", f"/masterplan/{world['masterplan']}/dasbor/"),
         (None, "programme (public)", f"/masterplan/program/{world['programme']}/"),
+        # --- The latest, December 2026: the masterplan import refusing a file row by row, and
+        # the catalogue with no hit and on more than one page. ---
+        ("operator", "masterplan import (row errors)", "/masterplan/daerah/15.71/impor/"),
+        (None, "masterplan catalogue (no hit)", "/masterplan/katalog/?q=tidak+ada+yang+cocok"),
+        (None, "masterplan catalogue (two pages)", "/masterplan/katalog/"),
     ]
 
 
@@ -479,6 +514,30 @@ KEYBOARD = {"ranking", "sign-in", "self-assessment", "scoring", "moderation queu
 # A file field's value in INVALID: a file named like a workbook that is not one.
 NOT_A_WORKBOOK = {"name": "isian.xlsx", "mimeType": "application/octet-stream", "buffer": b"bukan"}
 
+
+def row_errors_workbook() -> bytes:
+    """Kota Jambi's masterplan in the XLSX template, readable, with a problem in three rows (a
+    programme's element outside its dimension, a budget's year and a KPI's target in words):
+    refused whole, each problem named by sheet, cell and column."""
+    blank = masterplan_xlsx.write_workbook(region=SimpleNamespace(code="15.71"))
+    book = load_workbook(io.BytesIO(blank))
+    header = book["masterplan"]
+    header["B3"], header["B4"], header["B5"] = "Masterplan Smart City Kota Jambi", 2018, 2022
+    programme = ["GOV-01", "Mal Pelayanan Publik", "", "GOV", "ENV.WAS", "application"]
+    book["programmes"].append([*programme, "DPMPTSP", 2019, 2022, "in_progress", "ya", ""])
+    book["budgets"].append(["GOV-01", "dua ribu dua puluh", 1_000_000, 900_000])
+    book["kpis"].append(["GOV-01", "K1", "IKU K1", "%", "up", 2021, "banyak", None])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+ROW_ERRORS = {
+    "name": "masterplan-15.71.xlsx",
+    "mimeType": masterplan_xlsx.XLSX_MIME,
+    "buffer": row_errors_workbook(),
+}
+
 # Forms also audited after a refused submission, as the user sees their errors: page name →
 # (the submit button, {field: value typed in}). The browser's own checks are switched off so
 # that the server's messages are what is shown.
@@ -507,6 +566,11 @@ INVALID: dict[str, tuple[str, dict[str, str | dict]]] = {
     # Later in December 2026: a file that is not a workbook is refused whole.
     "workbook upload": ("main form button[type=submit]", {"input[name=file]": NOT_A_WORKBOOK}),
     "masterplan import": ("main form button[type=submit]", {"input[name=file]": NOT_A_WORKBOOK}),
+    # The latest: a readable workbook with problems row by row, each listed in the alert.
+    "masterplan import (row errors)": (
+        "main form button[type=submit]",
+        {"input[name=file]": ROW_ERRORS},
+    ),
     "cycle settings": (
         "main form button[type=submit]",
         {"textarea[name=predicate_bands]": "bukan predikat"},
@@ -537,6 +601,13 @@ SHOWN = {
     "masterplan (public)": "main a:has-text('Mal Pelayanan Publik')",
     "masterplan dashboard (public)": "[data-testid=total-planned]:has-text('1.000.000.000')",
     "programme (public)": "main h1:has-text('Mal Pelayanan Publik')",
+    "masterplan catalogue (no hit)": "#catalogue-table td:has-text('Tidak ada program yang cocok')",
+    "masterplan catalogue (two pages)": "#catalogue-table nav a:has-text('Berikutnya')",
+}
+
+# What a refused form must show besides an error, for the audit to cover it.
+SHOWN_REFUSED = {
+    "masterplan import (row errors)": "[data-testid=import-errors] li:has-text('budgets!B2')",
 }
 
 # What a refused form shows: a field marked invalid, Django's error list or an alert.
@@ -603,6 +674,8 @@ def test_main_pages_have_no_serious_accessibility_violation(
             if name in INVALID:
                 refuse(page, *INVALID[name])
                 settle(page)
+                if name in SHOWN_REFUSED:
+                    expect(page.locator(SHOWN_REFUSED[name]).first).to_be_visible()
                 found[f"{label} [errors]"] = audit(page)
                 page.emulate_media(color_scheme="dark")
                 found[f"{label} [errors, dark]"] = audit(page)
@@ -628,6 +701,14 @@ def test_main_pages_have_no_serious_accessibility_violation(
         verify.locator("main form[novalidate] button[type=submit]").click()
         expect(verify).not_to_have_url(f"{live_server.url}/akun/masuk/verifikasi/")
         verify.goto(f"{live_server.url}/akun/dua-langkah/")
+        # The two-factor page of a user who has it: a new app can replace the old one, new
+        # recovery codes can be asked for, and an operator may turn it off.
+        expect(verify.get_by_test_id("two-factor-status")).to_be_visible()
+        label = "two-factor setup, active (operator) /akun/dua-langkah/"
+        found[label] = audit(verify)
+        verify.emulate_media(color_scheme="dark")
+        found[f"{label} [dark]"] = audit(verify)
+        verify.emulate_media(color_scheme="light")
         verify.once("dialog", lambda dialog: dialog.accept())
         verify.locator("form[action$='/kode-pemulihan/'] button[type=submit]").click()
         verify.wait_for_load_state()
@@ -637,6 +718,29 @@ def test_main_pages_have_no_serious_accessibility_violation(
         verify.emulate_media(color_scheme="dark")
         found[f"{label} [dark]"] = audit(verify)
         verify.emulate_media(color_scheme="light")
+
+        # The assessor has no authenticator yet: the set-up page says the role requires one. A code
+        # computed from the manual key shown confirms it, and the same page then shows the
+        # recovery codes, once.
+        enrolling = visitors["assessor"]
+        enrolling.goto(f"{live_server.url}/akun/dua-langkah/")
+        expect(enrolling.locator("main p[role=alert]")).to_be_visible()
+        label = "two-factor setup, required (assessor) /akun/dua-langkah/"
+        found[label] = audit(enrolling)
+        enrolling.emulate_media(color_scheme="dark")
+        found[f"{label} [dark]"] = audit(enrolling)
+        enrolling.emulate_media(color_scheme="light")
+        key = enrolling.get_by_test_id("manual-key").inner_text().replace(" ", "")
+        code = totp(b32decode(key + "=" * (-len(key) % 8)))
+        enrolling.locator("#id_token").fill(f"{code:06d}")
+        with enrolling.expect_navigation():
+            enrolling.locator("main form[novalidate] button[type=submit]").click()
+        expect(enrolling.get_by_test_id("recovery-codes")).to_be_visible()
+        label = "two-factor confirmed (assessor) /akun/dua-langkah/ [POST]"
+        found[label] = audit(enrolling)
+        enrolling.emulate_media(color_scheme="dark")
+        found[f"{label} [dark]"] = audit(enrolling)
+        enrolling.emulate_media(color_scheme="light")
 
         # Repeated failed sign-ins: django-axes answers with the locked-out page (its own
         # page, so that the public visitor's session is not the one locked out).
@@ -686,7 +790,16 @@ def test_main_pages_have_no_serious_accessibility_violation(
         expect(public.locator("html")).to_have_attribute("lang", "en")
         expect(public.locator("h1")).to_contain_text("Smart City Ranking 2022")
         english = ("/hasil/2022/", "/hasil/2022/daerah/15.71/", "/hasil/2022/metodologi/")
-        for path in (*english, f"/survei/{REVIEW}/15.71/"):
+        masterplan = f"/masterplan/{world['masterplan']}/"
+        public_masterplan = (
+            "/masterplan/",
+            "/masterplan/katalog/?q=mal+pelayanan",
+            "/masterplan/daerah/15.71/",
+            masterplan,
+            f"{masterplan}dasbor/",
+            f"/masterplan/program/{world['programme']}/",
+        )
+        for path in (*english, f"/survei/{REVIEW}/15.71/", *public_masterplan):
             public.goto(live_server.url + path)
             settle(public)
             assert public.locator("html").get_attribute("lang") == "en"
