@@ -5,7 +5,8 @@ Chromium: each page opened as the user who works on it, every violation of impac
 One world serves every page: published cycles 2021 and 2022 (the public pages), a cycle in
 review (the assessor), one in moderation (the admin's queue) and an open one (the operator's
 self-assessment, its offline workbook's upload and preview, and the admin's cycle and
-operations pages), and Kota Jambi's masterplan.
+operations pages), Kota Jambi's masterplan, and Kota Bandung's, whose programmes fill the
+public catalogue's first page.
 """
 
 from __future__ import annotations
@@ -638,8 +639,9 @@ def test_main_pages_have_no_serious_accessibility_violation(
     live_server, transactional_db, settings
 ):
     """Each page in the light and the dark colour scheme (Pico follows the system's), the
-    public ranking, a profile and the methodology again in English through the header's
-    language switch; some pages also with the keyboard alone."""
+    public ranking, a profile, the methodology, the survey form and the public masterplan pages
+    again in English through the header's language switch; some pages also with the keyboard
+    alone."""
     cache.clear()
     # The refused code below would make django-otp refuse even the right one for a second after
     # it, which a quick browser can beat (tests/security/test_two_factor.py tests that delay).
