@@ -6,7 +6,6 @@ Kabupaten Muaro Jambi's submitted one (GOV.01, pending)."""
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -16,15 +15,13 @@ from kotacerdas.appeals.models import Appeal, AppealEvidence, AppealItem, Appeal
 from kotacerdas.evaluations.models import FinalValue
 from kotacerdas.results.services import computation
 
-from .world import PDF, appeal_evidence, build_world
+from .world import PDF, appeal_evidence
 
 BASE = "/api/v1/cycles/2019/"
 OWN = BASE + "appeals/15.71/"
 
 
-@pytest.fixture
-def world(jambi, bandung):
-    return build_world(jambi, bandung, appeals=True)
+WORLD_WITH_APPEALS = True  # the world of tests/api/conftest.py with its appeals part
 
 
 def client_of(world, role: str) -> APIClient:

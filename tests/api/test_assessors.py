@@ -2,18 +2,10 @@
 
 from datetime import UTC, datetime
 
-import pytest
 from django.core import mail
 from rest_framework.test import APIClient
 
 from kotacerdas.evaluations.models import Assignment, ConflictOfInterest, Score, VirtualSession
-
-from .world import build_world
-
-
-@pytest.fixture
-def world(jambi, bandung):
-    return build_world(jambi, bandung)
 
 
 def client_for(user):

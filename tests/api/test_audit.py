@@ -6,13 +6,6 @@ from rest_framework.test import APIClient
 
 from kotacerdas.evaluations.models import Assignment, CycleState, Feedback
 
-from .world import build_world
-
-
-@pytest.fixture
-def world(jambi, bandung):
-    return build_world(jambi, bandung)
-
 
 def client_for(user):
     client = APIClient()

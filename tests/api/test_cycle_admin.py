@@ -3,20 +3,12 @@ refusals, for admins only."""
 
 import datetime
 
-import pytest
 from rest_framework.test import APIClient
 
 from kotacerdas.api import tokens
 from kotacerdas.evaluations.models import Assignment, CycleState, Score, Submission
 from kotacerdas.regions.models import ChangeKind, RegionChange
 from tests.factories import make_cycle
-
-from .world import build_world
-
-
-@pytest.fixture
-def world(jambi, bandung):
-    return build_world(jambi, bandung)
 
 
 def client_for(user):
@@ -83,9 +75,9 @@ def test_unknown_codes_are_each_named_and_nothing_is_enrolled(world):
     assert not Submission.objects.filter(cycle__year=2024).exists()
 
 
-def test_an_old_code_enrols_the_region_it_became_and_is_named(world, bandung):
+def test_an_old_code_enrols_the_region_it_became_and_is_named(world):
     RegionChange.objects.create(
-        region=bandung,
+        region=world.other_region,
         kind=ChangeKind.RECODE,
         old_code="32.99",
         old_name="Kota Bandung",

@@ -3,7 +3,6 @@
 import hashlib
 from datetime import timedelta
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -19,12 +18,7 @@ from kotacerdas.evaluations.models import (
 )
 from kotacerdas.evaluations.services import links
 
-from .world import ARCHIVED_PAGE, PDF, build_world
-
-
-@pytest.fixture
-def world(jambi, bandung):
-    return build_world(jambi, bandung)
+from .world import ARCHIVED_PAGE, PDF
 
 
 def client_for(user):

@@ -10,12 +10,10 @@ from rest_framework.test import APIClient
 
 from kotacerdas.evaluations.models import Cycle, Submission
 
-from .world import build_world
-
 
 @pytest.fixture
-def world(jambi, bandung):
-    world = build_world(jambi, bandung)
+def world(world):
+    """tests/api/conftest.py's world with the open cycle's deadline three days away."""
     deadline = timezone.now() + timedelta(days=3)
     Cycle.objects.filter(pk=world.open_cycle.pk).update(submission_deadline=deadline)
     world.objects["deadline"] = deadline

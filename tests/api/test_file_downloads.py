@@ -4,7 +4,6 @@ upload may have), the archived copy of a link in whatever type the link answered
 
 from fnmatch import fnmatch
 
-import pytest
 from django.core.files.base import ContentFile
 from rest_framework.test import APIClient
 
@@ -13,7 +12,7 @@ from kotacerdas.core.uploads import KINDS, STORED_CONTENT_TYPES
 from kotacerdas.evaluations.models import Evidence, LinkCheck
 from kotacerdas.masterplans.models import Attachment
 
-from .world import PDF, appeal_evidence, build_world
+from .world import PDF, appeal_evidence
 
 UPLOAD_ENDPOINTS = {
     "/api/v1/evidence/{id}/file/": Evidence,
@@ -22,9 +21,7 @@ UPLOAD_ENDPOINTS = {
 }
 
 
-@pytest.fixture
-def world(jambi, bandung):
-    return build_world(jambi, bandung, appeals=True)
+WORLD_WITH_APPEALS = True  # the world of tests/api/conftest.py with its appeals part
 
 
 def declared(client, path: str) -> list[str]:

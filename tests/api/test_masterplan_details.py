@@ -1,18 +1,12 @@
 """Masterplan details through the API: yearly budgets, KPIs with their yearly values, and the
 documents' and evidence's metadata (never public)."""
 
-import pytest
 from django.core.files.base import ContentFile
 from rest_framework.test import APIClient
 
 from kotacerdas.masterplans.models import Attachment, Budget, Kpi
 
-from .world import PDF, build_world
-
-
-@pytest.fixture
-def world(jambi, bandung):
-    return build_world(jambi, bandung)
+from .world import PDF
 
 
 def client_for(user=None):

@@ -1,16 +1,8 @@
 """Masterplan programmes through the API: public fields for everyone, the rest for the region."""
 
-import pytest
 from rest_framework.test import APIClient
 
 from kotacerdas.masterplans.models import Programme
-
-from .world import build_world
-
-
-@pytest.fixture
-def world(jambi, bandung):
-    return build_world(jambi, bandung)
 
 
 def client_for(user=None):

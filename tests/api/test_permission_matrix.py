@@ -16,11 +16,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from tests.conftest import make_bandung, make_jambi
-
-from .world import ROLES, appeal_evidence, build_world
+from .world import ROLES, appeal_evidence
 
 API_PREFIX = "/api/v1/"
+WORLD_WITH_APPEALS = True  # the world of tests/api/conftest.py with its appeals part
 
 
 def expect(default: int, **per_role: int) -> dict[str, int]:
@@ -628,17 +627,6 @@ def _name_of_template(path: str) -> str:
         .replace("{kpi}", "jenis-layanan")
     )
     return resolve(sample).url_name
-
-
-@pytest.fixture(scope="module")
-def module_world(module_data):
-    """The world of tests/api/world.py, built once for the module (see ``ModuleData``)."""
-    return module_data.keep(build_world(make_jambi(), make_bandung(), appeals=True))
-
-
-@pytest.fixture
-def world(module_world, db, settings):
-    return module_world.for_test(settings)
 
 
 @pytest.mark.parametrize("role", ROLES)

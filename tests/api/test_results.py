@@ -7,13 +7,6 @@ import io
 import pytest
 from rest_framework.test import APIClient
 
-from .world import build_world
-
-
-@pytest.fixture
-def world(jambi, bandung):
-    return build_world(jambi, bandung)
-
 
 def test_only_published_cycles_are_listed(world, api):
     body = api.get("/api/v1/results/").json()
