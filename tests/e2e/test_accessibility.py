@@ -615,6 +615,15 @@ SHOWN_REFUSED = {
 ERRORS = "[aria-invalid=true], .errorlist, [role=alert]"
 
 
+def audit_in_both_schemes(page, label: str, found: dict[str, list[dict]]) -> None:
+    """Audit ``page`` in the light colour scheme under ``label`` and in the dark one under
+    ``label [dark]``; the page is left in the light scheme."""
+    found[label] = audit(page)
+    page.emulate_media(color_scheme="dark")
+    found[f"{label} [dark]"] = audit(page)
+    page.emulate_media(color_scheme="light")
+
+
 def refuse(page, button: str, fields: dict[str, str | dict]) -> None:
     """Submit the page's form with the given (wrong or missing) values and wait for the
     answer; the page must then show an error. A dict value is a file (name, type, bytes)."""
@@ -667,10 +676,7 @@ def test_main_pages_have_no_serious_accessibility_violation(
             if name in SHOWN:
                 expect(page.locator(SHOWN[name]).first).to_be_visible()
             label = f"{name} ({role or 'public'}) {path}"
-            found[label] = audit(page)
-            page.emulate_media(color_scheme="dark")
-            found[f"{label} [dark]"] = audit(page)
-            page.emulate_media(color_scheme="light")
+            audit_in_both_schemes(page, label, found)
             if name in KEYBOARD:
                 keys[label] = keyboard(page)
             if name in INVALID:
@@ -678,10 +684,7 @@ def test_main_pages_have_no_serious_accessibility_violation(
                 settle(page)
                 if name in SHOWN_REFUSED:
                     expect(page.locator(SHOWN_REFUSED[name]).first).to_be_visible()
-                found[f"{label} [errors]"] = audit(page)
-                page.emulate_media(color_scheme="dark")
-                found[f"{label} [errors, dark]"] = audit(page)
-                page.emulate_media(color_scheme="light")
+                audit_in_both_schemes(page, f"{label} [errors]", found)
 
         # The second step of signing in, for a user with an authenticator app, and its refusal.
         verify = sign_in(browser, live_server.url, world["two-factor user"])
@@ -692,10 +695,7 @@ def test_main_pages_have_no_serious_accessibility_violation(
         for state in ("", " [errors]"):
             if state:
                 refuse(verify, "main form[novalidate] button[type=submit]", {"#id_token": "1"})
-            found[label + state] = audit(verify)
-            verify.emulate_media(color_scheme="dark")
-            found[f"{label}{state} [dark]"] = audit(verify)
-            verify.emulate_media(color_scheme="light")
+            audit_in_both_schemes(verify, label + state, found)
 
         # With a recovery code the second step signs in; new recovery codes are then asked for
         # from the two-factor page (a POST, after the browser's confirmation).
@@ -707,19 +707,13 @@ def test_main_pages_have_no_serious_accessibility_violation(
         # recovery codes can be asked for, and an operator may turn it off.
         expect(verify.get_by_test_id("two-factor-status")).to_be_visible()
         label = "two-factor setup, active (operator) /akun/dua-langkah/"
-        found[label] = audit(verify)
-        verify.emulate_media(color_scheme="dark")
-        found[f"{label} [dark]"] = audit(verify)
-        verify.emulate_media(color_scheme="light")
+        audit_in_both_schemes(verify, label, found)
         verify.once("dialog", lambda dialog: dialog.accept())
         verify.locator("form[action$='/kode-pemulihan/'] button[type=submit]").click()
         verify.wait_for_load_state()
         expect(verify.get_by_test_id("recovery-codes")).to_be_visible()
         label = "recovery codes (operator) /akun/dua-langkah/kode-pemulihan/"
-        found[label] = audit(verify)
-        verify.emulate_media(color_scheme="dark")
-        found[f"{label} [dark]"] = audit(verify)
-        verify.emulate_media(color_scheme="light")
+        audit_in_both_schemes(verify, label, found)
 
         # The assessor has no authenticator yet: the set-up page says the role requires one. A code
         # computed from the manual key shown confirms it, and the same page then shows the
@@ -728,10 +722,7 @@ def test_main_pages_have_no_serious_accessibility_violation(
         enrolling.goto(f"{live_server.url}/akun/dua-langkah/")
         expect(enrolling.locator("main p[role=alert]")).to_be_visible()
         label = "two-factor setup, required (assessor) /akun/dua-langkah/"
-        found[label] = audit(enrolling)
-        enrolling.emulate_media(color_scheme="dark")
-        found[f"{label} [dark]"] = audit(enrolling)
-        enrolling.emulate_media(color_scheme="light")
+        audit_in_both_schemes(enrolling, label, found)
         key = enrolling.get_by_test_id("manual-key").inner_text().replace(" ", "")
         code = totp(b32decode(key + "=" * (-len(key) % 8)))
         enrolling.locator("#id_token").fill(f"{code:06d}")
@@ -739,10 +730,7 @@ def test_main_pages_have_no_serious_accessibility_violation(
             enrolling.locator("main form[novalidate] button[type=submit]").click()
         expect(enrolling.get_by_test_id("recovery-codes")).to_be_visible()
         label = "two-factor confirmed (assessor) /akun/dua-langkah/ [POST]"
-        found[label] = audit(enrolling)
-        enrolling.emulate_media(color_scheme="dark")
-        found[f"{label} [dark]"] = audit(enrolling)
-        enrolling.emulate_media(color_scheme="light")
+        audit_in_both_schemes(enrolling, label, found)
 
         # Repeated failed sign-ins: django-axes answers with the locked-out page (its own
         # page, so that the public visitor's session is not the one locked out).
@@ -761,9 +749,7 @@ def test_main_pages_have_no_serious_accessibility_violation(
         # The lockout answers 429 Too Many Requests, as it should.
         problems.extend(p for p in locked_problems if not p.startswith("429 "))
         label = "locked out (public) /akun/masuk/"
-        found[label] = audit(locked)
-        locked.emulate_media(color_scheme="dark")
-        found[f"{label} [dark]"] = audit(locked)
+        audit_in_both_schemes(locked, label, found)
 
         # The workbook's preview once the self-assessment is locked (the deadline passed): the
         # changes are still shown, with the reason instead of the button that applies them.
@@ -780,10 +766,7 @@ def test_main_pages_have_no_serious_accessibility_violation(
         expect(operator.get_by_test_id("workbook-conflicts")).to_be_visible()
         expect(operator.get_by_test_id("lock-reason")).to_be_visible()
         label = f"workbook preview, locked (operator) {path}"
-        found[label] = audit(operator)
-        operator.emulate_media(color_scheme="dark")
-        found[f"{label} [dark]"] = audit(operator)
-        operator.emulate_media(color_scheme="light")
+        audit_in_both_schemes(operator, label, found)
 
         # The language switch turns the public pages into English.
         public = visitors[None]
