@@ -19,9 +19,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from kotacerdas.api import tokens
-from tests.conftest import make_bandung, make_jambi
-
-from .world import build_world
 
 pytestmark = pytest.mark.slow
 
@@ -34,6 +31,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 FUZZED_ROLES = ("anonymous", "admin", "assessor_assigned", "operator_own")
+WORLD_WITH_APPEALS = True  # the world of tests/api/conftest.py with its appeals part
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
 
@@ -51,24 +49,24 @@ def _keep_the_test_connection():
 
 
 @pytest.fixture(scope="module")
-def module_headers(module_data):
-    """The world of tests/api/world.py, built once for the module (see ``ModuleData``), and a
-    write token per role (tokens need no CSRF dance)."""
-    world = build_world(make_jambi(), make_bandung(), appeals=True)
+def module_headers(module_world):
+    """A write token per role (tokens need no CSRF dance) in the module's world, made once."""
     headers = {"anonymous": {}}
     for role in FUZZED_ROLES[1:]:
-        _token, secret = tokens.issue_token(world.users[role], name="fuzz", scope="write")
+        user = module_world.value.users[role]
+        _token, secret = tokens.issue_token(user, name="fuzz", scope="write")
         headers[role] = {"Authorization": f"Bearer {secret}"}
-    return module_data.keep(headers)
+    return headers
 
 
 @pytest.fixture
-def role_headers(module_headers, db, settings):
-    """The tokens' headers, with limits high enough not to throttle."""
+def role_headers(module_headers, world, settings):
+    """The tokens' headers (``world`` hands this test the module's rows and files), with limits
+    high enough not to throttle."""
     settings.KOTACERDAS_API_ANON_RATE = "100000/minute"
     settings.KOTACERDAS_API_USER_RATE = "100000/minute"
     settings.ALLOWED_HOSTS = ["*"]
-    return module_headers.for_test(settings)
+    return module_headers
 
 
 @pytest.mark.django_db
