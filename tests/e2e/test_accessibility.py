@@ -354,7 +354,12 @@ def pages(world: dict) -> list[tuple[str | None, str, str]]:
         (None, "methodology", "/hasil/2022/metodologi/"),
         (None, "sign-in", "/akun/masuk/"),
         ("operator", "operator home", "/"),
-        ("operator", "self-assessment", f"/evaluasi/penilaian/{OPEN}/15.71/?dimensi=GOV"),
+        ("operator", "self-assessment", f"/evaluasi/penilaian/{OPEN}/15.71/"),
+        (
+            "operator",
+            "self-assessment, only the gaps",
+            f"/evaluasi/penilaian/{OPEN}/15.71/?tampil=belum",
+        ),
         ("operator", "workbook upload", f"/evaluasi/penilaian/{OPEN}/15.71/lembar-kerja/"),
         (
             "operator",

@@ -37,6 +37,19 @@ def test_replaced_evidence_does_not_count_but_its_replacement_does(submission, o
     ]
 
 
+def test_each_gap_names_its_indicator(submission):
+    codes = dict(submission.cycle.instrument.indicators.values_list("pk", "code"))
+    gaps = [gap for row in submissions.progress(submission) for gap in row.gaps]
+    assert [codes[gap.indicator_id] for gap in gaps] == [
+        "GOV.SVC.01",
+        "GOV.SVC.01",
+        "GOV.SVC.02",
+        "ENV.WAS.01",
+        "ENV.WAS.02",
+    ]
+    assert [gap.text for gap in gaps] == submissions.missing_items(submission)
+
+
 def test_progress_per_dimension(submission, operator):
     answer_everything(submission, operator)
     Answer.objects.filter(indicator__code="ENV.WAS.02").delete()
@@ -165,3 +178,65 @@ def test_the_operators_list_shows_its_submissions(client, operator, submission):
     assert "Kota Jambi" in page
     assert "0/4" in page
     assert "Kota Bandung" not in page
+
+
+# --- Only what is still missing -------------------------------------------------------------------
+
+
+def form_page(client, user, query: str = "") -> str:
+    client.force_login(user)
+    url = reverse("evaluations:submission_form", args=[2022, "15.71"])
+    return client.get(url + query).content.decode()
+
+
+def test_the_form_offers_to_show_only_the_indicators_with_a_gap(client, operator, submission):
+    answer_everything(submission, operator)
+    Answer.objects.filter(indicator__code__in=["ENV.WAS.02", "GOV.SVC.02"]).delete()
+    page = form_page(client, operator)
+    link = page.split('data-testid="show-gaps"')[1].split("</a>")[0]
+    assert "Tampilkan hanya yang belum lengkap (2 indikator)" in link
+    assert 'data-testid="indicator-GOV.SVC.01"' in page
+
+    page = form_page(client, operator, "?tampil=belum")
+    shown = [code for code in CODES if f'data-testid="indicator-{code}"' in page]
+    assert shown == ["GOV.SVC.02", "ENV.WAS.02"]
+    assert "Hanya 2 indikator yang belum lengkap ditampilkan." in page
+    assert 'data-testid="show-gaps"' not in page
+    # Progress still counts the whole instrument.
+    assert 'data-testid="progress-GOV">1/2' in page
+
+
+def test_a_complete_dimensions_progress_links_to_the_full_form_when_filtered(
+    client, operator, submission
+):
+    answer_everything(submission, operator)
+    Answer.objects.filter(indicator__code="ENV.WAS.02").delete()
+    dimensions = dict(submission.cycle.instrument.dimensions.values_list("code", "pk"))
+    form = reverse("evaluations:submission_form", args=[2022, "15.71"])
+    page = form_page(client, operator, "?tampil=belum")
+    assert f'href="{form}#dim-{dimensions["GOV"]}"' in page  # complete: not on this page
+    assert f'href="#dim-{dimensions["ENV"]}"' in page  # its gap is shown here
+    assert f'id="dim-{dimensions["GOV"]}"' not in page
+
+
+def test_a_complete_self_assessment_filtered_says_so(client, operator, submission):
+    answer_everything(submission, operator)
+    assert 'data-testid="show-gaps"' not in form_page(client, operator)
+    page = form_page(client, operator, "?tampil=belum")
+    assert "Semua indikator sudah lengkap." in page
+    assert not [code for code in CODES if f'data-testid="indicator-{code}"' in page]
+
+
+def test_every_gap_links_to_its_indicator(client, operator, submission):
+    pk = submission.cycle.instrument.indicators.get(code="ENV.WAS.02").pk
+    item = (
+        f'<a href="#ind-{pk}">ENV.WAS.02 «Sampah yang dibuang ke TPA per hari»: belum dijawab.</a>'
+    )
+    page = form_page(client, operator)
+    assert item in page.split('data-testid="gaps"')[1].split("</details>")[0]
+    assert "Masih 5 hal belum lengkap." in page
+    response = client.post(reverse("evaluations:submission_submit", args=[2022, "15.71"]))
+    assert item in response.content.decode().split('data-testid="submit-missing"')[1]
+
+
+CODES = ("GOV.SVC.01", "GOV.SVC.02", "ENV.WAS.01", "ENV.WAS.02")

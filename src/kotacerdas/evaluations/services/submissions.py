@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -26,6 +27,13 @@ class Incomplete(ServiceError):
     """A submit refused because answers or required evidence are missing (listed in details)."""
 
 
+class Gap(NamedTuple):
+    """One thing that keeps a self-assessment from being submitted, and its indicator."""
+
+    indicator_id: int
+    text: str
+
+
 @dataclass
 class DimensionProgress:
     """How far a region is with one dimension: answers given and required evidence present."""
@@ -35,7 +43,12 @@ class DimensionProgress:
     answered: int = 0
     evidence_needed: int = 0
     evidence_present: int = 0
-    missing: list[str] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        """Each gap's text, in instrument order (what ``submit`` lists)."""
+        return [gap.text for gap in self.gaps]
 
     @property
     def percent(self) -> int:
@@ -136,7 +149,7 @@ def current_evidence(submission: Submission) -> QuerySet[Evidence]:
 
 def progress(submission: Submission) -> list[DimensionProgress]:
     """Per dimension, in order: indicators answered of the total, required evidence present,
-    and one line for each thing still missing (what ``submit`` would list)."""
+    and one gap for each thing still missing (what ``submit`` would list)."""
     indicators = indicators_of(submission)
     answers = {answer.indicator_id: answer for answer in submission.answers.all()}
     with_evidence = set(
@@ -153,9 +166,12 @@ def progress(submission: Submission) -> list[DimensionProgress]:
         if answer is not None and answer.is_answered:
             row.answered += 1
         else:
-            row.missing.append(
-                _("%(code)s «%(question)s»: belum dijawab.")
-                % {"code": indicator.code, "question": _short(indicator.question)}
+            row.gaps.append(
+                Gap(
+                    indicator.pk,
+                    _("%(code)s «%(question)s»: belum dijawab.")
+                    % {"code": indicator.code, "question": _short(indicator.question)},
+                )
             )
         needs_evidence = indicator.evidence_required and not (answer and answer.not_applicable)
         if needs_evidence:
@@ -163,16 +179,19 @@ def progress(submission: Submission) -> list[DimensionProgress]:
             if indicator.pk in with_evidence:
                 row.evidence_present += 1
             else:
-                row.missing.append(
-                    _("%(code)s «%(question)s»: data dukung wajib belum diunggah.")
-                    % {"code": indicator.code, "question": _short(indicator.question)}
+                row.gaps.append(
+                    Gap(
+                        indicator.pk,
+                        _("%(code)s «%(question)s»: data dukung wajib belum diunggah.")
+                        % {"code": indicator.code, "question": _short(indicator.question)},
+                    )
                 )
     return list(by_dimension.values())
 
 
 def dimension_progress(submission: Submission, dimension: Dimension) -> DimensionProgress:
     """The counts of ``progress`` for one dimension in three small queries (what an autosave
-    shows); ``missing`` is left empty."""
+    shows); ``gaps`` is left empty."""
     required = dict(
         Indicator.objects.filter(
             instrument_id=submission.cycle.instrument_id, element__dimension=dimension

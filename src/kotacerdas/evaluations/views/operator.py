@@ -26,6 +26,9 @@ from ..models import CycleState, Submission, SubmissionState
 from ..services import answers, extensions, history, links, locks, sessions, submissions
 from ..services import evidence as evidence_service
 
+# ``?tampil=belum``: the form shows only the indicators still missing an answer or evidence.
+ONLY_GAPS = "belum"
+
 # Status codes of a refused autosave; the page's script lets htmx show their message.
 STATUS_INVALID = 422
 STATUS_STALE = 409
@@ -111,15 +114,22 @@ def submission_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def submission_form(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    """The self-assessment by dimension; editable for the region's operator while unlocked."""
+    """The self-assessment by dimension; editable for the region's operator while unlocked.
+    With ``?tampil=belum`` only the indicators that keep it from being submitted are shown."""
     submission = get_submission(year, code)
     require(request, "evaluations.view_submission", submission)
-    return render(request, "evaluations/operator/form.html", form_context(request, submission))
+    only_gaps = request.GET.get("tampil") == ONLY_GAPS
+    context = form_context(request, submission, only_gaps=only_gaps)
+    return render(request, "evaluations/operator/form.html", context)
 
 
-def form_context(request: HttpRequest, submission: Submission, **extra) -> dict:
+def form_context(
+    request: HttpRequest, submission: Submission, *, only_gaps: bool = False, **extra
+) -> dict:
     """Everything the form page shows: dimensions with their elements and indicators, each
-    with its answer, current and replaced evidence; progress; what locks the page."""
+    with its answer, current and replaced evidence; progress and the gaps (each linked to its
+    indicator); what locks the page. With ``only_gaps``, only the indicators with a gap are
+    listed (progress and gaps still count the whole instrument)."""
     user = request.user
     lock_reason = locks.lock_reason(submission)
     editable = user.has_perm("evaluations.edit_submission", submission) and not lock_reason
@@ -135,8 +145,12 @@ def form_context(request: HttpRequest, submission: Submission, **extra) -> dict:
     progress = submissions.progress(submission)
     session = sessions.session_of(submission.cycle, submission.region)
     progress_by_dimension = {row.dimension.pk: row for row in progress}
+    gaps = [gap for row in progress for gap in row.gaps]
     dimensions: list[dict] = []
     indicators = list(submissions.indicators_of(submission).prefetch_related("levels"))
+    if only_gaps:
+        with_gap = {gap.indicator_id for gap in gaps}
+        indicators = [indicator for indicator in indicators if indicator.pk in with_gap]
     cited = citations.boxes(
         submission,
         [(indicator, answer_by_indicator.get(indicator.pk)) for indicator in indicators],
@@ -191,7 +205,10 @@ def form_context(request: HttpRequest, submission: Submission, **extra) -> dict:
         "file_form": EvidenceFileForm(),
         "link_form": EvidenceLinkForm(),
         "return_form": ReturnForm(),
-        "missing": [item for row in progress for item in row.missing],
+        "progress": progress,
+        "gaps": gaps,
+        "only_gaps": only_gaps,
+        "gap_count": len({gap.indicator_id for gap in gaps}),
         "session": session
         if session and user.has_perm("evaluations.view_session", session)
         else None,
