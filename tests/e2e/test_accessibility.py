@@ -357,8 +357,8 @@ def pages(world: dict) -> list[tuple[str | None, str, str]]:
         ("operator", "self-assessment", f"/evaluasi/penilaian/{OPEN}/15.71/"),
         (
             "operator",
-            "self-assessment, only the gaps",
-            f"/evaluasi/penilaian/{OPEN}/15.71/?tampil=belum",
+            "self-assessment, one dimension's gaps",
+            f"/evaluasi/penilaian/{OPEN}/15.71/?dimensi=GOV&tampil=belum",
         ),
         ("operator", "workbook upload", f"/evaluasi/penilaian/{OPEN}/15.71/lembar-kerja/"),
         (

@@ -206,17 +206,49 @@ def test_the_form_offers_to_show_only_the_indicators_with_a_gap(client, operator
     assert 'data-testid="progress-GOV">1/2' in page
 
 
-def test_a_complete_dimensions_progress_links_to_the_full_form_when_filtered(
-    client, operator, submission
-):
+def test_a_dimension_not_on_the_page_is_linked_by_its_own_page(client, operator, submission):
     answer_everything(submission, operator)
     Answer.objects.filter(indicator__code="ENV.WAS.02").delete()
     dimensions = dict(submission.cycle.instrument.dimensions.values_list("code", "pk"))
     form = reverse("evaluations:submission_form", args=[2022, "15.71"])
     page = form_page(client, operator, "?tampil=belum")
-    assert f'href="{form}#dim-{dimensions["GOV"]}"' in page  # complete: not on this page
+    assert f'href="{form}?dimensi=GOV"' in page  # complete: not on this page
     assert f'href="#dim-{dimensions["ENV"]}"' in page  # its gap is shown here
     assert f'id="dim-{dimensions["GOV"]}"' not in page
+
+
+def test_one_dimension_at_a_time(client, operator, submission):
+    page = form_page(client, operator, "?dimensi=ENV")
+    shown = [code for code in CODES if f'data-testid="indicator-{code}"' in page]
+    assert shown == ["ENV.WAS.01", "ENV.WAS.02"]
+    form = reverse("evaluations:submission_form", args=[2022, "15.71"])
+    assert f'<a href="{form}?dimensi=ENV" aria-current="page">ENV</a>' in page
+    # Every gap is still listed; one of another dimension links to the whole form.
+    gaps = page.split('data-testid="gaps"')[1].split("</details>")[0]
+    assert "Masih 5 hal belum lengkap." in gaps
+    pks = dict(submission.cycle.instrument.indicators.values_list("code", "pk"))
+    assert f'href="{form}#ind-{pks["GOV.SVC.02"]}"' in gaps
+    assert f'href="#ind-{pks["ENV.WAS.02"]}"' in gaps
+    # The gap filter counts within the dimension and keeps it.
+    link = f'<a href="{form}?dimensi=ENV&amp;tampil=belum" data-testid="show-gaps">'
+    assert f"{link}Tampilkan hanya yang belum lengkap (2 indikator)</a>" in page
+
+
+def test_the_two_filters_combine(client, operator, submission):
+    answer_everything(submission, operator)
+    Answer.objects.filter(indicator__code__in=["ENV.WAS.02", "GOV.SVC.02"]).delete()
+    page = form_page(client, operator, "?dimensi=ENV&tampil=belum")
+    assert [code for code in CODES if f'data-testid="indicator-{code}"' in page] == ["ENV.WAS.02"]
+    assert "Hanya 1 indikator yang belum lengkap ditampilkan." in page
+    indicator = submission.cycle.instrument.indicators.get(code="ENV.WAS.02")
+    Answer.objects.create(submission=submission, indicator=indicator, value=5)
+    page = form_page(client, operator, "?dimensi=ENV&tampil=belum")
+    assert "Dimensi ini sudah lengkap." in page
+
+
+def test_an_unknown_dimension_shows_every_indicator(client, operator, submission):
+    page = form_page(client, operator, "?dimensi=XYZ")
+    assert [code for code in CODES if f'data-testid="indicator-{code}"' in page] == list(CODES)
 
 
 def test_a_complete_self_assessment_filtered_says_so(client, operator, submission):

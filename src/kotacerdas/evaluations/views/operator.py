@@ -115,21 +115,32 @@ def submission_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def submission_form(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """The self-assessment by dimension; editable for the region's operator while unlocked.
-    With ``?tampil=belum`` only the indicators that keep it from being submitted are shown."""
+    ``?dimensi=GOV`` shows one dimension; ``?tampil=belum`` only the indicators that keep it
+    from being submitted (the two combine)."""
     submission = get_submission(year, code)
     require(request, "evaluations.view_submission", submission)
-    only_gaps = request.GET.get("tampil") == ONLY_GAPS
-    context = form_context(request, submission, only_gaps=only_gaps)
+    context = form_context(
+        request,
+        submission,
+        dimension_code=request.GET.get("dimensi", ""),
+        only_gaps=request.GET.get("tampil") == ONLY_GAPS,
+    )
     return render(request, "evaluations/operator/form.html", context)
 
 
 def form_context(
-    request: HttpRequest, submission: Submission, *, only_gaps: bool = False, **extra
+    request: HttpRequest,
+    submission: Submission,
+    *,
+    dimension_code: str = "",
+    only_gaps: bool = False,
+    **extra,
 ) -> dict:
     """Everything the form page shows: dimensions with their elements and indicators, each
     with its answer, current and replaced evidence; progress and the gaps (each linked to its
-    indicator); what locks the page. With ``only_gaps``, only the indicators with a gap are
-    listed (progress and gaps still count the whole instrument)."""
+    indicator); what locks the page. Only the indicators of dimension ``dimension_code`` are
+    listed when it is one of the instrument's (any other value: every dimension), and with
+    ``only_gaps`` only those with a gap; progress and gaps always count the whole instrument."""
     user = request.user
     lock_reason = locks.lock_reason(submission)
     editable = user.has_perm("evaluations.edit_submission", submission) and not lock_reason
@@ -148,8 +159,12 @@ def form_context(
     gaps = [gap for row in progress for gap in row.gaps]
     dimensions: list[dict] = []
     indicators = list(submissions.indicators_of(submission).prefetch_related("levels"))
+    codes = {row.dimension.code for row in progress}
+    current = dimension_code if dimension_code in codes else ""
+    if current:
+        indicators = [item for item in indicators if item.element.dimension.code == current]
+    with_gap = {gap.indicator_id for gap in gaps} & {indicator.pk for indicator in indicators}
     if only_gaps:
-        with_gap = {gap.indicator_id for gap in gaps}
         indicators = [indicator for indicator in indicators if indicator.pk in with_gap]
     cited = citations.boxes(
         submission,
@@ -208,7 +223,10 @@ def form_context(
         "progress": progress,
         "gaps": gaps,
         "only_gaps": only_gaps,
-        "gap_count": len({gap.indicator_id for gap in gaps}),
+        "current_dimension": current,
+        "shown_indicators": {indicator.pk for indicator in indicators},
+        "shown_dimensions": {block["dimension"].pk for block in dimensions},
+        "gap_count": len(with_gap),  # indicators with a gap in the dimension shown (or all)
         "session": session
         if session and user.has_perm("evaluations.view_session", session)
         else None,
