@@ -68,6 +68,74 @@ def test_an_operator_answers_with_the_version_and_a_stale_save_is_a_409(world):
     ]
 
 
+def test_an_operator_saves_several_answers_at_once(world):
+    client = client_for(world.users["operator_own"])
+    url = f"/api/v1/submissions/{world.own_open.pk}/answers/"
+    batch = [
+        {"indicator": "ENV.WAS.01", "value": "72.5", "justification": "Data DLH", "version": 0},
+        {"indicator": "GOV.SVC.02", "not_applicable": False, "value": "1", "version": 0},
+    ]
+    response = client.post(url, {"answers": batch}, format="json")
+    assert response.status_code == 200, response.content
+    assert [(row["indicator"], row["value"], row["version"]) for row in response.json()] == [
+        ("ENV.WAS.01", "72.500000", 1),
+        ("GOV.SVC.02", "1.000000", 1),
+    ]
+    listed = client.get(url).json()
+    assert [(row["indicator"], row["version"]) for row in listed] == [
+        ("GOV.SVC.01", 0),
+        ("GOV.SVC.02", 1),
+        ("ENV.WAS.01", 1),
+        ("ENV.WAS.02", 0),
+    ]
+
+
+def test_a_stale_item_refuses_the_whole_batch_and_names_it(world):
+    client = client_for(world.users["operator_own"])
+    url = f"/api/v1/submissions/{world.own_open.pk}/answers/"
+    client.put(f"{url}GOV.SVC.01/", {"value": "3", "version": 0}, format="json")
+    batch = [
+        {"indicator": "ENV.WAS.01", "value": "50", "version": 0},
+        {"indicator": "GOV.SVC.01", "value": "5", "version": 0},
+    ]
+    response = client.post(url, {"answers": batch}, format="json")
+    assert response.status_code == 409
+    problem = response.json()
+    assert problem["type"] == "urn:kotacerdas:problem:stale-version"
+    assert problem["detail"].startswith("Jawaban ke-2 (GOV.SVC.01): ")
+    assert problem["errors"] == [
+        {"field": "answers.1", "pointer": "#/answers/1", "detail": problem["detail"]}
+    ]
+    stored = Answer.objects.filter(submission=world.own_open)
+    assert [(a.indicator.code, a.value) for a in stored] == [("GOV.SVC.01", 3)]
+
+
+def test_unknown_indicators_in_a_batch_are_field_errors(world):
+    client = client_for(world.users["operator_own"])
+    url = f"/api/v1/submissions/{world.own_open.pk}/answers/"
+    batch = [
+        {"indicator": "XXX.01", "value": "1", "version": 0},
+        {"indicator": "GOV.SVC.01", "value": "3", "version": 0},
+        {"indicator": "ENV.WAS.01", "value": "50"},
+    ]
+    response = client.post(url, {"answers": batch}, format="json")
+    assert response.status_code == 400
+    assert [error["pointer"] for error in response.json()["errors"]] == ["#/answers/2/version"]
+    batch[2]["version"] = 0
+    response = client.post(url, {"answers": batch}, format="json")
+    assert response.json()["errors"] == [
+        {
+            "field": "answers.0.indicator",
+            "pointer": "#/answers/0/indicator",
+            "detail": "Indikator XXX.01 tidak ada pada instrumen siklus ini.",
+        }
+    ]
+    assert not Answer.objects.filter(submission=world.own_open).exists()
+    empty = client.post(url, {"answers": []}, format="json")
+    assert empty.status_code == 400
+    assert empty.json()["errors"][0]["pointer"] == "#/answers"
+
+
 def test_an_out_of_range_answer_is_a_400_validation_problem(world):
     client = client_for(world.users["operator_own"])
     url = f"/api/v1/submissions/{world.own_open.pk}/answers/ENV.WAS.01/"

@@ -136,6 +136,13 @@ ENTRIES = [
     Entry("GET", "/api/v1/submissions/{id}/", REGION_PARTIES, own_open),
     Entry("GET", "/api/v1/submissions/{id}/answers/", REGION_PARTIES, own_open),
     Entry(
+        "POST",
+        "/api/v1/submissions/{id}/answers/",
+        OPERATOR_WRITES,
+        own_open,
+        body=lambda w: {"answers": [{"indicator": "ENV.WAS.01", "value": "60", "version": 0}]},
+    ),
+    Entry(
         "PUT",
         "/api/v1/submissions/{id}/answers/{indicator}/",
         OPERATOR_WRITES,

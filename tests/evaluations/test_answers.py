@@ -140,6 +140,79 @@ def test_an_indicator_of_another_instrument_is_refused(submission, operator, jam
         answers.save_answer(submission, stranger, value=Decimal(1), version=0, by=operator)
 
 
+# --- Several answers at once (all or nothing) ----------------------------------------------------
+
+
+def change(submission, code, value, *, version=0, **fields) -> answers.AnswerChange:
+    value = None if value is None else Decimal(value)
+    return answers.AnswerChange(indicator(submission.cycle, code), value, version=version, **fields)
+
+
+def test_a_batch_saves_every_answer_in_order(submission, operator):
+    saved = answers.save_answers(
+        submission,
+        [
+            change(submission, "ENV.WAS.01", "72.5", justification="Data DLH 2022"),
+            change(submission, "GOV.SVC.01", "4"),
+        ],
+        by=operator,
+    )
+    assert [(a.indicator.code, a.value, a.version) for a in saved] == [
+        ("ENV.WAS.01", Decimal("72.5"), 1),
+        ("GOV.SVC.01", Decimal(4), 1),
+    ]
+    stored = Answer.objects.get(indicator__code="ENV.WAS.01")
+    assert (stored.justification, stored.updated_by) == ("Data DLH 2022", operator)
+    assert stored.history.get().history_user == operator
+
+
+@pytest.mark.parametrize(
+    ("third", "error", "message"),
+    [
+        (
+            ("GOV.SVC.01", "9", 0),
+            InvalidAnswer,
+            "Jawaban ke-3 (GOV.SVC.01): .*harus antara 0 dan 5",
+        ),
+        (
+            ("ENV.WAS.01", "10", 0),
+            InvalidAnswer,
+            "Jawaban ke-3 (ENV.WAS.01): .*sudah ada di urutan",
+        ),
+        (("ENV.WAS.02", "10", 1), StaleVersion, "Jawaban ke-3 (ENV.WAS.02): .*belum pernah ada"),
+    ],
+)
+def test_one_refused_answer_saves_none_of_the_batch(submission, operator, third, error, message):
+    save(submission, "GOV.SVC.02", "1", by=operator)
+    batch = [
+        change(submission, "ENV.WAS.01", "50"),
+        change(submission, "GOV.SVC.02", "0", version=1),
+        change(submission, third[0], third[1], version=third[2]),
+    ]
+    with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")) as info:
+        answers.save_answers(submission, batch, by=operator)
+    assert info.value.field == "answers.2"
+    assert [(a.indicator.code, a.value, a.version) for a in Answer.objects.all()] == [
+        ("GOV.SVC.02", Decimal(1), 1)
+    ]
+
+
+def test_a_batch_from_someone_else_is_refused_before_anything(submission, assessor):
+    with pytest.raises(PermissionDenied):
+        answers.save_answers(submission, [change(submission, "GOV.SVC.01", "3")], by=assessor)
+    assert not Answer.objects.exists()
+
+
+def test_a_batch_after_the_deadline_is_refused(submission, operator):
+    Cycle.objects.filter(pk=submission.cycle_id).update(
+        submission_deadline=timezone.now() - timedelta(minutes=1)
+    )
+    submission.cycle.refresh_from_db()
+    with pytest.raises(Locked):
+        answers.save_answers(submission, [change(submission, "GOV.SVC.01", "3")], by=operator)
+    assert not Answer.objects.exists()
+
+
 def test_an_answer_after_the_deadline_is_refused(submission, operator):
     Cycle.objects.filter(pk=submission.cycle_id).update(
         submission_deadline=timezone.now() - timedelta(minutes=1)

@@ -116,7 +116,13 @@ def exception_handler(exc, context) -> Response | None:
     if isinstance(exc, ServiceError):
         status_code, kind, title = _service_refusal(exc)
         body = problem(
-            status_code, exc.message, instance=instance, kind=kind, title=title, details=exc.details
+            status_code,
+            exc.message,
+            instance=instance,
+            kind=kind,
+            title=title,
+            errors=[_one(exc.field, exc.message)] if exc.field else None,
+            details=exc.details,
         )
     elif isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages

@@ -5,12 +5,15 @@ class ServiceError(Exception):
     """An action that is not allowed now, with a message for the user (Bahasa Indonesia).
 
     ``details`` lists the specific problems (e.g. each unanswered indicator) when there are several.
+    ``field`` names the part of the input refused, when it is one item of several (e.g.
+    ``answers.3``: the fourth answer of a batch); the API reports it as a field error.
     """
 
-    def __init__(self, message: str, details: list[str] | None = None):
+    def __init__(self, message: str, details: list[str] | None = None, *, field: str = ""):
         super().__init__(message)
         self.message = message
         self.details = list(details or [])
+        self.field = field
 
     def __str__(self) -> str:
         if not self.details:

@@ -9,6 +9,7 @@ rule as a query). Objects a user may not see are answered 404, as in the web pag
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -156,6 +157,52 @@ class AnswerInput(serializers.Serializer):
     not_applicable = serializers.BooleanField(default=False)
     justification = serializers.CharField(allow_blank=True, default="", max_length=5000)
     version = serializers.IntegerField(min_value=0, help_text="The version you read (0: new).")
+
+
+# More answers than any instrument has (the product's upper size is 300 indicators).
+MAX_BATCH = 1000
+
+
+class AnswerItemInput(AnswerInput):
+    indicator = serializers.CharField(max_length=50, help_text="The indicator's code.")
+
+
+class AnswerBatchInput(serializers.Serializer):
+    """Several answers, each with the version you read; saved all or nothing."""
+
+    answers = serializers.ListField(child=AnswerItemInput(), min_length=1, max_length=MAX_BATCH)
+
+    def validate_answers(self, items: list[dict]) -> list[answers.AnswerChange]:
+        """The items as changes of the cycle's indicators, or one error per unknown code
+        (pointer ``#/answers/<index>/indicator``)."""
+        instrument = self.context["cycle"].instrument_id
+        codes = {item["indicator"] for item in items}
+        known = {
+            indicator.code: indicator
+            for indicator in Indicator.objects.filter(instrument_id=instrument, code__in=codes)
+        }
+        unknown = {
+            index: {
+                "indicator": [
+                    _("Indikator %(code)s tidak ada pada instrumen siklus ini.")
+                    % {"code": item["indicator"]}
+                ]
+            }
+            for index, item in enumerate(items)
+            if item["indicator"] not in known
+        }
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return [
+            answers.AnswerChange(
+                indicator=known[item["indicator"]],
+                value=item.get("value"),
+                not_applicable=item["not_applicable"],
+                justification=item["justification"],
+                version=item["version"],
+            )
+            for item in items
+        ]
 
 
 class LinkCheckSerializer(serializers.ModelSerializer):
@@ -546,6 +593,7 @@ class SubmissionViewSet(FeedbackActions, SubmissionHistoryActions, viewsets.Read
         "retrieve": "evaluations.view_submission",
         "answers": "evaluations.view_submission",
         "answer": "evaluations.edit_submission",
+        "save_answers": "evaluations.edit_submission",
         "evidence": "evaluations.view_submission",
         "add_evidence": "evaluations.edit_submission",
         "submit": "evaluations.edit_submission",
@@ -575,6 +623,25 @@ class SubmissionViewSet(FeedbackActions, SubmissionHistoryActions, viewsets.Read
         rows = [
             AnswerSerializer.of(indicator, stored.get(indicator.pk))
             for indicator in submissions.indicators_of(submission)
+        ]
+        return Response(AnswerSerializer(rows, many=True).data)
+
+    @extend_schema(request=AnswerBatchInput, responses=AnswerSerializer(many=True))
+    @answers.mapping.post
+    def save_answers(self, request, pk=None):
+        """Save several answers at once, all or nothing, each with the version you read: the
+        first refusal (an unknown or repeated indicator, a value that does not fit, a stale
+        version: 409 ``stale-version``) names the item (``errors[].pointer``
+        ``#/answers/<index>``) and nothing of the batch is saved. Answers the saved items in
+        the order sent."""
+        submission = self.get_object()
+        batch = AnswerBatchInput(data=request.data, context={"cycle": submission.cycle})
+        batch.is_valid(raise_exception=True)
+        changes = batch.validated_data["answers"]
+        saved = answers.save_answers(submission, changes, by=request.user)
+        rows = [
+            AnswerSerializer.of(change.indicator, answer)
+            for change, answer in zip(changes, saved, strict=True)
         ]
         return Response(AnswerSerializer(rows, many=True).data)
 

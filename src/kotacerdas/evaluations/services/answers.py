@@ -1,4 +1,5 @@
-"""Saving a region's answer to one indicator (the autosave of the self-assessment form).
+"""Saving a region's answer to one indicator (the autosave of the self-assessment form), or to
+several at once, all or nothing (the API's batch).
 
 Optimistic locking: the client sends the ``version`` of the answer it started from (0 when there
 was none). A save based on an older version is refused with StaleVersion and nothing is
@@ -7,6 +8,8 @@ overwritten, so two people editing the same answer never silently lose each othe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
@@ -143,6 +146,62 @@ def save_answer(
             answer._change_reason = reason
         answer.save()
     return answer
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One answer of a batch: what ``save_answer`` takes for one indicator."""
+
+    indicator: Indicator
+    value: Decimal | None
+    not_applicable: bool = False
+    justification: str = ""
+    version: int = 0
+
+
+def save_answers(
+    submission: Submission, changes: Sequence[AnswerChange], *, by, reason: str = ""
+) -> list[Answer]:
+    """Save every answer of ``changes``, in order, or none of them; return the answers.
+
+    Guarantees: each change is saved as :func:`save_answer` saves it (same checks, versions and
+    history), all in one transaction under the submission's row lock; the first refusal (an
+    indicator given twice, a value that does not fit, a stale version, a lock) rolls back every
+    earlier change of the batch and is raised again, its message naming the item's position
+    (from 1) and indicator, and its ``field`` ``answers.<index>`` (from 0). PermissionDenied
+    before anything when ``by`` may not edit the submission.
+    """
+    if not by.has_perm("evaluations.edit_submission", submission):
+        raise PermissionDenied(_("Anda tidak dapat mengubah penilaian mandiri daerah ini."))
+    seen: set[int] = set()
+    saved: list[Answer] = []
+    with transaction.atomic():
+        locked = hold_editable(submission)
+        for index, change in enumerate(changes):
+            try:
+                if change.indicator.pk in seen:
+                    raise InvalidAnswer(_("Indikator ini sudah ada di urutan sebelumnya."))
+                seen.add(change.indicator.pk)
+                saved.append(
+                    save_answer(
+                        locked,
+                        change.indicator,
+                        value=change.value,
+                        not_applicable=change.not_applicable,
+                        justification=change.justification,
+                        version=change.version,
+                        by=by,
+                        reason=reason,
+                    )
+                )
+            except ServiceError as error:
+                message = _("Jawaban ke-%(n)d (%(code)s): %(message)s") % {
+                    "n": index + 1,
+                    "code": change.indicator.code,
+                    "message": error.message,
+                }
+                raise type(error)(message, error.details, field=f"answers.{index}") from error
+    return saved
 
 
 def ensure_answer(submission: Submission, indicator: Indicator, *, by) -> Answer:
