@@ -165,11 +165,12 @@ def save_answers(
     """Save every answer of ``changes``, in order, or none of them; return the answers.
 
     Guarantees: each change is saved as :func:`save_answer` saves it (same checks, versions and
-    history), all in one transaction under the submission's row lock; the first refusal (an
-    indicator given twice, a value that does not fit, a stale version, a lock) rolls back every
+    history), all in one transaction under the submission's row lock; the first refusal of an
+    item (an indicator given twice, a value that does not fit, a stale version) rolls back every
     earlier change of the batch and is raised again, its message naming the item's position
-    (from 1) and indicator, and its ``field`` ``answers.<index>`` (from 0). PermissionDenied
-    before anything when ``by`` may not edit the submission.
+    (from 1) and indicator, and its ``field`` ``answers.<index>`` (from 0). A self-assessment
+    that may not change now (Locked) or ``by`` who may not change it (PermissionDenied) is
+    refused before any item, as it is.
     """
     if not by.has_perm("evaluations.edit_submission", submission):
         raise PermissionDenied(_("Anda tidak dapat mengubah penilaian mandiri daerah ini."))
