@@ -145,6 +145,9 @@ def keyboard(page, limit: int = 400) -> list[str]:
 
 
 def describe_all(found: dict[str, list[dict]]) -> str:
-    """Every finding of every page, failing or not (for the log)."""
+    """How many audits ran (page states: those not in the dark scheme), then every finding of
+    every page, failing or not (for the log)."""
+    states = sum(1 for name in found if not name.endswith("[dark]"))
     lines = [describe(name, violations) for name, violations in found.items() if violations]
-    return "\n".join(lines) or "axe: no finding"
+    summary = f"axe: {len(found)} audits of {states} page states"
+    return "\n".join([summary, *lines]) if lines else f"{summary}; no finding"

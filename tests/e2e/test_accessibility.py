@@ -12,6 +12,7 @@ public catalogue's first page.
 from __future__ import annotations
 
 import io
+import re
 from base64 import b32decode
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -793,7 +794,37 @@ def test_main_pages_have_no_serious_accessibility_violation(
             public.goto(live_server.url + path)
             settle(public)
             assert public.locator("html").get_attribute("lang") == "en"
-            found[f"{path} [en]"] = audit(public)
+            audit_in_both_schemes(public, f"{path} [en]", found)
+
+        # The catalogue's second page, and its table after a search typed in (an htmx swap).
+        public.goto(f"{live_server.url}/masterplan/katalog/?page=2")
+        settle(public)
+        expect(public.locator("#catalogue-table nav a").first).to_be_visible()
+        audit_in_both_schemes(public, "/masterplan/katalog/?page=2 [en]", found)
+        public.goto(f"{live_server.url}/masterplan/katalog/")
+        public.locator("#id_q").fill("mal pelayanan")
+        expect(public).to_have_url(re.compile(r"q=mal"))
+        # Swapped: the hits fit on one page, so the table has lost its page links.
+        expect(public.locator("#catalogue-table nav")).to_have_count(0)
+        hit = public.locator("#catalogue-table a:has-text('Mal Pelayanan')").first
+        expect(hit).to_be_visible()
+        audit_in_both_schemes(public, "/masterplan/katalog/ searched by htmx [en]", found)
+
+        # Signed-in pages in English: each role switches the language in the header.
+        for role, path in (
+            ("operator", f"/evaluasi/penilaian/{OPEN}/15.71/"),
+            ("operator", f"/masterplan/{world['masterplan']}/dasbor/"),
+            ("assessor", f"/evaluasi/asesor/{REVIEW}/15.71/?dimensi=GOV"),
+            ("admin", f"/evaluasi/siklus/{OPEN}/"),
+            ("admin", f"/evaluasi/moderasi/{MODERATION}/"),
+        ):
+            page = visitors[role]
+            page.goto(live_server.url + path)
+            if page.locator("html").get_attribute("lang") != "en":
+                page.get_by_role("button", name="EN", exact=True).click()
+                expect(page.locator("html")).to_have_attribute("lang", "en")
+            settle(page)
+            audit_in_both_schemes(page, f"{path} ({role}) [en]", found)
         browser.close()
 
     report = "\n".join(describe(name, failing(v)) for name, v in found.items() if failing(v))
