@@ -370,6 +370,11 @@ def pages(world: dict) -> list[tuple[str | None, str, str]]:
         ("operator", "masterplan dashboard", f"/masterplan/{world['masterplan']}/dasbor/"),
         ("assessor", "assessor queue", "/evaluasi/asesor/"),
         ("assessor", "scoring", f"/evaluasi/asesor/{REVIEW}/15.71/?dimensi=GOV"),
+        (
+            "assessor",
+            "scoring, only what is left",
+            f"/evaluasi/asesor/{REVIEW}/15.71/?dimensi=ENV&tampil=belum",
+        ),
         ("admin", "cycle", f"/evaluasi/siklus/{OPEN}/"),
         ("admin", "operations", f"/evaluasi/siklus/{OPEN}/operasional/"),
         ("admin", "moderation queue", f"/evaluasi/moderasi/{MODERATION}/"),

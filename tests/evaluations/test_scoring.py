@@ -349,3 +349,48 @@ def test_judgement_and_complete_over_http(client, assignment):
     assert "Masih ada 4 indikator yang belum dinilai" in response.content.decode()
     home = client.get(reverse("evaluations:assessor_home")).content.decode()
     assert "Kota Jambi" in home and "0/4" in home
+
+
+# --- Only what is left to score -------------------------------------------------------------------
+
+
+def shown_codes(page: str) -> list[str]:
+    codes = ("GOV.SVC.01", "GOV.SVC.02", "ENV.WAS.01", "ENV.WAS.02")
+    return [code for code in codes if f"<strong>{code}</strong>" in page]
+
+
+def test_the_workspace_shows_only_what_is_left_to_score(client, assignment):
+    save(assignment, "GOV.SVC.01", "3")
+    client.force_login(assignment.assessor)
+    url = workspace_url(assignment.cycle, dimension="GOV")
+    page = client.get(url).content.decode()
+    assert shown_codes(page) == ["GOV.SVC.01", "GOV.SVC.02"]
+    link = f'<a href="{url}&amp;tampil=belum" data-testid="show-open">'
+    assert f"{link}Tampilkan hanya yang belum Anda nilai (1 indikator)</a>" in page
+
+    page = client.get(url + "&tampil=belum").content.decode()
+    assert shown_codes(page) == ["GOV.SVC.02"]
+    assert "Hanya 1 indikator dimensi ini yang belum Anda nilai ditampilkan." in page
+    # Another dimension's tab keeps the filter.
+    environment = workspace_url(assignment.cycle, dimension="ENV")
+    assert f'href="{environment}&amp;tampil=belum"' in page
+
+    save(assignment, "GOV.SVC.02", "1")
+    page = client.get(url + "&tampil=belum").content.decode()
+    assert shown_codes(page) == []
+    assert "Semua indikator dimensi ini sudah Anda nilai." in page
+
+
+def test_an_early_mark_complete_leads_to_what_is_left(client, assignment):
+    from django.urls import reverse
+
+    save(assignment, "GOV.SVC.01", "3")
+    save(assignment, "GOV.SVC.02", "1")
+    save(assignment, "ENV.WAS.01", "50")
+    client.force_login(assignment.assessor)
+    complete = reverse("evaluations:assessor_complete", args=[assignment.cycle.year, "15.71"])
+    response = client.post(complete)
+    assert response.url == workspace_url(assignment.cycle, dimension="ENV") + "&tampil=belum"
+    page = client.get(response.url).content.decode()
+    assert "Masih ada 1 indikator yang belum dinilai. ENV.WAS.02" in page
+    assert shown_codes(page) == ["ENV.WAS.02"]

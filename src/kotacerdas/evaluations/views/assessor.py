@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,7 +26,7 @@ from ..forms_assessor import ConflictForm, JudgementForm, ScoreForm, rebased
 from ..models import Assignment, ConflictOfInterest
 from ..services import answers, assignments, calibration, integrity, links, scoring, sessions
 from ..services import evidence as evidence_service
-from .operator import STATUS_STALE, refusal_status
+from .operator import ONLY_GAPS, STATUS_STALE, refusal_status
 
 
 def get_assignment(request: HttpRequest, year: int, code: str) -> Assignment:
@@ -41,12 +42,16 @@ def get_assignment(request: HttpRequest, year: int, code: str) -> Assignment:
     return assignment
 
 
-def workspace_url(assignment: Assignment, dimension: str = "") -> str:
+def workspace_url(assignment: Assignment, dimension: str = "", *, only_open: bool = False) -> str:
+    """The workspace of ``dimension`` (the first without one); with ``only_open``, only the
+    indicators not scored yet."""
     url = reverse(
         "evaluations:assessor_workspace",
         kwargs={"year": assignment.cycle.year, "code": assignment.region.code},
     )
-    return f"{url}?dimensi={dimension}" if dimension else url
+    query = {"dimensi": dimension, "tampil": ONLY_GAPS if only_open else ""}
+    query = {key: value for key, value in query.items() if value}
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 @login_required
@@ -64,20 +69,30 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def workspace(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """One region: per indicator of the chosen dimension, the region's answer, justification and
-    evidence beside the rubric and the assessor's score form; progress; the judgement form."""
+    evidence beside the rubric and the assessor's score form; progress; the judgement form.
+    ``?tampil=belum`` shows only the dimension's indicators the assessor has not scored."""
     assignment = get_assignment(request, year, code)
-    return render(
-        request,
-        "evaluations/assessor/workspace.html",
-        workspace_context(assignment, request.GET.get("dimensi", "")),
+    context = workspace_context(
+        assignment,
+        request.GET.get("dimensi", ""),
+        only_open=request.GET.get("tampil") == ONLY_GAPS,
     )
+    return render(request, "evaluations/assessor/workspace.html", context)
 
 
-def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> dict:
+def workspace_context(
+    assignment: Assignment, dimension_code: str, *, only_open: bool = False, **extra
+) -> dict:
+    """The workspace of one dimension (the first when ``dimension_code`` is none of the
+    instrument's); with ``only_open``, only its indicators without a score yet (``open_count``
+    counts them either way)."""
     by_dimension = scoring.dimension_progress(assignment)
     codes = [dimension.code for dimension, _progress in by_dimension]
     current = dimension_code if dimension_code in codes else (codes[0] if codes else "")
     rows = scoring.workspace(assignment, dimension_code=current)
+    open_count = sum(not row.scored for row in rows)
+    if only_open:
+        rows = [row for row in rows if not row.scored]
     submission = scoring.submission_of(assignment)
     cited = citations.boxes(
         submission, [(row.indicator, row.answer) for row in rows], assignment.assessor
@@ -101,6 +116,8 @@ def workspace_context(assignment: Assignment, dimension_code: str, **extra) -> d
         "dimensions": by_dimension,
         "current": current,
         "rows": rows,
+        "only_open": only_open,
+        "open_count": open_count,
         "general_evidence": general,
         "link_check_enabled": links.enabled(),
         "expired_evidence": (
@@ -217,6 +234,12 @@ def mark_complete(request: HttpRequest, year: int, code: str) -> HttpResponse:
         shown = ", ".join(error.details[:20])
         more = len(error.details) - 20
         messages.error(request, f"{error.message} {shown}" + (f" (+{more})" if more > 0 else ""))
+        # Straight to the first dimension with something left, showing only what is left.
+        first_open = next(
+            (d.code for d, done in scoring.dimension_progress(assignment) if not done.complete),
+            "",
+        )
+        return redirect(workspace_url(assignment, first_open, only_open=True))
     else:
         messages.success(
             request,
