@@ -178,6 +178,14 @@ def test_the_operators_list_shows_its_submissions(client, operator, submission):
     assert "Kota Jambi" in page
     assert "0/4" in page
     assert "Kota Bandung" not in page
+    # Something left to answer in an editable self-assessment: a link to just that.
+    form = reverse("evaluations:submission_form", args=[2022, "15.71"])
+    link = f'<a href="{form}?tampil=belum" data-testid="unanswered-{submission.pk}">'
+    assert f"{link}isi yang belum</a>" in page
+    answer_everything(submission, operator)
+    page = client.get(reverse("evaluations:submission_list")).content.decode()
+    assert "4/4" in page
+    assert f'data-testid="unanswered-{submission.pk}"' not in page
 
 
 # --- Only what is still missing -------------------------------------------------------------------
