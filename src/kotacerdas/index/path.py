@@ -275,13 +275,17 @@ def _path(context: _Context, unit: str, row: int, target: float) -> Path:
                 rebuild = np.flatnonzero(~usable[order])
             else:
                 gains = np.zeros(order.size)
+            # The index each rebuilt candidate gives (NaN: not rebuilt, its gain is W's).
+            rebuilt = np.full(order.size, np.nan)
             if rebuild.size:
                 trial = np.repeat(scores[None], rebuild.size, axis=0)
                 trial_usable = np.repeat(usable[None], rebuild.size, axis=0)
                 trial[np.arange(rebuild.size), order[rebuild]] = next_score[order[rebuild]]
                 trial_usable[np.arange(rebuild.size), order[rebuild]] = True
-                gains[rebuild] = index_of(trial, trial_usable) - index
-            column = int(order[int(np.argmax(config.round(gains)))])
+                rebuilt[rebuild] = index_of(trial, trial_usable)
+                gains[rebuild] = rebuilt[rebuild] - index
+            pick = int(np.argmax(config.round(gains)))
+            column = int(order[pick])
             new, new_score = float(next_value[column]), float(next_score[column])
             opens = not usable[column]
             before = value[column], scores[column]
@@ -295,7 +299,10 @@ def _path(context: _Context, unit: str, row: int, target: float) -> Path:
                 next_score[column] = context.rescore(row, one, following, work)[0]
             if opens:
                 weights = None  # a missing answer starts to count: the weights change
-            if linear and weights is not None:
+            if not np.isnan(rebuilt[pick]):
+                # The candidate's trial row is the new state itself: its index, not rebuilt.
+                after = float(rebuilt[pick])
+            elif linear and weights is not None:
                 after = float(weights[usable] @ scores[usable])
             else:
                 after = float(index_of(scores[None], usable[None])[0])
