@@ -136,6 +136,29 @@ def test_unknown_indicators_in_a_batch_are_field_errors(world):
     assert empty.json()["errors"][0]["pointer"] == "#/answers"
 
 
+def test_a_body_over_the_upload_limit_is_a_413_problem(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    client = client_for(world.users["operator_own"])
+    item = {"indicator": "GOV.SVC.01", "value": "1", "version": 0, "justification": "x" * 5000}
+    response = client.post(
+        f"/api/v1/submissions/{world.own_open.pk}/answers/", {"answers": [item] * 300}, "json"
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "Isi permintaan lebih besar dari 1 MB."
+    assert not Answer.objects.filter(submission=world.own_open).exists()
+
+
+def test_a_form_with_too_many_fields_is_a_400_problem(world, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    client = client_for(world.users["operator_own"])
+    fields = {f"field{n}": "x" for n in range(10)}
+    url = f"/api/v1/submissions/{world.own_open.pk}/evidence/"
+    response = client.post(url, {"url": "https://jambikota.go.id/mpp", **fields}, "multipart")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Permintaan tidak dapat dibaca."
+
+
 def test_an_out_of_range_answer_is_a_400_validation_problem(world):
     client = client_for(world.users["operator_own"])
     url = f"/api/v1/submissions/{world.own_open.pk}/answers/ENV.WAS.01/"

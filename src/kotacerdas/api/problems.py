@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -134,6 +136,15 @@ def exception_handler(exc, context) -> Response | None:
             title=_("Data tidak valid"),
             errors=field_errors(detail),
         )
+    elif isinstance(exc, RequestDataTooBig):
+        body = problem(
+            413,
+            _("Isi permintaan lebih besar dari %(size)s MB.")
+            % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024) or 1},
+            instance=instance,
+        )
+    elif isinstance(exc, SuspiciousOperation):  # too many fields, a malformed multipart body
+        body = problem(400, _("Permintaan tidak dapat dibaca."), instance=instance)
     elif isinstance(exc, Http404):
         body = problem(404, _("Tidak ditemukan."), instance=instance)
     elif isinstance(exc, DjangoPermissionDenied):
