@@ -283,6 +283,9 @@ def test_autosave_answers_with_a_status_the_new_version_and_the_progress(client,
     assert 'name="version" value="1"' in page
     assert 'hx-swap-oob="true"' in page
     assert 'data-testid="progress-GOV">1/2' in page
+    # The swapped-in progress row links to its dimension on the page the save came from.
+    dimension = cycle.instrument.dimensions.get(code="GOV").pk
+    assert f'<a href="#dim-{dimension}">' in page
     answer = Answer.objects.get()
     assert answer.value == 3 and answer.justification == "MPP sejak 2020"
 
