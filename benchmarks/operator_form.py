@@ -8,8 +8,9 @@ What it does:
    PDF for every indicator that asks for evidence, except every tenth (bulk inserts, no
    history); its operator signed in (Django's test client, no network).
 3. Times GET of the whole form, of ``?tampil=belum`` (only the indicators with a gap) and of
-   ``?dimensi=GOV`` (Smart Governance, the largest dimension), ``--runs`` times each after one warm-up, and reports the median, the best, the queries and
-   the size of the HTML.
+   ``?dimensi=GOV`` (Smart Governance, the largest dimension), ``--runs`` times each after one
+   warm-up, and reports the median, the best, the queries and the size of the HTML.
+4. Times ``answers.save_answers`` (the API's batch) setting every level indicator at once.
 
 Not part of the test suite; results go in docs/benchmarks.md ("The operator's self-assessment
 page").
@@ -54,6 +55,7 @@ def main() -> None:
         EvidenceKindStored,
         Submission,
     )
+    from kotacerdas.evaluations.services import answers
     from kotacerdas.regions.models import Region
 
     fresh_database()
@@ -119,6 +121,22 @@ def main() -> None:
             f"| {label} | {statistics.median(seconds) * 1000:.0f} ms | "
             f"{min(seconds) * 1000:.0f} ms | {len(queries)} | {size:.0f} KiB |"
         )
+
+    # A batch of answers through the API's service: every level indicator set to 2.
+    stored = dict(Answer.objects.filter(submission=submission).values_list("indicator", "version"))
+    changes = [
+        answers.AnswerChange(indicator, Decimal(2), version=stored.get(indicator.pk, 0))
+        for indicator in indicators
+        if indicator.type == "level"
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        answers.save_answers(submission, changes, by=operator)
+        took = time.perf_counter() - start
+    print(
+        f"save_answers: {len(changes)} answers in {took:.2f} s, {len(queries)} queries "
+        f"({len(queries) / len(changes):.1f} an answer)"
+    )
 
 
 if __name__ == "__main__":
