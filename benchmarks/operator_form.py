@@ -10,7 +10,9 @@ What it does:
 3. Times GET of the whole form, of ``?tampil=belum`` (only the indicators with a gap) and of
    ``?dimensi=GOV`` (Smart Governance, the largest dimension), ``--runs`` times each after one
    warm-up, and reports the median, the best, the queries and the size of the HTML.
-4. Times ``answers.save_answers`` (the API's batch) setting every level indicator at once.
+4. Times the page's autosave (an htmx POST of one answer, and what it swaps back: the
+   dimension's progress row and its gaps, the count of gaps), ``--runs`` times.
+5. Times ``answers.save_answers`` (the API's batch) setting every level indicator at once.
 
 Not part of the test suite; results go in docs/benchmarks.md ("The operator's self-assessment
 page").
@@ -121,6 +123,30 @@ def main() -> None:
             f"| {label} | {statistics.median(seconds) * 1000:.0f} ms | "
             f"{min(seconds) * 1000:.0f} ms | {len(queries)} | {size:.0f} KiB |"
         )
+
+    # The autosave of one answer, as the page sends it (a level indicator of Smart Governance).
+    level = next(item for item in indicators if item.type == "level")
+    save_url = reverse("evaluations:answer_save", args=[2022, "15.71", level.code])
+    seconds = []
+    for run in range(options.runs + 1):
+        version = Answer.objects.filter(submission=submission, indicator=level).first()
+        data = {
+            "value": str(1 + run % 2),
+            "justification": "Diubah lewat simpan otomatis.",
+            "version": version.version if version else 0,
+        }
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.post(save_url, data, HTTP_HX_REQUEST="true")
+            took = time.perf_counter() - start
+        assert response.status_code == 200, response.content
+        if run:  # the first is the warm-up
+            seconds.append(took)
+    print(
+        f"autosave: median {statistics.median(seconds) * 1000:.0f} ms, "
+        f"best {min(seconds) * 1000:.0f} ms, {len(queries)} queries, "
+        f"{len(response.content) / 1024:.1f} KiB back"
+    )
 
     # A batch of answers through the API's service: every level indicator set to 2.
     stored = dict(Answer.objects.filter(submission=submission).values_list("indicator", "version"))

@@ -17,7 +17,7 @@ from kotacerdas.evaluations.services import answers, locks
 from kotacerdas.evaluations.services.answers import InvalidAnswer
 from kotacerdas.instruments.models import Indicator
 from tests.conftest import make_user
-from tests.evaluations.cycle_setup import open_cycle, submission_of
+from tests.evaluations.cycle_setup import answer_everything, open_cycle, submission_of
 
 pytestmark = pytest.mark.django_db
 
@@ -288,6 +288,44 @@ def test_autosave_answers_with_a_status_the_new_version_and_the_progress(client,
     assert f'<a href="#dim-{dimension}">' in page
     answer = Answer.objects.get()
     assert answer.value == 3 and answer.justification == "MPP sejak 2020"
+
+
+def test_autosave_keeps_the_gaps_on_the_page_current(client, operator, cycle, submission):
+    """The page's list of what is still missing is swapped in with every save: the answered
+    indicator leaves its dimension's list, and the count of all gaps follows."""
+    client.force_login(operator)
+    pks = dict(cycle.instrument.indicators.values_list("code", "pk"))
+    dimension = cycle.instrument.dimensions.get(code="GOV").pk
+    page = client.get(reverse("evaluations:submission_form", args=[2022, "15.71"])).content
+    assert "Masih 5 hal belum lengkap." in page.decode()
+    response = autosave(client, "GOV.SVC.01", {"value": "3", "version": "0"})
+    swapped = response.content.decode()
+    assert '<summary id="gaps-summary" hx-swap-oob="true">Masih 4 hal belum lengkap.' in swapped
+    listed = swapped.split(f'<ul class="gaps" id="gaps-{dimension}" hx-swap-oob="true">')[1]
+    listed = listed.split("</ul>")[0]
+    gaps = [item.split("</a>")[0] for item in listed.split("<li>")[1:]]
+    assert [gap.split("»: ")[1] for gap in gaps] == [
+        "data dukung wajib belum diunggah.",  # GOV.SVC.01's evidence is still missing
+        "belum dijawab.",
+    ]
+    assert gaps[0].startswith(f'<a href="#ind-{pks["GOV.SVC.01"]}">GOV.SVC.01 «')
+    assert gaps[1].startswith(f'<a href="#ind-{pks["GOV.SVC.02"]}">GOV.SVC.02 «')
+    # Clearing the answer brings its gap back.
+    response = autosave(client, "GOV.SVC.01", {"value": "", "version": "1"})
+    assert "Masih 5 hal belum lengkap." in response.content.decode()
+
+
+def test_autosave_of_the_last_gap_says_the_self_assessment_is_ready(
+    client, operator, cycle, submission
+):
+    answer_everything(submission, operator)
+    Answer.objects.filter(indicator__code="ENV.WAS.02").delete()
+    client.force_login(operator)
+    response = autosave(client, "ENV.WAS.02", {"value": "12", "version": "0"})
+    swapped = response.content.decode()
+    assert "Semua sudah lengkap; penilaian mandiri siap dikirim." in swapped
+    dimension = cycle.instrument.dimensions.get(code="ENV").pk
+    assert f'<ul class="gaps" id="gaps-{dimension}" hx-swap-oob="true"></ul>' in swapped
 
 
 def test_autosave_of_not_applicable_ignores_a_selected_value(client, operator, cycle):

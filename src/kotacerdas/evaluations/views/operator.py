@@ -224,7 +224,6 @@ def form_context(
         "gaps": gaps,
         "only_gaps": only_gaps,
         "current_dimension": current,
-        "shown_indicators": {indicator.pk for indicator in indicators},
         "shown_dimensions": {block["dimension"].pk for block in dimensions},
         "gap_count": len(with_gap),  # indicators with a gap in the dimension shown (or all)
         "session": session
@@ -237,7 +236,9 @@ def form_context(
 @login_required
 @require_POST
 def answer_save(request: HttpRequest, year: int, code: str, indicator: str) -> HttpResponse:
-    """Autosave one answer (htmx: a small status next to the indicator; else a redirect).
+    """Autosave one answer (htmx: a small status next to the indicator, and swapped in out of
+    band its new version, its dimension's progress row and gaps, and the count of all gaps;
+    else a redirect).
 
     Posted fields: ``value``, ``not_applicable``, ``justification``, ``version``.
     """
@@ -271,12 +272,15 @@ def answer_save(request: HttpRequest, year: int, code: str, indicator: str) -> H
     if not request.htmx:
         messages.success(request, _("Jawaban %(code)s tersimpan.") % {"code": item.code})
         return redirect(form_url(submission, item))
-    progress = submissions.dimension_progress(submission, item.element.dimension)
+    # The page's progress row and gaps for this dimension and the count of all gaps are
+    # swapped in; the saved indicator is on the page, so its dimension is too.
+    every_row = submissions.progress(submission)
     context = {
         "indicator": item,
         "answer": answer,
         "saved_at": timezone.localtime(answer.updated_at),
-        "progress": progress,
+        "progress": next(row for row in every_row if row.dimension.pk == item.element.dimension_id),
+        "gaps": [gap for row in every_row for gap in row.gaps],
         "oob": True,
     }
     return _status(context)
