@@ -110,6 +110,23 @@ def test_a_stale_item_refuses_the_whole_batch_and_names_it(world):
     assert [(a.indicator.code, a.value) for a in stored] == [("GOV.SVC.01", 3)]
 
 
+def test_every_refused_item_of_a_batch_is_a_field_error(world):
+    client = client_for(world.users["operator_own"])
+    url = f"/api/v1/submissions/{world.own_open.pk}/answers/"
+    batch = [
+        {"indicator": "GOV.SVC.01", "value": "7", "version": 0},
+        {"indicator": "ENV.WAS.01", "value": "50", "version": 0},
+        {"indicator": "GOV.SVC.02", "value": "3", "version": 0},
+    ]
+    response = client.post(url, {"answers": batch}, format="json")
+    assert response.status_code == 400  # the first refused item's kind: a value that does not fit
+    problem = response.json()
+    assert problem["detail"].startswith("2 jawaban ditolak; tidak ada yang disimpan. Jawaban ke-1")
+    assert [error["pointer"] for error in problem["errors"]] == ["#/answers/0", "#/answers/2"]
+    assert problem["errors"][1]["detail"].startswith("Jawaban ke-3 (GOV.SVC.02): ")
+    assert not Answer.objects.filter(submission=world.own_open).exists()
+
+
 def test_unknown_indicators_in_a_batch_are_field_errors(world):
     client = client_for(world.users["operator_own"])
     url = f"/api/v1/submissions/{world.own_open.pk}/answers/"

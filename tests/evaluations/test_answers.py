@@ -197,6 +197,30 @@ def test_one_refused_answer_saves_none_of_the_batch(submission, operator, third,
     ]
 
 
+def test_every_refused_answer_of_a_batch_is_named(submission, operator):
+    save(submission, "GOV.SVC.02", "1", by=operator)
+    batch = [
+        change(submission, "GOV.SVC.02", "0", version=0),  # stale
+        change(submission, "ENV.WAS.01", "50"),
+        change(submission, "GOV.SVC.01", "9"),  # out of range
+        change(submission, "ENV.WAS.01", "60"),  # repeated
+    ]
+    with pytest.raises(StaleVersion) as info:
+        answers.save_answers(submission, batch, by=operator)
+    error = info.value
+    assert error.field == "answers.0"
+    assert error.message.startswith("3 jawaban ditolak; tidak ada yang disimpan. Jawaban ke-1")
+    assert [field for field, _ in error.errors] == ["answers.0", "answers.2", "answers.3"]
+    assert error.errors[1][1].startswith("Jawaban ke-3 (GOV.SVC.01): ")
+    assert "harus antara 0 dan 5" in error.errors[1][1]
+    assert error.errors[2][1] == (
+        "Jawaban ke-4 (ENV.WAS.01): Indikator ini sudah ada di urutan sebelumnya."
+    )
+    assert [(a.indicator.code, a.value, a.version) for a in Answer.objects.all()] == [
+        ("GOV.SVC.02", Decimal(1), 1)
+    ]
+
+
 def test_a_batch_from_someone_else_is_refused_before_anything(submission, assessor):
     with pytest.raises(PermissionDenied):
         answers.save_answers(submission, [change(submission, "GOV.SVC.01", "3")], by=assessor)

@@ -123,7 +123,8 @@ def exception_handler(exc, context) -> Response | None:
             instance=instance,
             kind=kind,
             title=title,
-            errors=[_one(exc.field, exc.message)] if exc.field else None,
+            errors=[_one(field, message) for field, message in exc.errors]
+            or ([_one(exc.field, exc.message)] if exc.field else None),
             details=exc.details,
         )
     elif isinstance(exc, DjangoValidationError):

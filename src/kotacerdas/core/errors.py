@@ -7,13 +7,23 @@ class ServiceError(Exception):
     ``details`` lists the specific problems (e.g. each unanswered indicator) when there are several.
     ``field`` names the part of the input refused, when it is one item of several (e.g.
     ``answers.3``: the fourth answer of a batch); the API reports it as a field error.
+    ``errors`` lists every refused item as ``(field, message)`` when several items of one input
+    were refused at once (the API reports each as a field error); empty otherwise.
     """
 
-    def __init__(self, message: str, details: list[str] | None = None, *, field: str = ""):
+    def __init__(
+        self,
+        message: str,
+        details: list[str] | None = None,
+        *,
+        field: str = "",
+        errors: list[tuple[str, str]] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.details = list(details or [])
         self.field = field
+        self.errors = list(errors or [])
 
     def __str__(self) -> str:
         if not self.details:

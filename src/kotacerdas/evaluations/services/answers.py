@@ -165,17 +165,20 @@ def save_answers(
     """Save every answer of ``changes``, in order, or none of them; return the answers.
 
     Guarantees: each change is saved as :func:`save_answer` saves it (same checks, versions and
-    history), all in one transaction under the submission's row lock; the first refusal of an
-    item (an indicator given twice, a value that does not fit, a stale version) rolls back every
-    earlier change of the batch and is raised again, its message naming the item's position
-    (from 1) and indicator, and its ``field`` ``answers.<index>`` (from 0). A self-assessment
-    that may not change now (Locked) or ``by`` who may not change it (PermissionDenied) is
-    refused before any item, as it is.
+    history), all in one transaction under the submission's row lock. Every item is tried; when
+    any is refused (an indicator given twice, a value that does not fit, a stale version),
+    nothing of the batch is saved and one error is raised, of the first refused item's type,
+    whose ``errors`` name every refused item (``answers.<index>``, from 0, and a message naming
+    its position, from 1, and indicator); its ``field`` and message are the first refused
+    item's (the message says how many were refused when more than one). A self-assessment that
+    may not change now (Locked) or ``by`` who may not change it (PermissionDenied) is refused
+    before any item, as it is.
     """
     if not by.has_perm("evaluations.edit_submission", submission):
         raise PermissionDenied(_("Anda tidak dapat mengubah penilaian mandiri daerah ini."))
     seen: set[int] = set()
     saved: list[Answer] = []
+    refused: list[ServiceError] = []
     with transaction.atomic():
         locked = hold_editable(submission)
         for index, change in enumerate(changes):
@@ -196,13 +199,31 @@ def save_answers(
                     )
                 )
             except ServiceError as error:
+                # A refusal happens before its item writes anything, so the transaction stays
+                # usable for the next items; raising below rolls all of it back.
                 message = _("Jawaban ke-%(n)d (%(code)s): %(message)s") % {
                     "n": index + 1,
                     "code": change.indicator.code,
                     "message": error.message,
                 }
-                raise type(error)(message, error.details, field=f"answers.{index}") from error
+                refused.append(type(error)(message, error.details, field=f"answers.{index}"))
+        if refused:
+            raise _batch_refusal(refused)
     return saved
+
+
+def _batch_refusal(refused: list[ServiceError]) -> ServiceError:
+    """One error for the refused items of a batch: the first one's type, field and details,
+    every item in ``errors``."""
+    first = refused[0]
+    message = first.message
+    if len(refused) > 1:
+        message = _("%(n)d jawaban ditolak; tidak ada yang disimpan. %(first)s") % {
+            "n": len(refused),
+            "first": first.message,
+        }
+    every = [(error.field, error.message) for error in refused]
+    return type(first)(message, first.details, field=first.field, errors=every)
 
 
 def ensure_answer(submission: Submission, indicator: Indicator, *, by) -> Answer:
