@@ -239,6 +239,8 @@ def test_the_admin_computes_from_the_dashboard(
     assert "Hitung hasil" in page and "Hasil belum dihitung" in page
     assert 'data-state="submitted">5<' in page
     assert 'data-testid="agreement-table"' in page
+    # No audit to link to before a result exists (the audit page has no such cycle: a 404).
+    assert 'data-testid="audit-link"' not in page and 'data-testid="audit-later"' in page
     # The button requests a background computation; the immediate backend runs it on commit.
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -247,6 +249,9 @@ def test_the_admin_computes_from_the_dashboard(
     assert "sedang dihitung di latar belakang" in response.content.decode()
     page = client.get(reverse("results:dashboard", args=[2022])).content.decode()
     assert "Versi terakhir: 1" in page and "terkini" in page
+    audit = f'<a href="{reverse("results:audit")}?tahun=2022" data-testid="audit-link">'
+    assert audit in page
+    assert client.get(f"{reverse('results:audit')}?tahun=2022").status_code == 200
     assert cycle.result_snapshots.get().regions.count() == 5
     preview = client.get(reverse("results:preview", args=[2022])).content.decode()
     assert "Kota Jambi" in preview and "belum dipublikasikan" in preview
