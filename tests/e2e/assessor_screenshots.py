@@ -24,6 +24,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from tests.e2e.browser import launch
+from tests.e2e.browser import sign_in as browser_sign_in
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 REVIEW_YEAR = 2023  # the demo's cycle in review
@@ -32,12 +33,7 @@ MODERATION_YEAR = 2024  # built by the command in the docstring
 
 def sign_in(browser, base: str, username: str):
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="id-ID")
-    page.goto(f"{base}/akun/masuk/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    return page
+    return browser_sign_in(page, base, username, "demo")
 
 
 def main(base: str) -> None:

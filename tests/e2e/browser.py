@@ -31,3 +31,16 @@ def watch(page, problems: list[str]) -> None:
     page.on("console", console)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("response", response)
+
+
+def sign_in(page, base: str, username: str, password: str):
+    """Sign ``page`` in through the login form and wait until the login page is left; return it."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/akun/masuk/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    # A click does not wait for the navigation it starts: wait until the sign-in page is left.
+    expect(page).not_to_have_url(f"{base}/akun/masuk/")
+    return page

@@ -65,6 +65,7 @@ from tests.surveys.builders import open_window as open_survey_window
 
 from .accessibility import audit, describe, describe_all, failing, keyboard
 from .browser import launch, watch
+from .browser import sign_in as browser_sign_in
 
 REVIEW, MODERATION, OPEN = 2023, 2024, 2025
 FINAL = 2026  # the right of reply: the window is open, appeals are filed
@@ -478,14 +479,7 @@ def new_page(browser):
 
 
 def sign_in(browser, base: str, user):
-    page = new_page(browser)
-    page.goto(f"{base}/akun/masuk/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    # A click does not wait for the navigation it starts: wait until the sign-in page is left.
-    expect(page).not_to_have_url(f"{base}/akun/masuk/")
-    return page
+    return browser_sign_in(new_page(browser), base, user.username, PASSWORD)
 
 
 def settle(page) -> None:

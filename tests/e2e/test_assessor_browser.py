@@ -10,17 +10,11 @@ from kotacerdas.evaluations.models import CycleState, Score
 from tests.conftest import PASSWORD
 from tests.factories import assign, enrol, make_cycle
 
-from .browser import launch, watch
+from .browser import launch, sign_in, watch
 
 
-def sign_in(browser, base: str, username: str):
-    page = browser.new_page(locale="id-ID")
-    page.goto(base + "/akun/masuk/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    expect(page).not_to_have_url(base + "/akun/masuk/")
-    return page
+def new_tab(browser, base: str, username: str):
+    return sign_in(browser.new_page(locale="id-ID"), base, username, PASSWORD)
 
 
 @pytest.mark.e2e
@@ -35,11 +29,11 @@ def test_scores_autosave_and_a_second_tab_cannot_overwrite(
     problems: list[str] = []
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        first = sign_in(browser, live_server.url, assessor.username)
+        first = new_tab(browser, live_server.url, assessor.username)
         watch(first, problems)
         first.goto(url)
         # A second tab of the same assessor, loaded before anything is saved.
-        second = sign_in(browser, live_server.url, assessor.username)
+        second = new_tab(browser, live_server.url, assessor.username)
         second.goto(url)
 
         expect(first.get_by_test_id("progress-total")).to_have_text("0/4")

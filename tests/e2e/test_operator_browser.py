@@ -11,7 +11,7 @@ from kotacerdas.evaluations.models import Answer
 from tests.conftest import PASSWORD
 from tests.evaluations.cycle_setup import add_pdf, open_cycle, submission_of
 
-from .browser import launch, watch
+from .browser import launch, sign_in, watch
 
 
 @pytest.mark.e2e
@@ -25,11 +25,7 @@ def test_autosave_keeps_progress_and_gaps_current(live_server, transactional_db,
         browser = launch(playwright)
         page = browser.new_page(locale="id-ID")
         watch(page, problems)
-        page.goto(live_server.url + "/akun/masuk/")
-        page.fill("input[name=username]", operator.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
-        expect(page).not_to_have_url(live_server.url + "/akun/masuk/")
+        sign_in(page, live_server.url, operator.username, PASSWORD)
         page.goto(live_server.url + reverse("evaluations:submission_form", args=[2022, "15.71"]))
 
         gaps = page.get_by_test_id("gaps")

@@ -60,6 +60,17 @@ def test_masterplan_page_hides_internal_notes_and_unpublished(client, masterplan
     assert "Ekspor XLSX" not in page
 
 
+def test_masterplan_page_says_what_each_dimension_covers_in_the_readers_language(
+    client, masterplan, programmes, settings
+):
+    page = client.get(masterplan.get_absolute_url()).content.decode()
+    assert '<small class="muted">Pemasaran daerah</small>' in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(masterplan.get_absolute_url()).content.decode()
+    assert '<small class="muted">Regional marketing</small>' in page
+    assert "Pemasaran daerah" not in page
+
+
 def test_catalogue_finds_published_programmes_across_regions(client, programmes, operator):
     page = client.get(reverse("masterplans:catalogue"), {"q": "mal pelayanan"}).content.decode()
     assert "Mal Pelayanan Publik" in page and 'data-count="1">1 program<' in page

@@ -49,6 +49,16 @@ def test_it_lists_the_quick_wins_with_the_three_questions(client, survey):
     assert 'name="situs_web"' in page
 
 
+def test_the_form_speaks_the_readers_language(client, survey, settings):
+    """Every text of the form follows the reader's language, the comment's limit included."""
+    page = client.get(url()).content.decode()
+    assert "Paling banyak 1000 karakter. Hanya dibaca pemerintah daerah" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(url()).content.decode()
+    assert "At most 1000 characters. Read only by the regional government" in page
+    assert "Paling banyak" not in page and "Apakah Anda mengetahui program ini?" not in page
+
+
 def test_it_stores_answers_and_thanks(client, survey):
     _window, (mpp, sipin, _library) = survey
     data = {**answer(mpp, comment="Antrean lebih pendek"), **answer(sipin, used="tidak", rating="")}

@@ -27,10 +27,19 @@ class Element:
 
 @dataclass(frozen=True)
 class Dimension:
+    """``name`` is the programme's own name in both languages ("Smart Living"); ``name_id`` and
+    ``name_en`` say what it covers."""
+
     code: str
     name: str
     name_id: str
+    name_en: str
     elements: tuple[Element, ...]
+
+    @property
+    def label(self) -> str:
+        """What the dimension covers, in the language active now."""
+        return self.name_en if (get_language() or "").startswith("en") else self.name_id
 
 
 DIMENSIONS: tuple[Dimension, ...] = (
@@ -38,6 +47,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "GOV",
         "Smart Governance",
         "Tata kelola pemerintahan",
+        "Government and governance",
         (
             Element("GOV.SVC", "Layanan Publik", "Public service"),
             Element("GOV.BUR", "Tata Kelola Birokrasi", "Bureaucracy"),
@@ -48,6 +58,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "BRA",
         "Smart Branding",
         "Pemasaran daerah",
+        "Regional marketing",
         (
             Element("BRA.TOU", "Branding Pariwisata", "Tourism branding"),
             Element("BRA.BUS", "Branding Bisnis", "Business branding"),
@@ -58,6 +69,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "ECO",
         "Smart Economy",
         "Ekonomi",
+        "Economy",
         (
             Element("ECO.IND", "Ekosistem Industri", "Industry"),
             Element("ECO.WEL", "Kesejahteraan Masyarakat", "Welfare"),
@@ -68,6 +80,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "LIV",
         "Smart Living",
         "Lingkungan hidup dan permukiman",
+        "Living and settlements",
         (
             Element("LIV.HAR", "Keselarasan Tata Ruang", "Harmony"),
             Element("LIV.HEA", "Kesehatan", "Health"),
@@ -78,6 +91,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "SOC",
         "Smart Society",
         "Masyarakat",
+        "Society",
         (
             Element("SOC.COM", "Komunitas Masyarakat", "Community"),
             Element("SOC.LEA", "Ekosistem Belajar", "Learning"),
@@ -88,6 +102,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "ENV",
         "Smart Environment",
         "Lingkungan",
+        "Environment",
         (
             Element("ENV.PRO", "Perlindungan Lingkungan", "Protection"),
             Element("ENV.WAS", "Tata Kelola Sampah dan Limbah", "Waste"),

@@ -8,6 +8,8 @@ it. The honeypot (``situs_web``) is hidden from people by CSS; a bot that fills 
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.masterplans.models import Programme
@@ -24,6 +26,14 @@ RATING_CHOICES = [
     ("5", _("5 · sangat banyak")),
 ]
 HONEYPOT = "situs_web"
+
+
+def _comment_help() -> str:
+    """The comment's help text in the reader's language (a lazy text formatted at class
+    definition would be fixed in the default language)."""
+    return gettext(
+        "Paling banyak %(n)d karakter. Hanya dibaca pemerintah daerah, asesor dan kementerian."
+    ) % {"n": COMMENT_MAX_LENGTH}
 
 
 class ProgrammeAnswerForm(forms.Form):
@@ -55,10 +65,7 @@ class ProgrammeAnswerForm(forms.Form):
     )
     comment = forms.CharField(
         label=_("Komentar (tidak dipublikasikan)"),
-        help_text=_(
-            "Paling banyak %(n)d karakter. Hanya dibaca pemerintah daerah, asesor dan kementerian."
-        )
-        % {"n": COMMENT_MAX_LENGTH},
+        help_text=lazy(_comment_help, str)(),
         max_length=COMMENT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": COMMENT_MAX_LENGTH}),
