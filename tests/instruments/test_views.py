@@ -253,3 +253,22 @@ def test_the_crosswalk_start_page_lists_crosswalks_by_instrument_code(admin_clie
     response = admin_client.get(reverse("instruments:crosswalk_start"))
     pairs = [(cw.source.code, cw.target.code) for cw in response.context["crosswalks"]]
     assert pairs == [("kc-2018", "kc-2019"), ("kc-2019", "kc-2020")]
+
+
+def test_the_instrument_page_marks_the_language_of_each_text(admin_client, settings):
+    """The page shows the Indonesian source and its English twin side by side, each marked with
+    its language (WCAG 3.1.2), so that a screen reader reads it with the right voice whatever
+    the page's language."""
+    instrument = make_instrument("lang-2022")
+    indicator = instrument.indicators.get(code="GOV.SVC.01")
+    indicator.question_en = "How far does the public service mall serve residents?"
+    indicator.save()
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = admin_client.get(detail(instrument)).content.decode()
+    assert '<html lang="en"' in page
+    assert '<span lang="id">Sejauh mana Mal Pelayanan Publik melayani warga?</span>' in page
+    assert '<span lang="id">Layanan Publik</span>' in page
+    assert (
+        '<p lang="en" class="muted">How far does the public service mall serve residents?</p>'
+        in page
+    )
