@@ -65,8 +65,8 @@ def test_the_detail_page_shows_the_tree_rubrics_and_aspect_weights(
 ):
     page = admin_client.get(detail(default_instrument)).content.decode()
     assert "<strong>GOV</strong> Smart Governance" in page
-    assert "<code>ENV.ENE</code> Tata Kelola Energi" in page
-    assert "<code>GOV.SVC.01</code> Sejauh mana Mal Pelayanan Publik" in page
+    assert '<code>ENV.ENE</code> <span lang="id">Tata Kelola Energi</span>' in page
+    assert '<code>GOV.SVC.01</code> <span lang="id">Sejauh mana Mal Pelayanan Publik' in page
     assert "MPP ditetapkan dengan SK kepala daerah" in page  # a level descriptor
     assert "The MPP is established by a decree" in page  # its English text
     assert "poin IKM" in page and "60 – 100" in page  # a number's unit and goalposts

@@ -50,6 +50,19 @@ def test_the_report_card_is_a_pdf_with_name_index_and_six_dimensions(client, pub
     assert len(PdfReader(io.BytesIO(response.content)).pages) >= 2
 
 
+def test_the_report_card_and_national_summary_in_english(client, published, settings):
+    """Read in English, the documents name indicators and dimensions with the instrument's
+    English texts (the snapshot stores both); the letter stays Indonesian (an official form)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = pdf_text(client.get(reverse("reports:report_card", args=[2022, "15.71"])).content)
+    assert "Maturity level of Smart Governance" in text
+    assert "Tingkat kematangan" not in text and "Persentase layanan" not in text
+    text = pdf_text(client.get(reverse("reports:national", args=[2022])).content)
+    for name in DIMENSION_NAMES:
+        assert name in text
+    assert "Tingkat kematangan" not in text
+
+
 def test_the_region_and_admins_get_the_report_card_with_notes(client, published):
     jambi = Region.objects.get(code="15.71")
     client.force_login(make_user("op.jambi", Role.OPERATOR, region=jambi))

@@ -1,7 +1,8 @@
 """Builders for results tests.
 
 - ``make_six_instrument``: the six national dimensions, one element each, two indicators per
-  dimension (a level indicator and a percent), with aspect weights and level descriptors.
+  dimension (a level indicator and a percent), with aspect weights and level descriptors, every
+  text with its English twin (``question_en``, ``name_en``, ``description_en``).
 - ``make_stored_snapshot``: a snapshot written directly through the models (no engine), with
   chosen numbers, for tests of pages, exports and reports that must not depend on the engine.
 - ``make_evaluated_cycle``: a cycle in ``final`` with submitted regions, two assessors' scores,
@@ -55,22 +56,36 @@ ASPECT_WEIGHTS = {
     Aspect.QUICK_WIN: 10,
 }
 ASPECT_CYCLE = [Aspect.OUTPUT, Aspect.OUTCOME, Aspect.IMPACT, Aspect.QUICK_WIN, Aspect.BASELINE]
+LEVEL_TEXT_EN = [
+    "None yet",
+    "Started, ad hoc",
+    "Planned and documented",
+    "Applied across the organisation, standardised",
+    "Integrated across agencies and measured",
+    "Optimised, improved and replicated",
+]
 
 
 def make_six_instrument(code: str = "six-2022") -> Instrument:
     """Six dimensions × one element × (one level indicator ``<DIM>.01`` and one percent
-    ``<DIM>.02``); aspects rotate over the indicators so every aspect is used."""
+    ``<DIM>.02``); aspects rotate over the indicators so every aspect is used. Every text has
+    its English twin: "Tingkat kematangan Smart Governance" / "Maturity level of Smart
+    Governance", element "Layanan Publik" / "Public service", ..."""
     instrument = Instrument.objects.create(code=code, name=f"Instrumen enam dimensi {code}")
     for aspect, weight in ASPECT_WEIGHTS.items():
         AspectWeight.objects.create(instrument=instrument, aspect=aspect, weight=weight)
     position = 0
     for order, national in enumerate(DIMENSIONS, start=1):
         dimension = Dimension.objects.create(
-            instrument=instrument, code=national.code, name=national.name, order=order
+            instrument=instrument,
+            code=national.code,
+            name=national.name,
+            name_en=national.name,
+            order=order,
         )
         first = national.elements[0]
         element = Element.objects.create(
-            dimension=dimension, code=first.code, name=first.name_id, order=1
+            dimension=dimension, code=first.code, name=first.name_id, name_en=first.name_en, order=1
         )
         level = Indicator.objects.create(
             instrument=instrument,
@@ -78,17 +93,21 @@ def make_six_instrument(code: str = "six-2022") -> Instrument:
             code=f"{national.code}.01",
             order=1,
             question=f"Tingkat kematangan {national.name}",
+            question_en=f"Maturity level of {national.name}",
             type=IndicatorType.LEVEL,
             aspect=ASPECT_CYCLE[position % 5],
         )
-        for number, text in enumerate(LEVEL_TEXT):
-            LevelDescriptor.objects.create(indicator=level, level=number, description=text)
+        for number, (text, text_en) in enumerate(zip(LEVEL_TEXT, LEVEL_TEXT_EN, strict=True)):
+            LevelDescriptor.objects.create(
+                indicator=level, level=number, description=text, description_en=text_en
+            )
         Indicator.objects.create(
             instrument=instrument,
             element=element,
             code=f"{national.code}.02",
             order=2,
             question=f"Persentase layanan {national.name} yang digital",
+            question_en=f"Share of {national.name} services that are digital",
             type=IndicatorType.PERCENT,
             aspect=ASPECT_CYCLE[(position + 1) % 5],
             unit="%",
@@ -186,6 +205,7 @@ def make_stored_snapshot(
             {
                 "code": i.code,
                 "question": i.question,
+                "question_en": i.question_en,
                 "type": i.type,
                 "aspect": i.aspect,
                 "element": i.element.code,
@@ -247,6 +267,7 @@ def make_stored_snapshot(
                 {
                     "code": indicators[0].code,
                     "question": indicators[0].question,
+                    "question_en": indicators[0].question_en,
                     "from": 3,
                     "to": 4,
                     "gain": 0.125,

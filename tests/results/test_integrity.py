@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -334,3 +335,20 @@ def test_without_population_data_the_size_check_says_so(client, admin_user):
     client.force_login(admin_user)
     html = client.get(reverse("results:integrity", args=[2022])).content.decode()
     assert "Belum ada hasil dengan data penduduk untuk tiga daerah atau lebih." in html
+
+
+def test_the_gaps_name_their_indicators_in_the_reader_s_language(client, admin_user):
+    cohort()
+    scored_cycle(2022, COHORT)
+    client.force_login(admin_user)
+    url = reverse("results:integrity", args=[2022])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    gaps = english.split('data-gap="GOV.01"')[1].split("</tr>")[0]
+    assert "Maturity level of Smart Governance" in gaps
+    assert "Tingkat kematangan" not in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    indonesian = client.get(url).content.decode()
+    gaps = indonesian.split('data-gap="GOV.01"')[1].split("</tr>")[0]
+    assert "Tingkat kematangan Smart Governance" in gaps
+    assert "Maturity level" not in indonesian

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -198,11 +199,15 @@ def region_page(request: HttpRequest, year: int, code: str) -> HttpResponse:
         if appeal is not None
         else []
     )
-    indicators = list(
-        Indicator.objects.filter(instrument_id=cycle.instrument_id)
+    english = (get_language() or "").startswith("en")
+    indicators = [
+        (code, question_en if english and question_en else question)
+        for code, question, question_en in Indicator.objects.filter(
+            instrument_id=cycle.instrument_id
+        )
         .order_by("element__dimension__order", "element__order", "order")
-        .values_list("code", "question")
-    )
+        .values_list("code", "question", "question_en")
+    ]
     editable = (
         may_file
         and current is not None
@@ -230,12 +235,17 @@ def region_page(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 
 def _values(result) -> list[dict]:
-    """The provisional result's indicators with their question, value and score."""
+    """The provisional result's indicators with their question (and its English twin, when the
+    snapshot has it), value and score."""
     if result is None:
         return []
     questions = {row["code"]: row for row in result.snapshot.indicators}
     return [
-        {**value, "question": questions.get(value["code"], {}).get("question", "")}
+        {
+            **value,
+            "question": questions.get(value["code"], {}).get("question", ""),
+            "question_en": questions.get(value["code"], {}).get("question_en", ""),
+        }
         for value in result.values
     ]
 

@@ -150,7 +150,7 @@ class RegionResult(models.Model):
     values = models.JSONField(_("nilai akhir indikator"), default=list)
     # {indicator code: [note, ...]}: assessors' notes, shown to the region and admins only.
     notes = models.JSONField(_("catatan asesor"), default=dict)
-    # [{code, question, from, to, gain}] the indicators whose next step adds most.
+    # [{code, question, question_en, from, to, gain}] the indicators whose next step adds most.
     what_if = models.JSONField(_("simulasi peningkatan"), default=list)
     # {predicate, band, index, target, gap, reachable, best, steps: [...]}: the road to the next
     # predicate band (services/nextband.py); {} in snapshots computed before it existed.

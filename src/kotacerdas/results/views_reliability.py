@@ -23,14 +23,14 @@ def _require(request: HttpRequest) -> None:
 
 
 def _charts(found: reliability.Report) -> list[charts.Chart]:
-    """Alpha per year (overall and per dimension) and severity per assessor per year."""
+    """Alpha per year (overall and per dimension, named in the reader's language) and severity
+    per assessor per year."""
     if not found.years:
         return []
-    names = dict(found.dimensions)
     series = [(_("Keseluruhan"), {row.year: row.overall for row in found.cycles})]
     series += [
-        (names[code], {row.year: row.dimensions.get(code) for row in found.cycles})
-        for code, _name in found.dimensions
+        (name, {row.year: row.dimensions.get(code) for row in found.cycles})
+        for code, name in found.reader_dimensions
     ]
     alpha = charts.lines(
         "chart-reliability-alpha",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core.moments import in_wib
 from kotacerdas.regions.models import Region, RegionKind
-from kotacerdas.results import charts
+from kotacerdas.results import charts, texts
 from kotacerdas.results.models import Snapshot
 from kotacerdas.results.services import methodology, operator, published
 from kotacerdas.results.services import profile as profiles
@@ -109,7 +109,7 @@ def national(snapshot: Snapshot) -> bytes:
     summary = snapshot.summary or {}
     dimension_medians = [
         (
-            node["name"],
+            texts.in_reader_language(node, "name"),
             published.to_display(snapshot, summary.get("national_median", {}).get(node["code"])),
         )
         for node in published.dimensions(snapshot)

@@ -31,9 +31,11 @@ FAR = 1e12
 
 
 def what_if(data: inputs.Inputs, built, *, top: int) -> dict[str, list[dict[str, Any]]]:
-    """region code → its ``top`` improvements ``{code, question, from, to, gain}`` (``gain`` on
-    the display scale), best first."""
+    """region code → its ``top`` improvements ``{code, question, question_en, from, to, gain}``
+    (``gain`` on the display scale), best first; ``question_en`` is the question's English twin
+    ("" when the instrument has none)."""
     questions = {indicator.code: indicator.question for indicator in data.indicators}
+    questions_en = {indicator.code: indicator.question_en for indicator in data.indicators}
     prepared = index.Values.coerce(data.values, data.main_tree)
     out: dict[str, list[dict[str, Any]]] = {}
     for unit in built.units:
@@ -42,6 +44,7 @@ def what_if(data: inputs.Inputs, built, *, top: int) -> dict[str, list[dict[str,
             {
                 "code": row.indicator,
                 "question": questions.get(row.indicator, ""),
+                "question_en": questions_en.get(row.indicator, ""),
                 "from": inputs.clean(row.value),
                 "to": inputs.clean(row.new_value),
                 "gain": inputs.clean(row.gain_display),

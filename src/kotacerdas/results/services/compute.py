@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kotacerdas import index
@@ -166,6 +167,7 @@ def _store(
             {
                 "code": indicator.code,
                 "question": indicator.question,
+                "question_en": indicator.question_en,
                 "type": indicator.type,
                 "aspect": indicator.aspect,
                 "element": indicator.element.code,
@@ -297,26 +299,45 @@ def _config(cycle: Cycle, data: inputs.Inputs, samples: int, seed: int) -> dict[
     }
 
 
+def _aspect_names(aspect: str) -> tuple[str, str]:
+    """(Indonesian, English) label of an evaluation aspect, whatever the active language."""
+    label = Aspect(aspect).label
+    with translation.override("id"):
+        indonesian = str(label)
+    with translation.override("en"):
+        english = str(label)
+    return indonesian, english
+
+
 def snapshot_nodes(instrument: Instrument) -> list[dict[str, Any]]:
     """The aspects in use, dimensions and elements of the instrument, with names and weights,
-    in instrument order (``Snapshot.nodes``)."""
+    in instrument order (``Snapshot.nodes``).
+
+    Guarantees: every node has ``name`` in Bahasa Indonesia and ``name_en``, its English twin
+    ("" for a dimension or element the instrument gives no English name), whatever the active
+    language."""
     used = set(instrument.indicators.values_list("aspect", flat=True))
-    nodes = [
-        {
-            "code": row.aspect,
-            "name": str(Aspect(row.aspect).label),
-            "kind": NodeKind.ASPECT,
-            "parent": None,
-            "weight": float(row.weight),
-        }
-        for row in AspectWeight.objects.filter(instrument=instrument).order_by("id")
-        if row.aspect in used
-    ]
+    nodes = []
+    for row in AspectWeight.objects.filter(instrument=instrument).order_by("id"):
+        if row.aspect not in used:
+            continue
+        name, name_en = _aspect_names(row.aspect)
+        nodes.append(
+            {
+                "code": row.aspect,
+                "name": name,
+                "name_en": name_en,
+                "kind": NodeKind.ASPECT,
+                "parent": None,
+                "weight": float(row.weight),
+            }
+        )
     for dimension in Dimension.objects.filter(instrument=instrument).order_by("order", "code"):
         nodes.append(
             {
                 "code": dimension.code,
                 "name": dimension.name,
+                "name_en": dimension.name_en,
                 "kind": NodeKind.DIMENSION,
                 "parent": None,
                 "weight": float(dimension.weight),
@@ -327,6 +348,7 @@ def snapshot_nodes(instrument: Instrument) -> list[dict[str, Any]]:
                 {
                     "code": element.code,
                     "name": element.name,
+                    "name_en": element.name_en,
                     "kind": NodeKind.ELEMENT,
                     "parent": dimension.code,
                     "weight": float(element.weight),

@@ -48,6 +48,7 @@ from kotacerdas.index.audit import (
 from kotacerdas.instruments.models import Crosswalk, Instrument
 from kotacerdas.instruments.services.crosswalk import comparable_pairs
 
+from .. import texts
 from ..models import RegionResult, Snapshot
 from . import inputs, publication
 
@@ -82,6 +83,7 @@ class IndicatorRow:
     effective: float
     correlation_share: float | None
     flags: list[Flag] = field(default_factory=list)
+    question_en: str = ""  # the question's English twin ("" when the snapshot has none)
 
     @property
     def flagged(self) -> bool:
@@ -101,6 +103,7 @@ class NodeRow:
     pearson_index: float | None
     spearman_index: float | None
     flags: list[Flag] = field(default_factory=list)
+    name_en: str = ""  # the name's English twin ("" when the snapshot has none)
 
 
 @dataclass
@@ -112,6 +115,7 @@ class AlphaRow:
     children: int
     units: int
     alpha: float | None
+    name_en: str = ""  # the name's English twin ("" when the snapshot has none)
 
 
 @dataclass
@@ -338,17 +342,24 @@ def audit_snapshot(snapshot: Snapshot) -> Audit:
     """The audit of one snapshot (see the module docstring).
 
     Guarantees: read-only; deterministic for a snapshot; indicators flagged first, each group in
-    the instrument's order; every flag worded by :func:`explain`.
+    the instrument's order; every flag worded by :func:`explain`, naming nodes in the reader's
+    language. ``question`` and ``name`` are the snapshot's Indonesian texts, ``question_en``
+    and ``name_en`` their English twins ("" for a snapshot stored without them).
     """
     key = _tree_key(snapshot)
     result = audit_result(snapshot)
     tree = result.tree
     names = {node["code"]: node["name"] for node in snapshot.nodes}
-    names[tree.root] = _("Indeks")
+    names_en = {node["code"]: node.get("name_en", "") for node in snapshot.nodes}
+    names[tree.root] = names_en[tree.root] = _("Indeks")
+    reader_names = {node["code"]: texts.in_reader_language(node, "name") for node in snapshot.nodes}
     questions = {row["code"]: row.get("question", "") for row in snapshot.indicators}
+    questions_en = {row["code"]: row.get("question_en", "") for row in snapshot.indicators}
 
     def label(code: str) -> str:
-        return names[tree.root] if code == tree.root else f"{code} {names.get(code, '')}".strip()
+        if code == tree.root:
+            return names[tree.root]
+        return f"{code} {reader_names.get(code, '')}".strip()
 
     flags: dict[str, list[Flag]] = {}
     for row in result.flags.itertuples(index=False):
@@ -383,6 +394,7 @@ def audit_snapshot(snapshot: Snapshot) -> Audit:
                 effective=float(weights.loc[code, "effective"]),
                 correlation_share=_clean(weights.loc[code, "correlation_share"]),
                 flags=flags.get(code, []),
+                question_en=questions_en.get(code, ""),
             )
         )
     indicator_rows.sort(key=lambda row: not row.flagged)  # stable: tree order within each
@@ -397,6 +409,7 @@ def audit_snapshot(snapshot: Snapshot) -> Audit:
             pearson_index=_clean(correlations.loc[code, "pearson_index"]),
             spearman_index=_clean(correlations.loc[code, "spearman_index"]),
             flags=flags.get(code, []),
+            name_en=names_en.get(code, ""),
         )
         for code in tree.aggregates
         if code != tree.root
@@ -408,6 +421,7 @@ def audit_snapshot(snapshot: Snapshot) -> Audit:
             children=int(row["children"]),
             units=int(row["units"]),
             alpha=_clean(row["alpha"]),
+            name_en=names_en.get(code, ""),
         )
         for code, row in result.alpha.iterrows()
     ]

@@ -21,6 +21,7 @@ from kotacerdas.evaluations.models import (
 )
 from kotacerdas.instruments.models import IndicatorType
 
+from .. import texts
 from ..choices import NodeKind
 from ..models import Snapshot
 from . import published
@@ -45,7 +46,7 @@ NORMALISATION_TEXT = {
 @dataclass
 class WeightRow:
     code: str
-    name: str
+    name: str  # in the reader's language (``texts.in_reader_language``)
     weight: float
     share: float  # percent of its siblings
     indicators: int
@@ -98,7 +99,7 @@ def _weights(nodes: list[dict[str, Any]], counts: Counter) -> list[WeightRow]:
     return [
         WeightRow(
             code=node["code"],
-            name=node["name"],
+            name=texts.in_reader_language(node, "name"),
             weight=node["weight"],
             share=round(100 * node["weight"] / total, 1),
             indicators=counts[node["code"]],
@@ -108,7 +109,9 @@ def _weights(nodes: list[dict[str, Any]], counts: Counter) -> list[WeightRow]:
 
 
 def describe(snapshot: Snapshot) -> Method:
-    """The snapshot's method, ready for the methodology page and the PDFs' method notes."""
+    """The snapshot's method, ready for the methodology page and the PDFs' method notes; the
+    names of aspects, dimensions and elements in the active language (English only where the
+    snapshot stored it)."""
     config = snapshot.config
     engine = config.get("engine", {})
     indicators = snapshot.indicators

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 
 from kotacerdas.regions.models import Region
 
+from .. import texts
 from ..models import RegionResult
 from . import published
 
 
 @dataclass
 class NoteRow:
-    dimension: str  # the dimension's name
+    dimension: str  # the dimension's name, in the reader's language
     code: str
-    question: str
+    question: str  # in the reader's language
     value: object
     not_applicable: bool
     score: float | None
@@ -28,9 +29,13 @@ def published_results(region: Region) -> list[RegionResult]:
 
 def notes(result: RegionResult, *, with_notes: bool = True) -> list[NoteRow]:
     """Every indicator with its dimension, final value and score and (``with_notes``) the
-    assessors' notes, in instrument order."""
+    assessors' notes, in instrument order; the dimension's name and the question in the active
+    language (English only where the snapshot stored it)."""
     values = {value["code"]: value for value in result.values}
-    names = {node["code"]: node["name"] for node in published.dimensions(result.snapshot)}
+    names = {
+        node["code"]: texts.in_reader_language(node, "name")
+        for node in published.dimensions(result.snapshot)
+    }
     rows = []
     for indicator in result.snapshot.indicators:
         value = values.get(indicator["code"], {})
@@ -38,7 +43,7 @@ def notes(result: RegionResult, *, with_notes: bool = True) -> list[NoteRow]:
             NoteRow(
                 dimension=names.get(indicator["dimension"], ""),
                 code=indicator["code"],
-                question=indicator["question"],
+                question=texts.in_reader_language(indicator, "question"),
                 value=value.get("value"),
                 not_applicable=bool(value.get("not_applicable")),
                 score=value.get("score"),

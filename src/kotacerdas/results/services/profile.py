@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kotacerdas.regions.lineage import territory_change
 from kotacerdas.regions.models import Region
 
-from .. import charts
+from .. import charts, texts
 from ..choices import NodeKind
 from ..models import RegionResult, Snapshot
 from . import published
@@ -24,7 +24,7 @@ STRENGTHS_AND_GAPS = 3
 @dataclass
 class NodeRow:
     code: str
-    name: str
+    name: str  # in the reader's language (``texts.in_reader_language``)
     display: float | None
     national: float | None
     kind: float | None
@@ -83,7 +83,7 @@ def _rows(
     return [
         NodeRow(
             code=node["code"],
-            name=node["name"],
+            name=texts.in_reader_language(node, "name"),
             display=published.to_display(snapshot, result.scores.get(node["code"])),
             national=published.to_display(snapshot, national.get(node["code"])),
             kind=published.to_display(snapshot, peers.get(node["code"])),
@@ -182,6 +182,8 @@ def quick_wins(region: Region, year: int) -> list[dict[str, str]]:
 def profile(snapshot: Snapshot, region: Region, *, with_charts: bool = True) -> Profile:
     """Everything the profile page, the report card and the letter show for ``region``.
 
+    Guarantees: the names of aspects, dimensions and elements (in the rows, the quick wins and
+    the charts) are in the active language, the English one only where the snapshot stored it.
     Raises RegionResult.DoesNotExist when the region has no result in the snapshot.
     """
     result = RegionResult.objects.select_related("region", "region__parent", "snapshot").get(

@@ -57,6 +57,7 @@ class AgreementRow:
     question: str
     alpha: float | None
     pairs: int  # region × indicator pairs two or more levels apart
+    question_en: str = ""  # the question's English twin ("" when the instrument has none)
 
 
 @dataclass
@@ -162,15 +163,16 @@ def _add_agreement(found: Progress) -> None:
     if agreement is None:
         return
     found.agreement_overall = agreement.overall
-    questions = dict(
-        Indicator.objects.filter(instrument_id=found.cycle.instrument_id).values_list(
-            "code", "question"
-        )
-    )
-    rows = [
-        AgreementRow(code, questions.get(code, ""), alpha, agreement.pairs.get(code, 0))
-        for code, alpha in agreement.by_indicator.items()
-    ]
+    questions = {
+        code: (question, question_en)
+        for code, question, question_en in Indicator.objects.filter(
+            instrument_id=found.cycle.instrument_id
+        ).values_list("code", "question", "question_en")
+    }
+    rows = []
+    for code, alpha in agreement.by_indicator.items():
+        question, question_en = questions.get(code, ("", ""))
+        rows.append(AgreementRow(code, question, alpha, agreement.pairs.get(code, 0), question_en))
     found.agreement = sorted(
         rows,
         key=lambda row: (row.alpha is None, row.alpha if row.alpha is not None else 0, row.code),

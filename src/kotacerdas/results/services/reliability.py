@@ -62,6 +62,7 @@ from kotacerdas.instruments.models import (
 )
 from kotacerdas.instruments.services.crosswalk import comparable_pairs
 
+from .. import texts
 from . import inputs
 
 ALPHA_MINIMUM = 0.667
@@ -109,10 +110,20 @@ class IndicatorRow:
     change: float | None = None
     reasons: list[str] = field(default_factory=list)
     levels: list[tuple[int, str]] = field(default_factory=list)
+    question_en: str = ""  # the question's English twin ("" when the instrument has none)
+    levels_en: dict[int, str] = field(default_factory=dict)  # level → its descriptor in English
 
     @property
     def flagged(self) -> bool:
         return bool(self.reasons)
+
+    @property
+    def reader_levels(self) -> list[tuple[int, str]]:
+        """``levels`` in the reader's language: on an English page each descriptor's English
+        twin where it has one, otherwise (and on Indonesian pages) the Indonesian text."""
+        if not texts.reads_english():
+            return self.levels
+        return [(level, self.levels_en.get(level) or text) for level, text in self.levels]
 
     @property
     def renamed(self) -> bool:
@@ -186,6 +197,15 @@ class Report:
     indicators: list[IndicatorRow]
     assessors: list[AssessorRow]
     halves: list[HalfRow]
+    dimensions_en: dict[str, str] = field(default_factory=dict)  # code → English name, if any
+
+    @property
+    def reader_dimensions(self) -> list[tuple[str, str]]:
+        """``dimensions`` with each name in the reader's language: on an English page its
+        English twin where the instrument has one, otherwise the Indonesian name."""
+        if not texts.reads_english():
+            return self.dimensions
+        return [(code, self.dimensions_en.get(code) or name) for code, name in self.dimensions]
 
     @property
     def flagged_indicators(self) -> int:
@@ -363,9 +383,11 @@ def report() -> Report:
     names = _names(scores)
     for row in halves:
         row.name = names.get(row.username, row.username)
+    dimensions, dimensions_en = _dimensions(cycles)
     return Report(
         years=years,
-        dimensions=_dimensions(cycles),
+        dimensions=dimensions,
+        dimensions_en=dimensions_en,
         cycles=cycle_rows,
         indicators=_indicators(
             cycles, instruments, alpha_by_year, {row.year: row.overall for row in cycle_rows}
@@ -404,17 +426,20 @@ def _names(scores: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def _dimensions(cycles: list[Cycle]) -> list[tuple[str, str]]:
-    """Every dimension of the scored cycles: the latest instrument's first, in its order."""
+def _dimensions(cycles: list[Cycle]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """Every dimension of the scored cycles as (code, name), the latest instrument's first, in
+    its order; and code → its English name where that instrument has one."""
     year_of = {cycle.instrument_id: cycle.year for cycle in cycles}
     rows = Dimension.objects.filter(instrument_id__in=list(year_of)).values_list(
-        "instrument_id", "code", "name", "order"
+        "instrument_id", "code", "name", "name_en", "order"
     )
-    ordered = sorted(rows, key=lambda row: (-year_of[row[0]], row[3], row[1]))
-    seen: dict[str, str] = {}
-    for _instrument, code, name, _order in ordered:
-        seen.setdefault(code, name)
-    return list(seen.items())
+    ordered = sorted(rows, key=lambda row: (-year_of[row[0]], row[4], row[1]))
+    seen: dict[str, tuple[str, str]] = {}
+    for _instrument, code, name, name_en, _order in ordered:
+        seen.setdefault(code, (name, name_en))
+    names = [(code, name) for code, (name, _name_en) in seen.items()]
+    names_en = {code: name_en for code, (_name, name_en) in seen.items() if name_en}
+    return names, names_en
 
 
 def _indicators(
@@ -437,6 +462,7 @@ def _indicators(
                 row = IndicatorRow(indicator.code, "", indicator.type, {}, {})
                 lineages.append(row)
             row.code, row.question, row.type = indicator.code, indicator.question, indicator.type
+            row.question_en = indicator.question_en
             row.codes[cycle.year] = indicator.code
             row.alpha[cycle.year] = alpha_by_year[cycle.year].get(indicator.code)
             row.latest_year = cycle.year
@@ -527,12 +553,14 @@ def _add_descriptors(cycles: list[Cycle], lineages: list[IndicatorRow]) -> None:
         indicator__instrument_id__in=set(instrument_of.values()),
         indicator__code__in={code for _pk, code in wanted},
     ).order_by("level")
-    for instrument_id, code, level, text in found.values_list(
-        "indicator__instrument_id", "indicator__code", "level", "description"
+    for instrument_id, code, level, text, text_en in found.values_list(
+        "indicator__instrument_id", "indicator__code", "level", "description", "description_en"
     ):
         row = wanted.get((instrument_id, code))
         if row is not None:
             row.levels.append((level, text))
+            if text_en:
+                row.levels_en[level] = text_en
 
 
 def _assessors(

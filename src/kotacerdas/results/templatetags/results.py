@@ -5,11 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kotacerdas.core.numbers import localised, rounded
-from kotacerdas.results import choices
+from kotacerdas.results import choices, texts
 
 register = template.Library()
 
@@ -147,13 +146,7 @@ def minus(value, other):
 def in_reader_language(item, field: str) -> str:
     """``item[field]`` of a stored dict in the reader's language: its English twin
     (``<field>_en``) on an English page when it has one, otherwise the Indonesian text."""
-    if not item:
-        return ""
-    if (get_language() or "").startswith("en"):
-        english = item.get(f"{field}_en") or ""
-        if english:
-            return english
-    return item.get(field) or ""
+    return texts.in_reader_language(item, field)
 
 
 @register.filter
