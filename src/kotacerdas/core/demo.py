@@ -19,7 +19,7 @@ from .models import DemoLoad
 
 # Bump when the demo data set changes in a way an existing demo database should pick up; a
 # database loaded with an older version is kept, and the command says that --reset reloads it.
-DEMO_VERSION = 5
+DEMO_VERSION = 6  # 6: snapshots store the English texts of indicators and nodes
 MEMORY_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
 
 ALWAYS_STEPS = ["kotacerdas.accounts.demo.load"]
