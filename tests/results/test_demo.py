@@ -14,6 +14,7 @@ from kotacerdas.instruments.models import CrosswalkKind
 from kotacerdas.results import demo
 from kotacerdas.results.choices import SnapshotState
 from kotacerdas.results.models import Snapshot
+from kotacerdas.results.services import published
 
 
 def test_the_step_follows_the_evaluation_step():
@@ -80,3 +81,18 @@ def test_the_demo_publishes_2018_to_2022_and_keeps_2023_live():
     assert demo.load() == lines
     assert Snapshot.objects.count() == 6  # 2022 has the version before the appeal too
     assert Cycle.objects.get(year=2022).state == CycleState.PUBLISHED
+    # Every snapshot stores the English texts; a demo loaded before they were stored (version
+    # 5) gets its results computed again and published, so English pages can read them.
+    assert all("question_en" in row for s in Snapshot.objects.all() for row in s.indicators)
+    older = Snapshot.objects.get(cycle__year=2021, state=SnapshotState.PUBLISHED)
+    Snapshot.objects.filter(pk=older.pk).update(
+        indicators=[
+            {k: v for k, v in row.items() if k != "question_en"} for row in older.indicators
+        ]
+    )
+    evaluation_demo.load()
+    demo.load()
+    current = published.current_snapshot(Cycle.objects.get(year=2021))
+    assert current.version == older.version + 1
+    assert all(row["question_en"] for row in current.indicators)
+    assert Snapshot.objects.count() == 7

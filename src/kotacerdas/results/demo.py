@@ -143,7 +143,7 @@ def _published_cycle(year: int, previous: Cycle | None, admin) -> Cycle:
     cycle = Cycle.objects.filter(year=year).first()
     if cycle is not None and cycle.state == CycleState.PUBLISHED:
         snapshot = published.current_snapshot(cycle, preview=True)
-        if snapshot is not None and publication.is_current(snapshot):
+        if snapshot is not None and publication.is_current(snapshot) and _with_texts(snapshot):
             return cycle
     if year == 2022:
         # The evaluation demo's 2022 cycle (its own instrument, kc-2022), brought to final.
@@ -171,7 +171,7 @@ def _published_cycle(year: int, previous: Cycle | None, admin) -> Cycle:
             cycle.previous = previous
             cycle.save(update_fields=["previous"])
     latest = publication.latest(cycle)
-    if latest is None or not publication.is_current(latest):
+    if latest is None or not publication.is_current(latest) or not _with_texts(latest):
         compute.compute_results(cycle, by=admin, samples=SAMPLES)
     if year == APPEAL_YEAR:
         # Kota Jambi's appeal, filed and decided while the cycle is final (docs/appeals.md).
@@ -181,6 +181,12 @@ def _published_cycle(year: int, previous: Cycle | None, admin) -> Cycle:
     _publish(cycle, admin)
     cycle.refresh_from_db()
     return cycle
+
+
+def _with_texts(snapshot: Snapshot) -> bool:
+    """Whether ``snapshot`` stores the instrument's English texts (computed since demo version
+    6); an older demo's snapshot is computed again on ``--reset``."""
+    return all("question_en" in row for row in snapshot.indicators)
 
 
 def _publish(cycle: Cycle, admin) -> None:
