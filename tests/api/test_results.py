@@ -22,6 +22,11 @@ def test_the_ranking_as_json_is_paginated_and_filterable(world, api):
         ("15.71", 2),
     ]
     assert "notes" not in body["results"][0]
+    # Node names come with their English twin (the snapshot stores both since 2026-12-08).
+    governance = body["results"][0]["dimensions"][0]
+    assert (governance["name"], governance["name_en"]) == ("Smart Governance", "Smart Governance")
+    element = body["results"][0]["elements"][0]
+    assert (element["name"], element["name_en"]) == ("Layanan Publik", "Public service")
     jambi = api.get("/api/v1/results/2020/", {"province": "15"}).json()
     assert [row["region"]["name"] for row in jambi["results"]] == ["Kota Jambi"]
     page = api.get("/api/v1/results/2020/", {"page_size": 1, "page": 2}).json()

@@ -219,8 +219,9 @@ def to_display(snapshot: Snapshot, score: float | None) -> float | None:
 def serialise(result: RegionResult, *, include_notes: bool = False) -> dict[str, Any]:
     """One region's published result as plain JSON-safe data (the JSON export and the API).
 
-    Scores are given on 0–100 (``score``) and on the cycle's display scale (``display``).
-    Assessors' notes per indicator are included only when ``include_notes`` (the region and
+    Scores are given on 0–100 (``score``) and on the cycle's display scale (``display``); names
+    and questions in Indonesian with their English twin (``name_en``, ``question_en`` in the
+    what-if rows) where the snapshot stored one. Assessors' notes per indicator are included only when ``include_notes`` (the region and
     admins; never the public).
     """
     snapshot = result.snapshot
@@ -232,6 +233,7 @@ def serialise(result: RegionResult, *, include_notes: bool = False) -> dict[str,
             {
                 "code": node["code"],
                 "name": node["name"],
+                "name_en": node.get("name_en", ""),  # "" for a snapshot stored before 2026-12-08
                 "parent": node.get("parent"),
                 "score": result.scores.get(node["code"]),
                 "display": to_display(snapshot, result.scores.get(node["code"])),
