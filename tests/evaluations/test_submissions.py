@@ -85,6 +85,18 @@ def test_progress_reads_the_whole_instrument_in_four_queries(
     assert gaps[0].text.startswith("ENV.WAS.02 «") and gaps[0].text.endswith("belum dijawab.")
 
 
+def test_gaps_name_the_question_in_the_readers_language(submission):
+    from django.utils import translation
+
+    with translation.override("en"):
+        gaps = [gap.text for row in submissions.progress(submission) for gap in row.gaps]
+    assert gaps[0] == (
+        "GOV.SVC.01 “How far does the public service mall serve citizens?”: not answered yet."
+    )
+    gaps = [gap.text for row in submissions.progress(submission) for gap in row.gaps]
+    assert gaps[0].startswith("GOV.SVC.01 «Sejauh mana Mal Pelayanan Publik")
+
+
 def test_a_complete_submission_is_sent_and_then_read_only(submission, operator):
     answer_everything(submission, operator)
     sent = submissions.submit(submission, by=operator)
