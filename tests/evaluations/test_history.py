@@ -157,6 +157,16 @@ def test_the_operator_reads_the_history_of_its_own_answers(client, submission, m
     assert "Riwayat GOV.SVC.01" in page
     assert "Terintegrasi" in page and "Rintisan" in page
     assert "v1.pdf" in page
+    assert f"<p>{mpp.question}</p>" in page
+
+
+def test_the_history_names_the_question_in_the_readers_language(
+    client, submission, mpp, operator, settings
+):
+    client.force_login(operator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(history_url()).content.decode()
+    assert f"<p>{mpp.question_en}</p>" in page and mpp.question not in page
 
 
 @pytest.mark.parametrize(("role", "status"), [("assessor", 403), ("operator_other", 404)])

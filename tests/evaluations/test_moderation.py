@@ -350,7 +350,9 @@ def test_regions_that_did_not_submit_are_not_moderated(setup):
 # --- The moderation pages ----------------------------------------------------------------------
 
 
-def test_the_queue_page_shows_each_assessor_and_the_self_assessment(client, setup, admin_user):
+def test_the_queue_page_shows_each_assessor_and_the_self_assessment(
+    client, setup, admin_user, settings
+):
     from django.urls import reverse
 
     cycle, own, _other, panels = setup
@@ -373,6 +375,12 @@ def test_the_queue_page_shows_each_assessor_and_the_self_assessment(client, setu
     assert 'data-testid="queue-15.71-ENV.WAS.01"' not in page
     filtered = client.get(url, {"reason": "missing", "region": "15.71"}).content.decode()
     assert 'data-testid="queue-15.71-GOV.SVC.01"' not in filtered
+    # The question in the moderator's language.
+    mpp = cycle.instrument.indicators.get(code="GOV.SVC.01")
+    assert f'<p class="indicator-question">{mpp.question}</p>' in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(url, {"region": "15.71"}).content.decode()
+    assert f'<p class="indicator-question">{mpp.question_en}</p>' in page
 
 
 def test_the_automatic_final_value_button_stands_apart_from_the_filters(client, setup, admin_user):
