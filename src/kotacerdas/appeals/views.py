@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kotacerdas.accounts.predicates import is_admin
+from kotacerdas.core import texts
 from kotacerdas.core.errors import ServiceError
 from kotacerdas.core.forms import error_text
 from kotacerdas.core.moments import in_wib, wib
@@ -199,14 +199,11 @@ def region_page(request: HttpRequest, year: int, code: str) -> HttpResponse:
         if appeal is not None
         else []
     )
-    english = (get_language() or "").startswith("en")
     indicators = [
-        (code, question_en if english and question_en else question)
-        for code, question, question_en in Indicator.objects.filter(
-            instrument_id=cycle.instrument_id
-        )
+        (row["code"], texts.in_reader_language(row, "question"))
+        for row in Indicator.objects.filter(instrument_id=cycle.instrument_id)
         .order_by("element__dimension__order", "element__order", "order")
-        .values_list("code", "question", "question_en")
+        .values("code", "question", "question_en")
     ]
     editable = (
         may_file

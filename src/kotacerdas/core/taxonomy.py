@@ -9,8 +9,9 @@ region's masterplan, which is how a programme can be cited as evidence for an in
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from kotacerdas.core.texts import reads_english
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Element:
     @property
     def label(self) -> str:
         """The element's name in the language active now (English only on English pages)."""
-        return self.name_en if (get_language() or "").startswith("en") else self.name_id
+        return self.name_en if reads_english() else self.name_id
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Dimension:
     @property
     def label(self) -> str:
         """What the dimension covers, in the language active now."""
-        return self.name_en if (get_language() or "").startswith("en") else self.name_id
+        return self.name_en if reads_english() else self.name_id
 
 
 DIMENSIONS: tuple[Dimension, ...] = (

@@ -19,6 +19,7 @@ import pandas as pd
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kotacerdas.core import texts
 from kotacerdas.core.numbers import localised
 
 # d3-format has no Indonesian locale: decimal comma, thousands dot (as Django's "id" formats).
@@ -71,7 +72,7 @@ class Chart:
 
 def format_locale() -> dict[str, Any]:
     """d3-format's number locale for the active language (3,31 in Indonesian, 3.31 in English)."""
-    return FORMAT_LOCALE_EN if (get_language() or "").startswith("en") else FORMAT_LOCALE_ID
+    return FORMAT_LOCALE_EN if texts.reads_english() else FORMAT_LOCALE_ID
 
 
 def fmt(value: float | None, digits: int = 2) -> str:

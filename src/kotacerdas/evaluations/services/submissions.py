@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kotacerdas.accounts.predicates import is_admin, is_assessor, is_operator
+from kotacerdas.core import texts
 from kotacerdas.core.errors import Locked, ServiceError
 from kotacerdas.instruments.models import Dimension, Indicator
 
@@ -171,7 +171,7 @@ def progress(submission: Submission) -> list[DimensionProgress]:
         .values_list("indicator_id", flat=True)
     )
     by_dimension: dict[int, DimensionProgress] = {}
-    english = (get_language() or "").startswith("en")
+    english = texts.reads_english()
     rows = indicators_of(submission).values_list(
         "pk", "code", "question", "question_en", "evidence_required", "element__dimension_id"
     )

@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -42,6 +42,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kotacerdas.core import texts
 from kotacerdas.core.moments import wib
 from kotacerdas.instruments.models import Direction, Indicator, IndicatorType
 
@@ -144,7 +145,7 @@ def type_label(indicator: Indicator) -> str:
 def rubric_text(indicator: Indicator) -> str:
     """What the answer cell accepts, as a person reads it: the level descriptors (0–5), yes or no,
     a percent, or a number with its unit, direction and goalposts."""
-    english = (translation.get_language() or "").startswith("en")
+    english = texts.reads_english()
     if indicator.type == IndicatorType.LEVEL:
         lines = []
         for level in indicator.levels.all():
@@ -271,7 +272,7 @@ def _dimension_sheet(book, dimension, rows, answers, links, files) -> None:
         cell.alignment = WRAP
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     validations = _validations(sheet)
-    english = (translation.get_language() or "").startswith("en")
+    english = texts.reads_english()
     for number, indicator in enumerate(rows, start=2):
         answer = answers.get(indicator.pk)
         values = {

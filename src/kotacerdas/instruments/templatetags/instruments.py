@@ -1,7 +1,8 @@
 """Template helpers of the instrument pages."""
 
 from django import template
-from django.utils.translation import get_language
+
+from kotacerdas.core import texts
 
 from ..models import EvidenceKind
 
@@ -18,9 +19,5 @@ def evidence_labels(kinds) -> list[str]:
 @register.filter
 def in_language(obj, field: str) -> str:
     """``obj.<field>`` in the active language: its English twin (``<field>_en``) on an English
-    page when the instrument has one, otherwise the Indonesian text."""
-    if (get_language() or "").startswith("en"):
-        english = getattr(obj, f"{field}_en", "")
-        if english:
-            return english
-    return getattr(obj, field, "")
+    page when the instrument has one, otherwise the Indonesian text (``texts.in_reader_language``)."""
+    return texts.in_reader_language(obj, field)

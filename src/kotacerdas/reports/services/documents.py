@@ -13,9 +13,10 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kotacerdas.core import texts
 from kotacerdas.core.moments import in_wib
 from kotacerdas.regions.models import Region, RegionKind
-from kotacerdas.results import charts, texts
+from kotacerdas.results import charts
 from kotacerdas.results.models import Snapshot
 from kotacerdas.results.services import methodology, operator, published
 from kotacerdas.results.services import profile as profiles

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from kotacerdas import index
+from kotacerdas.core import texts
 from kotacerdas.core.numbers import localised
 from kotacerdas.core.xlsx import add_sheet
 from kotacerdas.evaluations.models import AggregationTree, Cycle
@@ -48,7 +49,6 @@ from kotacerdas.index.audit import (
 from kotacerdas.instruments.models import Crosswalk, Instrument
 from kotacerdas.instruments.services.crosswalk import comparable_pairs
 
-from .. import texts
 from ..models import RegionResult, Snapshot
 from . import inputs, publication
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from kotacerdas.core import texts
 from kotacerdas.evaluations.models import (
     AggregationMethod,
     AggregationTree,
@@ -21,7 +22,6 @@ from kotacerdas.evaluations.models import (
 )
 from kotacerdas.instruments.models import IndicatorType
 
-from .. import texts
 from ..choices import NodeKind
 from ..models import Snapshot
 from . import published

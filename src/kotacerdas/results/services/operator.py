@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kotacerdas.core import texts
 from kotacerdas.regions.models import Region
 
-from .. import texts
 from ..models import RegionResult
 from . import published
 

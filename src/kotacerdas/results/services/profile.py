@@ -9,10 +9,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kotacerdas.core import texts
 from kotacerdas.regions.lineage import territory_change
 from kotacerdas.regions.models import Region
 
-from .. import charts, texts
+from .. import charts
 from ..choices import NodeKind
 from ..models import RegionResult, Snapshot
 from . import published

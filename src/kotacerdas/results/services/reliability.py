@@ -49,6 +49,7 @@ from openpyxl import Workbook
 
 from kotacerdas import index
 from kotacerdas.accounts.models import User
+from kotacerdas.core import texts
 from kotacerdas.core.numbers import localised
 from kotacerdas.core.xlsx import add_sheet
 from kotacerdas.evaluations.models import Cycle, CycleState, Score
@@ -62,7 +63,6 @@ from kotacerdas.instruments.models import (
 )
 from kotacerdas.instruments.services.crosswalk import comparable_pairs
 
-from .. import texts
 from . import inputs
 
 ALPHA_MINIMUM = 0.667

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 from django import template
 from django.utils.translation import gettext as _
 
+from kotacerdas.core import texts
 from kotacerdas.core.numbers import localised, rounded
-from kotacerdas.results import choices, texts
+from kotacerdas.results import choices
 
 register = template.Library()
 
@@ -144,8 +145,7 @@ def minus(value, other):
 
 @register.filter
 def in_reader_language(item, field: str) -> str:
-    """``item[field]`` of a stored dict in the reader's language: its English twin
-    (``<field>_en``) on an English page when it has one, otherwise the Indonesian text."""
+    """``item[field]`` of a stored dict in the reader's language (``texts.in_reader_language``)."""
     return texts.in_reader_language(item, field)
 
 
